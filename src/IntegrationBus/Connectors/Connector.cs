@@ -1,0 +1,152 @@
+using System.Globalization;
+using IntegrationBus.Model;
+using IntegrationBus.Subscriptions;
+using IntegrationBus.Translation;
+
+namespace IntegrationBus.Connectors;
+
+/// <summary>The base class of every connector: the code that talks to one external system.</summary>
+/// <remarks>
+/// Connectors are singletons created by dependency injection (constructor injection only). The bus calls
+/// <see cref="ProcessOutgoingAsync"/> from one runner at a time per connector, in queue order, so an
+/// implementation needs no locking for ordering. New capabilities arrive as virtual members with safe defaults.
+/// </remarks>
+public abstract class Connector
+{
+    /// <summary>Creates the connector.</summary>
+    /// <param name="name">The code name: letters, digits, '.', '_' or '-', at most 100 characters.</param>
+    /// <exception cref="ArgumentException">The name is empty, too long or has other characters.</exception>
+    protected Connector(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Length > 100 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new ArgumentException(
+                $"Connector name '{name}' is not valid: use at most 100 letters, digits, '.', '_' or '-'.", nameof(name));
+        }
+
+        Name = name;
+    }
+
+    /// <summary>Gets the connector's code name, unique within the bus.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the name shown to operators.</summary>
+    /// <value>The code name unless overridden.</value>
+    public virtual string DisplayName => Name;
+
+    /// <summary>Declares which changes the connector receives and how.</summary>
+    /// <param name="subscriptions">Collects the subscriptions.</param>
+    protected abstract void Subscribe(SubscriptionBuilder subscriptions);
+
+    /// <summary>Processes one queued outgoing task.</summary>
+    /// <remarks>An exception counts as <see cref="TaskResult.Error(string)"/> with the exception's message.</remarks>
+    /// <param name="task">A disconnected copy of the task.</param>
+    /// <param name="cancellationToken">Signalled when the bus stops.</param>
+    /// <returns>The result.</returns>
+    protected virtual Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
+        Task.FromResult(TaskResult.Error($"Connector '{Name}' subscribes to asynchronous changes but does not override ProcessOutgoingAsync."));
+
+    /// <summary>Processes one change inline, with the live object (subscriptions in <see cref="SubscriptionMode.Sync"/>).</summary>
+    /// <remarks>A failure is logged and raised as an event; it never undoes the change or stops other connectors.</remarks>
+    /// <param name="change">The change with the live object.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The result.</returns>
+    protected virtual Task<TaskResult> ProcessSynchronousAsync(SynchronousChange change, CancellationToken cancellationToken) =>
+        Task.FromResult(TaskResult.Error($"Connector '{Name}' subscribes synchronously but does not override ProcessSynchronousAsync."));
+
+    /// <summary>Finds the external system's ID of an object that a foreign key references.</summary>
+    /// <param name="reference">The referenced object's translation record.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The external ID, or <see langword="null"/> when the external system does not know the object.</returns>
+    protected virtual ValueTask<ExternalId?> GetExternalObjectIdAsync(TranslationRecord reference, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ExternalId?>(null);
+
+    /// <summary>Finds the external system's ID of a page that a foreign key references.</summary>
+    /// <param name="reference">The referenced page's translation record (node GUID, alias path).</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The external ID, or <see langword="null"/> when the external system does not know the page.</returns>
+    protected virtual ValueTask<ExternalId?> GetExternalPageIdAsync(TranslationRecord reference, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ExternalId?>(null);
+
+    /// <summary>
+    /// Rewrites every foreign key of the task's object (and of its children and bindings) from the internal ID to
+    /// the external system's ID, using the task's translation records and
+    /// <see cref="GetExternalObjectIdAsync"/> / <see cref="GetExternalPageIdAsync"/>. Look-ups are cached for the run.
+    /// </summary>
+    /// <param name="task">The task whose object to rewrite.</param>
+    /// <param name="cancellationToken">Cancels the look-ups.</param>
+    /// <returns>A task that completes when every key is rewritten.</returns>
+    /// <exception cref="TranslationException">A required key has no record or no external ID; optional keys are left as they were.</exception>
+    protected async Task TranslateColumnsToExternalAsync(OutgoingTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await TranslateAsync(task.Snapshot, task.Translations, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal IReadOnlyList<Subscription> BuildSubscriptions()
+    {
+        var builder = new SubscriptionBuilder();
+        Subscribe(builder);
+        return [.. builder.Subscriptions];
+    }
+
+    internal Task<TaskResult> InvokeOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
+        ProcessOutgoingAsync(task, cancellationToken);
+
+    internal Task<TaskResult> InvokeSynchronousAsync(SynchronousChange change, CancellationToken cancellationToken) =>
+        ProcessSynchronousAsync(change, cancellationToken);
+
+    private async Task TranslateAsync(ObjectSnapshot snapshot, TranslationCache cache, CancellationToken cancellationToken)
+    {
+        var obj = snapshot.Object;
+        foreach (var key in obj.Type.ForeignKeys)
+        {
+            var value = obj[key.Field];
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (!snapshot.References.TryGetValue(key.Field, out var reference))
+            {
+                if (key.IsRequired)
+                {
+                    throw new TranslationException(string.Create(CultureInfo.InvariantCulture,
+                        $"Connector '{Name}' cannot translate required foreign key '{obj.TypeName}.{key.Field}' = {value}: the task has no translation record for it. Subscribe with a SimpleSnapshot or Snapshot mode."));
+                }
+
+                continue;
+            }
+
+            var isPage = cache.Registry.TryGet(reference.ObjectType, out var referencedType) && referencedType.IsPage;
+            if (!cache.TryGet(reference, isPage, out var externalId))
+            {
+                externalId = isPage
+                    ? await GetExternalPageIdAsync(reference, cancellationToken).ConfigureAwait(false)
+                    : await GetExternalObjectIdAsync(reference, cancellationToken).ConfigureAwait(false);
+                cache.Add(reference, isPage, externalId);
+            }
+
+            if (externalId is { } id)
+            {
+                obj[key.Field] = id.Value;
+            }
+            else if (key.IsRequired)
+            {
+                throw new TranslationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Connector '{Name}' cannot translate required foreign key '{obj.TypeName}.{key.Field}' = {value}: the external system has no ID for {reference.ObjectType} (GUID {reference.Guid?.ToString() ?? "none"}, code name '{reference.CodeName ?? "none"}')."));
+            }
+        }
+
+        foreach (var child in snapshot.Children)
+        {
+            await TranslateAsync(child, cache, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var binding in snapshot.Bindings)
+        {
+            await TranslateAsync(binding, cache, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections;
+using System.Globalization;
+
+namespace IntegrationBus.Model;
+
+/// <summary>Normalises and compares JSON-compatible field values.</summary>
+internal static class FieldValue
+{
+    public static object? Normalize(object? value, string typeName, string field) => value switch
+    {
+        null => null,
+        string or bool or long or double or decimal or Guid or DateTime or DateTimeOffset => value,
+        int i => (long)i,
+        short s => (long)s,
+        byte b => (long)b,
+        sbyte sb => (long)sb,
+        ushort us => (long)us,
+        uint ui => (long)ui,
+        ulong ul when ul <= long.MaxValue => (long)ul,
+        float f => (double)f,
+        DateOnly d => d.ToString("O", CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("O", CultureInfo.InvariantCulture),
+        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        IEnumerable list => NormalizeList(list, typeName, field),
+        _ => throw new ArgumentException(
+            $"Field '{field}' of '{typeName}' cannot hold a {value.GetType().Name}: use null, a string, a number, a bool, a Guid, a date or a list of those.",
+            nameof(value)),
+    };
+
+    public static bool AreEqual(object? left, object? right)
+    {
+        if (left is null || right is null)
+        {
+            return left is null && right is null;
+        }
+
+        if (left is IReadOnlyList<object?> leftList && right is IReadOnlyList<object?> rightList)
+        {
+            if (leftList.Count != rightList.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < leftList.Count; i++)
+            {
+                if (!AreEqual(leftList[i], rightList[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (left.Equals(right))
+        {
+            return true;
+        }
+
+        // Values that went through JSON (a Guid read back as a string, a long as a decimal) compare as text.
+        return string.Equals(AsText(left), AsText(right), StringComparison.Ordinal);
+    }
+
+    private static string? AsText(object value) => value switch
+    {
+        string s => s,
+        Guid g => g.ToString("D"),
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static object?[] NormalizeList(IEnumerable list, string typeName, string field)
+    {
+        var items = new List<object?>();
+        foreach (var item in list)
+        {
+            items.Add(Normalize(item, typeName, field));
+        }
+
+        return [.. items];
+    }
+}

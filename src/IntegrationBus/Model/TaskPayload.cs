@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using IntegrationBus.Translation;
+
+namespace IntegrationBus.Model;
+
+/// <summary>Writes and reads task payloads: versioned JSON (<c>"v": 1</c>), never a .NET type dump.</summary>
+/// <remarks>
+/// <code>
+/// {"v":1,"dataType":"SimpleSnapshot","object":{"type":"polls.answer","fields":{...},
+///  "refs":{"PollID":{"type":"polls.poll","id":5,"guid":"...","codeName":"...","site":"...","parent":{...}}},
+///  "children":[...],"bindings":[...]}}
+/// </code>
+/// </remarks>
+internal static class TaskPayload
+{
+    public const int Version = 1;
+
+    public static string Serialize(ObjectSnapshot snapshot, DataType dataType)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", Version);
+            writer.WriteString("dataType", dataType.ToString());
+            writer.WritePropertyName("object");
+            WriteSnapshot(writer, snapshot);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload);
+        }
+        catch (JsonException exception)
+        {
+            throw new TaskPayloadException($"The task payload is not valid JSON: {exception.Message}", exception);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("v", out var version)
+                || version.ValueKind != JsonValueKind.Number
+                || version.GetInt32() != Version)
+            {
+                throw new TaskPayloadException($"The task payload has no supported version: expected \"v\": {Version}.");
+            }
+
+            if (!root.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
+            {
+                throw new TaskPayloadException("The task payload has no \"object\".");
+            }
+
+            return ReadSnapshot(obj, registry);
+        }
+    }
+
+    private static void WriteSnapshot(Utf8JsonWriter writer, ObjectSnapshot snapshot)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", snapshot.Object.TypeName);
+        writer.WritePropertyName("fields");
+        writer.WriteStartObject();
+        foreach (var (field, value) in snapshot.Object.Fields)
+        {
+            writer.WritePropertyName(field);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+        if (snapshot.References.Count > 0)
+        {
+            writer.WritePropertyName("refs");
+            writer.WriteStartObject();
+            foreach (var (field, record) in snapshot.References)
+            {
+                writer.WritePropertyName(field);
+                WriteRecord(writer, record);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        WriteList(writer, "children", snapshot.Children);
+        WriteList(writer, "bindings", snapshot.Bindings);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteList(Utf8JsonWriter writer, string name, IReadOnlyList<ObjectSnapshot> items)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        writer.WritePropertyName(name);
+        writer.WriteStartArray();
+        foreach (var item in items)
+        {
+            WriteSnapshot(writer, item);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteRecord(Utf8JsonWriter writer, TranslationRecord record)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", record.ObjectType);
+        writer.WriteNumber("id", record.Id);
+        if (record.Guid is { } guid)
+        {
+            writer.WriteString("guid", guid);
+        }
+
+        if (record.CodeName is not null)
+        {
+            writer.WriteString("codeName", record.CodeName);
+        }
+
+        if (record.Site is not null)
+        {
+            writer.WriteString("site", record.Site);
+        }
+
+        if (record.Parent is not null)
+        {
+            writer.WritePropertyName("parent");
+            WriteRecord(writer, record.Parent);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case long l: writer.WriteNumberValue(l); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case Guid g: writer.WriteStringValue(g); break;
+            case DateTime dt: writer.WriteStringValue(dt); break;
+            case DateTimeOffset dto: writer.WriteStringValue(dto); break;
+            case IReadOnlyList<object?> list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    private static ObjectSnapshot ReadSnapshot(JsonElement element, ObjectTypeRegistry registry)
+    {
+        var typeName = element.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
+            ? typeElement.GetString()!
+            : throw new TaskPayloadException("A task payload object has no \"type\".");
+        if (!registry.TryGet(typeName, out var type))
+        {
+            throw new TaskPayloadException($"The task payload names object type '{typeName}', which is not registered.");
+        }
+
+        var obj = new BusObject(type);
+        if (element.TryGetProperty("fields", out var fields) && fields.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var field in fields.EnumerateObject())
+            {
+                if (!type.HasField(field.Name))
+                {
+                    throw new TaskPayloadException($"The task payload has field '{field.Name}', which object type '{typeName}' does not declare.");
+                }
+
+                obj.SetNormalized(field.Name, ReadValue(field.Value));
+            }
+        }
+
+        Dictionary<string, TranslationRecord>? references = null;
+        if (element.TryGetProperty("refs", out var refs) && refs.ValueKind == JsonValueKind.Object)
+        {
+            references = new Dictionary<string, TranslationRecord>(StringComparer.Ordinal);
+            foreach (var reference in refs.EnumerateObject())
+            {
+                references[reference.Name] = ReadRecord(reference.Value);
+            }
+        }
+
+        return new ObjectSnapshot(obj, references, ReadList(element, "children", registry), ReadList(element, "bindings", registry));
+    }
+
+    private static List<ObjectSnapshot>? ReadList(JsonElement element, string name, ObjectTypeRegistry registry)
+    {
+        if (!element.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var items = new List<ObjectSnapshot>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            items.Add(ReadSnapshot(item, registry));
+        }
+
+        return items;
+    }
+
+    private static TranslationRecord ReadRecord(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
+            || !element.TryGetProperty("id", out var id) || !id.TryGetInt64(out var idValue))
+        {
+            throw new TaskPayloadException("A translation record in the task payload has no \"type\" or \"id\".");
+        }
+
+        return new TranslationRecord(
+            type.GetString()!,
+            idValue,
+            element.TryGetProperty("guid", out var guid) && guid.TryGetGuid(out var guidValue) ? guidValue : null,
+            element.TryGetProperty("codeName", out var codeName) ? codeName.GetString() : null,
+            element.TryGetProperty("site", out var site) ? site.GetString() : null,
+            element.TryGetProperty("parent", out var parent) ? ReadRecord(parent) : null);
+    }
+
+    private static object? ReadValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when value.TryGetInt64(out var l) => l,
+        JsonValueKind.Number when value.TryGetDecimal(out var m) => m,
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.Array => value.EnumerateArray().Select(ReadValue).ToArray(),
+        _ => throw new TaskPayloadException($"A field in the task payload holds a JSON {value.ValueKind}, which is not a field value."),
+    };
+}

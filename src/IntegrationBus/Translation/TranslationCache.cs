@@ -1,0 +1,17 @@
+using IntegrationBus.Model;
+
+namespace IntegrationBus.Translation;
+
+/// <summary>External IDs already looked up during one run of one connector.</summary>
+internal sealed class TranslationCache(ObjectTypeRegistry registry)
+{
+    private readonly Dictionary<(string Type, long Id, bool Page), ExternalId?> _ids = [];
+
+    public ObjectTypeRegistry Registry { get; } = registry;
+
+    public bool TryGet(TranslationRecord record, bool page, out ExternalId? id) =>
+        _ids.TryGetValue((record.ObjectType.ToUpperInvariant(), record.Id, page), out id);
+
+    public void Add(TranslationRecord record, bool page, ExternalId? id) =>
+        _ids[(record.ObjectType.ToUpperInvariant(), record.Id, page)] = id;
+}
