@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Options;
+
+namespace IntegrationBus.Connectors;
+
+/// <summary>Validates <see cref="ConnectorOptions"/> (generated from its data annotations).</summary>
+[OptionsValidator]
+internal sealed partial class ConnectorOptionsValidator : IValidateOptions<ConnectorOptions>
+{
+}

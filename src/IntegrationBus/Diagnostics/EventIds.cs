@@ -1,0 +1,31 @@
+namespace IntegrationBus.Diagnostics;
+
+/// <summary>
+/// Every logging event ID of the core, by area: 1xxx hosting and configuration, 2xxx outgoing logging,
+/// 3xxx processing, 4xxx incoming, 5xxx storage. IDs and names are fixed once published.
+/// </summary>
+internal static class EventIds
+{
+    public const int BusStarted = 1001;
+    public const int SettingsChanged = 1002;
+    public const int ConnectorEnabledChanged = 1003;
+    public const int SettingsRefreshFailed = 1004;
+
+    public const int SynchronousProcessingFailed = 2001;
+    public const int TasksLogged = 2002;
+    public const int UnchangedUpdateIgnored = 2003;
+    public const int ReferenceNotFound = 2004;
+
+    public const int RunnerStarted = 3001;
+    public const int LeaseTaken = 3002;
+    public const int LeaseHeldElsewhere = 3003;
+    public const int TaskProcessed = 3004;
+    public const int TaskFailed = 3005;
+    public const int TaskFailedAndSkipped = 3006;
+    public const int TaskParked = 3007;
+    public const int RunnerIterationFailed = 3008;
+    public const int RunnerStopped = 3009;
+    public const int TaskPayloadUnreadable = 3010;
+    public const int TaskSkipped = 3011;
+    public const int RunWaitingForRetry = 3012;
+}

@@ -1,0 +1,87 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Model;
+using IntegrationBus.Outgoing;
+using IntegrationBus.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace IntegrationBus.Hosting;
+
+/// <summary>Configures the bus: <c>Use…</c> picks the one implementation (the store), <c>Add…</c> appends (connectors, types).</summary>
+public sealed class IntegrationBusBuilder
+{
+    internal IntegrationBusBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>Gets the service collection the bus is registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Uses a task store; the last call wins.</summary>
+    /// <param name="factory">Creates the store (a singleton).</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder UseStore(Func<IServiceProvider, ITaskStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
+    /// <summary>Uses a data source that reads referenced objects and children for snapshots; the last call wins.</summary>
+    /// <typeparam name="TDataSource">The data source type (a singleton).</typeparam>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder UseObjectDataSource<TDataSource>()
+        where TDataSource : class, IObjectDataSource
+    {
+        Services.Replace(ServiceDescriptor.Singleton<IObjectDataSource, TDataSource>());
+        return this;
+    }
+
+    /// <summary>Adds a connector (a singleton created with constructor injection).</summary>
+    /// <typeparam name="TConnector">The connector type.</typeparam>
+    /// <param name="configure">Sets the connector's options.</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder AddConnector<TConnector>(Action<ConnectorOptions>? configure = null)
+        where TConnector : Connector
+    {
+        Services.TryAddSingleton<TConnector>();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Connector, TConnector>(sp => sp.GetRequiredService<TConnector>()));
+        var options = Services.AddOptions<ConnectorOptions>(ConnectorSet.ConnectorOptionsName(typeof(TConnector)));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds an object or page type.</summary>
+    /// <param name="type">The type.</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder AddObjectType(ObjectTypeInfo type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        Services.AddSingleton(type);
+        return this;
+    }
+
+    /// <summary>Adds an object or page type described fluently.</summary>
+    /// <param name="name">The type name.</param>
+    /// <param name="configure">Describes the type.</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder AddObjectType(string name, Action<ObjectTypeBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new ObjectTypeBuilder(name);
+        configure(builder);
+        return AddObjectType(builder.Build());
+    }
+
+    /// <summary>Sets the bus options.</summary>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder Configure(Action<IntegrationBusOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+}

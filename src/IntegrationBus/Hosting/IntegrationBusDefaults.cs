@@ -1,0 +1,12 @@
+namespace IntegrationBus.Hosting;
+
+/// <summary>The defaults of <see cref="IntegrationBusOptions"/>.</summary>
+internal static class IntegrationBusDefaults
+{
+    public const int BatchSize = 100;
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+}

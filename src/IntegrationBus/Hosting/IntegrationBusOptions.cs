@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IntegrationBus.Hosting;
+
+/// <summary>Start-up options of the bus. Run-time switches are stored settings (<see cref="Settings.BusSettings"/>), not options.</summary>
+public sealed class IntegrationBusOptions
+{
+    /// <summary>Gets or sets how many tasks a runner reads and records at once.</summary>
+    /// <value>100.</value>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = IntegrationBusDefaults.BatchSize;
+
+    /// <summary>Gets or sets the first retry delay after an error; it doubles with every further attempt.</summary>
+    /// <value>1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = IntegrationBusDefaults.RetryDelay;
+
+    /// <summary>Gets or sets the longest retry delay.</summary>
+    /// <value>5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = IntegrationBusDefaults.MaxRetryDelay;
+
+    /// <summary>Gets or sets how often every runner looks at its queue even without a wake-up (the slow sweep).</summary>
+    /// <value>10 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = IntegrationBusDefaults.SweepInterval;
+
+    /// <summary>Gets or sets how long a runner lease lasts unless renewed; a crashed node's queues are taken over after it.</summary>
+    /// <value>30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = IntegrationBusDefaults.LeaseDuration;
+
+    /// <summary>Gets or sets how long stopping may take to record the results of tasks already processed.</summary>
+    /// <value>5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = IntegrationBusDefaults.ShutdownTimeout;
+}

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Options;
+
+namespace IntegrationBus.Hosting;
+
+/// <summary>Validates <see cref="IntegrationBusOptions"/> at start (generated from its data annotations).</summary>
+[OptionsValidator]
+internal sealed partial class IntegrationBusOptionsValidator : IValidateOptions<IntegrationBusOptions>
+{
+}

@@ -1,0 +1,23 @@
+using IntegrationBus.Diagnostics;
+using IntegrationBus.Model;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Outgoing;
+
+/// <summary>Log messages of outgoing logging.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventIds.SynchronousProcessingFailed, LogLevel.Warning,
+        "Synchronous connector {ConnectorName} failed on {TaskType} of {ObjectType} {ObjectId}: {Message}")]
+    public static partial void SynchronousProcessingFailed(ILogger logger, string connectorName, TaskType taskType, string objectType, long? objectId, string message, Exception? exception);
+
+    [LoggerMessage(EventIds.TasksLogged, LogLevel.Debug, "Logged {TaskCount} outgoing tasks")]
+    public static partial void TasksLogged(ILogger logger, int taskCount);
+
+    [LoggerMessage(EventIds.UnchangedUpdateIgnored, LogLevel.Debug, "Update of {ObjectType} {ObjectId} changed no field; nothing logged")]
+    public static partial void UnchangedUpdateIgnored(ILogger logger, string objectType, long? objectId);
+
+    [LoggerMessage(EventIds.ReferenceNotFound, LogLevel.Warning,
+        "Object {ObjectType} {ObjectId} referenced by field {Field} was not found; its translation record holds only the type and ID")]
+    public static partial void ReferenceNotFound(ILogger logger, string objectType, long objectId, string field);
+}

@@ -1,0 +1,51 @@
+using IntegrationBus.Diagnostics;
+using IntegrationBus.Model;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Processing;
+
+/// <summary>Log messages of the runners.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventIds.RunnerStarted, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) started")]
+    public static partial void RunnerStarted(ILogger logger, string connectorName, TaskDirection direction);
+
+    [LoggerMessage(EventIds.LeaseTaken, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) took the lease as {Owner}")]
+    public static partial void LeaseTaken(ILogger logger, string connectorName, TaskDirection direction, string owner);
+
+    [LoggerMessage(EventIds.LeaseHeldElsewhere, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) waits: another node holds the lease")]
+    public static partial void LeaseHeldElsewhere(ILogger logger, string connectorName, TaskDirection direction);
+
+    [LoggerMessage(EventIds.TaskProcessed, LogLevel.Debug, "{ConnectorName} processed task {TaskId} ({Direction}) with {Result}")]
+    public static partial void TaskProcessed(ILogger logger, string connectorName, long taskId, TaskDirection direction, Connectors.TaskResultKind result);
+
+    [LoggerMessage(EventIds.TaskFailed, LogLevel.Warning,
+        "{ConnectorName} failed task {TaskId} ({Direction}) on attempt {Attempt}: {Message}; the queue waits and retries at {NextAttemptAt}")]
+    public static partial void TaskFailed(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(EventIds.TaskFailedAndSkipped, LogLevel.Warning,
+        "{ConnectorName} failed task {TaskId} ({Direction}) on attempt {Attempt} and skipped it: {Message}")]
+    public static partial void TaskFailedAndSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message);
+
+    [LoggerMessage(EventIds.TaskParked, LogLevel.Error,
+        "{ConnectorName} parked task {TaskId} ({Direction}) as failed after {Attempt} attempts: {Message}; an operator must retry or delete it")]
+    public static partial void TaskParked(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message);
+
+    [LoggerMessage(EventIds.RunnerIterationFailed, LogLevel.Error,
+        "Runner for {ConnectorName} ({Direction}) could not make progress; retrying in {RetryDelay}")]
+    public static partial void RunnerIterationFailed(ILogger logger, string connectorName, TaskDirection direction, TimeSpan retryDelay, Exception exception);
+
+    [LoggerMessage(EventIds.RunnerStopped, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) stopped")]
+    public static partial void RunnerStopped(ILogger logger, string connectorName, TaskDirection direction);
+
+    [LoggerMessage(EventIds.TaskPayloadUnreadable, LogLevel.Error,
+        "Task {TaskId} for {ConnectorName} ({Direction}) has an unreadable payload and is parked as failed: {Message}")]
+    public static partial void TaskPayloadUnreadable(ILogger logger, long taskId, string connectorName, TaskDirection direction, string message);
+
+    [LoggerMessage(EventIds.TaskSkipped, LogLevel.Debug, "{ConnectorName} skipped task {TaskId} ({Direction}) for now: {Message}")]
+    public static partial void TaskSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, string? message);
+
+    [LoggerMessage(EventIds.RunWaitingForRetry, LogLevel.Debug,
+        "{ConnectorName} ({Direction}) waits for task {TaskId}, due for retry at {NextAttemptAt}")]
+    public static partial void RunWaitingForRetry(ILogger logger, string connectorName, TaskDirection direction, long taskId, DateTimeOffset nextAttemptAt);
+}
