@@ -50,6 +50,9 @@ internal sealed class BusRuntime
 
     public BusSettings Settings => Volatile.Read(ref _settings);
 
+    /// <summary>Test hook: called when a runner starts waiting (connector name, longest wait).</summary>
+    public Action<string, TimeSpan>? RunnerWaiting { get; set; }
+
     /// <summary>Creates the schema, registers connectors and loads settings; runs once, later calls await the first.</summary>
     public Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {

@@ -53,6 +53,23 @@ public sealed class IntegrationBusBuilder
         return this;
     }
 
+    /// <summary>Adds a connector instance that the application created itself.</summary>
+    /// <param name="connector">The connector.</param>
+    /// <param name="configure">Sets the options of connectors of this type.</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder AddConnector(Connector connector, Action<ConnectorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        Services.AddSingleton(connector);
+        var options = Services.AddOptions<ConnectorOptions>(ConnectorSet.ConnectorOptionsName(connector.GetType()));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return this;
+    }
+
     /// <summary>Adds an object or page type.</summary>
     /// <param name="type">The type.</param>
     /// <returns>This builder.</returns>

@@ -63,7 +63,7 @@ internal sealed class OutgoingRunner
                     _dueAt = Time.GetUtcNow() + delay;
                 }
 
-                await signal.WaitAsync(NextWait(), Time, stoppingToken).ConfigureAwait(false);
+                await signal.WaitAsync(NextWait(), Time, stoppingToken, _runtime.RunnerWaiting is { } hook ? delay => hook(_connector.Name, delay) : null).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,0 +1,129 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Hosting;
+using IntegrationBus.Outgoing;
+using IntegrationBus.Sqlite;
+using IntegrationBus.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IntegrationBus.Tests.Support;
+
+/// <summary>A bus on a temp SQLite file with fake time, its hosted runners started.</summary>
+public sealed class TestBus : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly List<IHostedService> _hosted;
+    private readonly Lock _lock = new();
+    private readonly List<(string Connector, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
+
+    private TestBus(ServiceProvider provider, string path, FakeTimeProvider time)
+    {
+        _provider = provider;
+        Path = path;
+        Time = time;
+        _hosted = [.. provider.GetServices<IHostedService>()];
+        Runtime.RunnerWaiting = OnRunnerWaiting;
+    }
+
+    public string Path { get; }
+
+    public string ConnectionString => $"Data Source={Path}";
+
+    public FakeTimeProvider Time { get; }
+
+    public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
+
+    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+
+    internal BusRuntime Runtime => _provider.GetRequiredService<BusRuntime>();
+
+    public static async Task<TestBus> StartAsync(
+        IEnumerable<Connector> connectors,
+        Action<IntegrationBusBuilder>? configure = null,
+        bool start = true,
+        Action<ConnectorOptions>? connectorOptions = null)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        var builder = services.AddIntegrationBus(bus =>
+        {
+            bus.UseSqlite($"Data Source={path}");
+            foreach (var type in SampleTypes.All)
+            {
+                bus.AddObjectType(type);
+            }
+
+            foreach (var connector in connectors)
+            {
+                bus.AddConnector(connector, connectorOptions);
+            }
+        });
+        configure?.Invoke(builder);
+        var testBus = new TestBus(services.BuildServiceProvider(validateScopes: true), path, time);
+        if (start)
+        {
+            await testBus.StartHostAsync();
+        }
+
+        return testBus;
+    }
+
+    public async Task StartHostAsync()
+    {
+        foreach (var hosted in _hosted)
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Completes when the connector's runner next starts to wait with a due time (not just the sweep).</summary>
+    public Task<TimeSpan> NextRunnerWaitAsync(string connector)
+    {
+        var source = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _waitWaiters.Add((connector, source));
+        }
+
+        return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TaskSummary>> ListAsync(string? connector = null) =>
+        await Store.ListAsync(new TaskQuery(Connector: connector, Limit: 10_000), TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in _hosted)
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        await _provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path + suffix);
+        }
+    }
+
+    private void OnRunnerWaiting(string connector, TimeSpan delay)
+    {
+        if (delay >= Runtime.Options.SweepInterval)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector).ToList())
+            {
+                waiter.Source.TrySetResult(delay);
+                _waitWaiters.Remove(waiter);
+            }
+        }
+    }
+}
