@@ -73,6 +73,9 @@ internal static class FieldValue
         _ => value.ToString(),
     };
 
+    /// <summary>Copies a normalised value so that the copy shares no mutable list with the original.</summary>
+    public static object? Copy(object? value) => value is object?[] list ? Array.ConvertAll(list, Copy) : value;
+
     private static object?[] NormalizeList(IEnumerable list, string typeName, string field)
     {
         var items = new List<object?>();

@@ -157,6 +157,17 @@ public class BusObjectTests
     }
 
     [Fact]
+    public void Clone_ListItemOfCopyChanged_OriginalListUnchanged()
+    {
+        var poll = TestModel.NewObject(Registry, TestModel.Poll, ("PollID", 1), ("PollTags", new[] { "a", "b" }));
+
+        var copy = poll.Clone();
+        ((object?[])copy["PollTags"]!)[0] = "changed";
+
+        Assert.Equal(["a", "b"], Assert.IsType<object?[]>(poll["PollTags"]));
+    }
+
+    [Fact]
     public void HasSameValues_EqualFieldsAndLists_ReturnsTrue()
     {
         var left = TestModel.NewObject(Registry, TestModel.Poll, ("PollID", 1), ("PollTags", new[] { 1, 2 }), ("PollNote", null));
