@@ -208,4 +208,17 @@ public class BusObjectTests
         Assert.True(poll.HasSameValues(read));
         Assert.True(read.HasSameValues(poll));
     }
+
+    [Fact]
+    public void HasSameValues_DatesAfterJsonRoundTrip_ReturnsTrue()
+    {
+        var poll = TestModel.NewObject(Registry, TestModel.Poll,
+            ("PollID", 1),
+            ("PollOpenFrom", new DateTime(2025, 3, 4, 5, 6, 7, DateTimeKind.Utc)),
+            ("PollNote", new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.FromHours(2))));
+
+        var read = TaskPayload.Deserialize(TaskPayload.Serialize(new ObjectSnapshot(poll), DataType.Simple), Registry).Object;
+
+        Assert.True(poll.HasSameValues(read));
+    }
 }
