@@ -52,7 +52,8 @@ internal static class TaskPayload
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("v", out var version)
                 || version.ValueKind != JsonValueKind.Number
-                || version.GetInt32() != Version)
+                || !version.TryGetInt32(out var versionNumber)
+                || versionNumber != Version)
             {
                 throw new TaskPayloadException($"The task payload has no supported version: expected \"v\": {Version}.");
             }

@@ -126,6 +126,8 @@ public class TaskPayloadTests
     [InlineData("""{"object":{"type":"polls.poll","fields":{}}}""")]
     [InlineData("""{"v":2,"object":{"type":"polls.poll","fields":{}}}""")]
     [InlineData("""{"v":"1","object":{"type":"polls.poll","fields":{}}}""")]
+    [InlineData("""{"v":1.5,"object":{"type":"polls.poll","fields":{}}}""")]
+    [InlineData("""{"v":99999999999,"object":{"type":"polls.poll","fields":{}}}""")]
     [InlineData("""[1]""")]
     public void Deserialize_MissingOrUnsupportedVersion_ThrowsSayingVersion(string payload)
     {
