@@ -177,11 +177,13 @@ public class TaskPayloadTests
     [Theory]
     [InlineData("""{"v":1,"object":{"type":"polls.poll","fields":{"PollID":1,"PollNote":{"nested":true}}}}""")]
     [InlineData("""{"v":1,"object":{"type":"polls.poll","fields":{"PollID":1,"PollNote":[1,{"nested":true}]}}}""")]
-    public void Deserialize_NestedObjectAsFieldValue_Throws(string payload)
+    public void Deserialize_NestedObjectAsFieldValue_ThrowsNamingFieldAndType(string payload)
     {
         var exception = Assert.Throws<TaskPayloadException>(() => TaskPayload.Deserialize(payload, Registry));
 
         Assert.Contains("JSON Object", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("'PollNote'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("'polls.poll'", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
