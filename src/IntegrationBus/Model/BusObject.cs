@@ -124,7 +124,16 @@ public sealed class BusObject
 
     /// <summary>Copies the object; the copy shares nothing mutable with this one.</summary>
     /// <returns>The copy.</returns>
-    public BusObject Clone() => new(Type, new Dictionary<string, object?>(_fields, StringComparer.Ordinal));
+    public BusObject Clone()
+    {
+        var fields = new Dictionary<string, object?>(_fields.Count, StringComparer.Ordinal);
+        foreach (var (field, value) in _fields)
+        {
+            fields[field] = FieldValue.Copy(value);
+        }
+
+        return new(Type, fields);
+    }
 
     /// <summary>Tells whether another object of the same type has the same value in every field.</summary>
     /// <param name="other">The other object.</param>

@@ -59,9 +59,23 @@ internal static class FieldValue
             return true;
         }
 
+        if (AreSameDate(left, right) || AreSameDate(right, left))
+        {
+            return true;
+        }
+
         // Values that went through JSON (a Guid read back as a string, a long as a decimal) compare as text.
         return string.Equals(AsText(left), AsText(right), StringComparison.Ordinal);
     }
+
+    // JSON writes dates without trailing fractional zeros ("2025-03-04T05:06:07Z"), so a date read back as a
+    // string is compared by parsing it, not as "O" text.
+    private static bool AreSameDate(object date, object other) => (date, other) switch
+    {
+        (DateTime d, string s) => DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) && parsed == d,
+        (DateTimeOffset d, string s) => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && parsed == d,
+        _ => false,
+    };
 
     private static string? AsText(object value) => value switch
     {
@@ -72,6 +86,9 @@ internal static class FieldValue
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
+
+    /// <summary>Copies a normalised value so that the copy shares no mutable list with the original.</summary>
+    public static object? Copy(object? value) => value is object?[] list ? Array.ConvertAll(list, Copy) : value;
 
     private static object?[] NormalizeList(IEnumerable list, string typeName, string field)
     {

@@ -52,7 +52,8 @@ internal static class TaskPayload
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("v", out var version)
                 || version.ValueKind != JsonValueKind.Number
-                || version.GetInt32() != Version)
+                || !version.TryGetInt32(out var versionNumber)
+                || versionNumber != Version)
             {
                 throw new TaskPayloadException($"The task payload has no supported version: expected \"v\": {Version}.");
             }
@@ -189,7 +190,7 @@ internal static class TaskPayload
                     throw new TaskPayloadException($"The task payload has field '{field.Name}', which object type '{typeName}' does not declare.");
                 }
 
-                obj.SetNormalized(field.Name, ReadValue(field.Value));
+                obj.SetNormalized(field.Name, ReadValue(field.Value, typeName, field.Name));
             }
         }
 
@@ -240,7 +241,7 @@ internal static class TaskPayload
             element.TryGetProperty("parent", out var parent) ? ReadRecord(parent) : null);
     }
 
-    private static object? ReadValue(JsonElement value) => value.ValueKind switch
+    private static object? ReadValue(JsonElement value, string typeName, string field) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => null,
         JsonValueKind.String => value.GetString(),
@@ -249,7 +250,8 @@ internal static class TaskPayload
         JsonValueKind.Number when value.TryGetInt64(out var l) => l,
         JsonValueKind.Number when value.TryGetDecimal(out var m) => m,
         JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.Array => value.EnumerateArray().Select(ReadValue).ToArray(),
-        _ => throw new TaskPayloadException($"A field in the task payload holds a JSON {value.ValueKind}, which is not a field value."),
+        JsonValueKind.Array => value.EnumerateArray().Select(item => ReadValue(item, typeName, field)).ToArray(),
+        _ => throw new TaskPayloadException(
+            $"Field '{field}' of object type '{typeName}' in the task payload holds a JSON {value.ValueKind}, which is not a field value."),
     };
 }
