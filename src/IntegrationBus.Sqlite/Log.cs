@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Sqlite;
+
+/// <summary>The SQLite store's log messages.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = SqliteEventIds.SchemaCreated, EventName = "SqliteSchemaCreated", Level = LogLevel.Information,
+        Message = "Created the IntegrationBus SQLite schema version {SchemaVersion} in {DataSource}")]
+    public static partial void SchemaCreated(ILogger logger, int schemaVersion, string dataSource);
+
+    [LoggerMessage(EventId = SqliteEventIds.SchemaCurrent, EventName = "SqliteSchemaCurrent", Level = LogLevel.Debug,
+        Message = "The IntegrationBus SQLite schema in {DataSource} is at version {SchemaVersion}")]
+    public static partial void SchemaCurrent(ILogger logger, string dataSource, int schemaVersion);
+
+    [LoggerMessage(EventId = SqliteEventIds.WalUnavailable, EventName = "SqliteWalUnavailable", Level = LogLevel.Warning,
+        Message = "The SQLite database {DataSource} uses journal mode {JournalMode} instead of WAL; readers and the writer will block each other")]
+    public static partial void WalUnavailable(ILogger logger, string dataSource, string journalMode);
+
+    [LoggerMessage(EventId = SqliteEventIds.Purged, EventName = "SqlitePurged", Level = LogLevel.Information,
+        Message = "Retention deleted {RowCount} rows older than {OlderThan}")]
+    public static partial void Purged(ILogger logger, int rowCount, DateTimeOffset olderThan);
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace IntegrationBus.Sqlite;
+
+/// <summary>
+/// The store's database: opens configured connections, serialises this process's writers and maps connector
+/// names to their integer IDs.
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, long> _connectorIds = new(StringComparer.Ordinal);
+    private readonly string _connectionPragmas;
+
+    /// <summary>Creates the database from validated options.</summary>
+    /// <param name="options">The options.</param>
+    public SqliteDatabase(SqliteTaskStoreOptions options)
+    {
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
+        {
+            // Microsoft.Data.Sqlite retries a busy statement with 150 ms sleeps until the command timeout; with the
+            // timeout equal to SQLite's own busy timeout those sleeps never start.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        };
+        ConnectionString = builder.ToString();
+        var busyMs = (long)Math.Ceiling(options.BusyTimeout.TotalMilliseconds);
+        _connectionPragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={options.Synchronous.ToString().ToUpperInvariant()};");
+    }
+
+    /// <summary>Gets the connection string the store opens connections with.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Gets or sets the full path of the database file, known after initialisation.</summary>
+    public string? DataSource { get; set; }
+
+    /// <summary>Opens a connection with the store's pragmas applied.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The open connection; the caller disposes it.</returns>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = _connectionPragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Waits for this process's write turn and begins an immediate transaction on a new connection.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The write scope; disposing it rolls back unless committed and releases the turn.</returns>
+    public async Task<SqliteWriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = connection.BeginTransaction(deferred: false);
+            return new SqliteWriteScope(this, connection, transaction);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _writeLock.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Gives this process's write turn back; called by <see cref="SqliteWriteScope"/>.</summary>
+    public void ReleaseWrite() => _writeLock.Release();
+
+    /// <summary>Finds a connector's ID, from the cache or the database.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The connection's transaction, if any.</param>
+    /// <param name="name">The connector's code name.</param>
+    /// <param name="cacheable">Whether a row found is committed (not the caller's uncommitted row), so it may be cached.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The ID, or <see langword="null"/> when the connector is unknown.</returns>
+    public async Task<long?> FindConnectorIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, bool cacheable, CancellationToken cancellationToken)
+    {
+        if (_connectorIds.TryGetValue(name, out var cached))
+        {
+            return cached;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id FROM integration_connector WHERE name = @name;";
+        command.Parameters.AddWithValue("@name", name);
+        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var value = (long)id;
+        if (cacheable)
+        {
+            _connectorIds.TryAdd(name, value);
+        }
+
+        return value;
+    }
+
+    /// <summary>Finds a connector's ID, creating the connector (enabled) when it is unknown.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The write transaction.</param>
+    /// <param name="name">The connector's code name.</param>
+    /// <param name="ownTransaction">Whether the transaction is the store's own (rows it reads are committed).</param>
+    /// <param name="created">Receives names created in this transaction, to cache once it commits.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The ID.</returns>
+    public async Task<long> GetOrCreateConnectorIdAsync(SqliteConnection connection, SqliteTransaction transaction, string name, bool ownTransaction, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    {
+        if (await FindConnectorIdAsync(connection, transaction, name, ownTransaction, cancellationToken).ConfigureAwait(false) is { } id)
+        {
+            return id;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO integration_connector (name, display_name, enabled) VALUES (@name, @name, 1) RETURNING id;";
+        command.Parameters.AddWithValue("@name", name);
+        var newId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        created?.Add(new(name, newId));
+        return newId;
+    }
+
+    /// <summary>Caches connector IDs whose rows were committed.</summary>
+    /// <param name="committed">The names and IDs.</param>
+    public void CacheConnectorIds(IEnumerable<KeyValuePair<string, long>> committed)
+    {
+        foreach (var pair in committed)
+        {
+            _connectorIds.TryAdd(pair.Key, pair.Value);
+        }
+    }
+
+    /// <summary>Clears this database's connection pool.</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(ConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeLock.Dispose();
+    }
+}

@@ -1,0 +1,165 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using IntegrationBus.Storage;
+
+namespace IntegrationBus.Sqlite;
+
+/// <summary>Appends tasks in one transaction, the store's own or the caller's.</summary>
+internal sealed class SqliteTaskAppender(SqliteDatabase database)
+{
+    private const string InsertTaskSql = """
+        INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
+        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy)
+        RETURNING id;
+        """;
+
+    private const string InsertSynchronizationSql = """
+        INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts)
+        VALUES (@connector_id, @direction, @task_id, 0, 0);
+        """;
+
+    /// <summary>Appends tasks; see <see cref="ITaskStore.AppendAsync"/>.</summary>
+    /// <param name="tasks">The tasks.</param>
+    /// <param name="transaction">The caller's transaction, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new task IDs, in order.</returns>
+    public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        foreach (var task in tasks)
+        {
+            Validate(task);
+        }
+
+        if (tasks.Count == 0)
+        {
+            return [];
+        }
+
+        if (transaction is not null)
+        {
+            var callerTransaction = CheckCallerTransaction(transaction);
+            return await WriteAsync(callerTransaction.Connection!, callerTransaction, tasks, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var ids = await WriteAsync(scope.Connection, scope.Transaction, tasks, scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return ids;
+        }
+    }
+
+    private async Task<long[]> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    {
+        var ownTransaction = created is not null;
+        var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var insertTask = connection.CreateCommand();
+        insertTask.Transaction = transaction;
+        insertTask.CommandText = InsertTaskSql;
+        var guid = SqliteValues.Add(insertTask, "@guid", SqliteType.Text);
+        var direction = SqliteValues.Add(insertTask, "@direction", SqliteType.Integer);
+        var taskType = SqliteValues.Add(insertTask, "@task_type", SqliteType.Integer);
+        var dataType = SqliteValues.Add(insertTask, "@data_type", SqliteType.Integer);
+        var objectType = SqliteValues.Add(insertTask, "@object_type", SqliteType.Text);
+        var objectId = SqliteValues.Add(insertTask, "@object_id", SqliteType.Integer);
+        var site = SqliteValues.Add(insertTask, "@site", SqliteType.Text);
+        var payload = SqliteValues.Add(insertTask, "@payload", SqliteType.Text);
+        var createdAt = SqliteValues.Add(insertTask, "@created_at", SqliteType.Integer);
+        var origin = SqliteValues.Add(insertTask, "@origin_connector", SqliteType.Text);
+        var policy = SqliteValues.Add(insertTask, "@policy", SqliteType.Integer);
+
+        using var insertSynchronization = connection.CreateCommand();
+        insertSynchronization.Transaction = transaction;
+        insertSynchronization.CommandText = InsertSynchronizationSql;
+        var syncConnector = SqliteValues.Add(insertSynchronization, "@connector_id", SqliteType.Integer);
+        var syncDirection = SqliteValues.Add(insertSynchronization, "@direction", SqliteType.Integer);
+        var syncTask = SqliteValues.Add(insertSynchronization, "@task_id", SqliteType.Integer);
+
+        var ids = new long[tasks.Count];
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            guid.Value = task.Guid.ToString("D");
+            direction.Value = (int)task.Direction;
+            taskType.Value = (int)task.TaskType;
+            dataType.Value = (int)task.DataType;
+            objectType.Value = task.ObjectType;
+            objectId.Value = SqliteValues.ToDb(task.ObjectId);
+            site.Value = SqliteValues.ToDb(task.Site);
+            payload.Value = task.Payload;
+            createdAt.Value = SqliteValues.ToUnixMs(task.CreatedAt);
+            origin.Value = SqliteValues.ToDb(task.OriginConnector);
+            policy.Value = (int)task.Policy;
+            var id = (long)(await insertTask.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            ids[i] = id;
+
+            syncDirection.Value = (int)task.Direction;
+            syncTask.Value = id;
+            foreach (var name in task.Connectors)
+            {
+                if (!connectorIds.TryGetValue(name, out var connectorId))
+                {
+                    connectorId = await database.GetOrCreateConnectorIdAsync(connection, transaction, name, ownTransaction, created, cancellationToken).ConfigureAwait(false);
+                    connectorIds.Add(name, connectorId);
+                }
+
+                syncConnector.Value = connectorId;
+                await insertSynchronization.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return ids;
+    }
+
+    private SqliteTransaction CheckCallerTransaction(DbTransaction transaction)
+    {
+        if (transaction is not SqliteTransaction sqliteTransaction)
+        {
+            throw new ArgumentException(
+                $"The SQLite task store can only append inside a SqliteTransaction, not a {transaction.GetType().FullName}. Pass a transaction of a Microsoft.Data.Sqlite connection to the bus database, or null.",
+                nameof(transaction));
+        }
+
+        if (sqliteTransaction.Connection is not { } connection)
+        {
+            throw new ArgumentException("The transaction has already been committed or rolled back. Append the tasks before the transaction completes.", nameof(transaction));
+        }
+
+        var expected = database.DataSource;
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.IsNullOrEmpty(expected) || !string.Equals(connection.DataSource, expected, comparison))
+        {
+            throw new ArgumentException(
+                $"The transaction belongs to the SQLite database '{connection.DataSource}', but the task store uses '{expected}'. Tasks can only be appended in a transaction on the bus database; use the store's database for the change, or pass null.",
+                nameof(transaction));
+        }
+
+        return sqliteTransaction;
+    }
+
+    private static void Validate(NewIntegrationTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentException.ThrowIfNullOrWhiteSpace(task.ObjectType);
+        ArgumentNullException.ThrowIfNull(task.Payload);
+        ArgumentNullException.ThrowIfNull(task.Connectors);
+        if (task.Connectors.Count == 0)
+        {
+            throw new ArgumentException($"Task {task.Guid} for object type '{task.ObjectType}' has no connector; every task needs at least one.", nameof(task));
+        }
+
+        for (var i = 0; i < task.Connectors.Count; i++)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(task.Connectors[i]);
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(task.Connectors[i], task.Connectors[j], StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException($"Task {task.Guid} lists connector '{task.Connectors[i]}' twice; list each connector once.", nameof(task));
+                }
+            }
+        }
+    }
+}
