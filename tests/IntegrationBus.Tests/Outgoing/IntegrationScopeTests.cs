@@ -21,7 +21,7 @@ public sealed class IntegrationScopeTests
     {
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm], start: false);
-        await bus.Store.InitializeAsync(Token);
+        await bus.Runtime.EnsureInitializedAsync(Token);
         await using (var connection = new SqliteConnection(bus.ConnectionString))
         {
             await connection.OpenAsync(Token);

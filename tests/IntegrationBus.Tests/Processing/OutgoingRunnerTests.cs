@@ -46,8 +46,9 @@ public sealed class OutgoingRunnerTests
         Assert.Single(crm.Calls);
 
         failFirst = false;
+        var idle = bus.NextRunnerIdleAsync("crm");
         bus.Time.Advance(delay);
-        await crm.WaitForCallsAsync(5);
+        await idle;
         Assert.Equal(["u1", "u1", "u2", "u3", "u4"], crm.Calls.Select(c => c.Object.CodeName));
         Assert.Equal(2, crm.Calls[1].Attempt);
         Assert.Empty(await bus.ListAsync("crm"));
@@ -66,8 +67,10 @@ public sealed class OutgoingRunnerTests
         var delay = await waiting;
 
         Assert.InRange(delay, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(1));
+        var idle = bus.NextRunnerIdleAsync("crm");
         bus.Time.Advance(delay);
-        await crm.WaitForCallsAsync(2);
+        await idle;
+        Assert.Equal(2, crm.Calls.Count);
         Assert.Empty(await bus.ListAsync("crm"));
     }
 
@@ -135,8 +138,9 @@ public sealed class OutgoingRunnerTests
         Assert.Equal(kind == TaskResultKind.ErrorAndSkip ? 1 : 0, queued.Attempts);
 
         // No new traffic: the next run comes from the timer and delivers the skipped task.
+        var idle = bus.NextRunnerIdleAsync("crm");
         bus.Time.Advance(delay);
-        await crm.WaitForCallsAsync(3);
+        await idle;
         Assert.Equal(["u1", "u2", "u1"], crm.Calls.Select(c => c.Object.CodeName));
         Assert.Empty(await bus.ListAsync("crm"));
     }
@@ -173,8 +177,10 @@ public sealed class OutgoingRunnerTests
             await scope.CompleteAsync(Token);
         }
 
-        bus.Time.Advance(await waiting);
-        await crm.WaitForCallsAsync(3);
+        var delay = await waiting;
+        var idle = bus.NextRunnerIdleAsync("crm");
+        bus.Time.Advance(delay);
+        await idle;
 
         var parked = Assert.Single(await bus.ListAsync("crm"));
         Assert.Equal(SynchronizationStatus.Failed, parked.Status);
@@ -198,8 +204,9 @@ public sealed class OutgoingRunnerTests
             null,
             Token);
 
+        var idle = bus.NextRunnerIdleAsync("crm");
         await bus.StartHostAsync();
-        await crm.WaitForCallsAsync(1);
+        await idle;
 
         Assert.Equal("ok", Assert.Single(crm.Calls).Object.CodeName);
         var parked = await bus.ListAsync("crm");
@@ -217,9 +224,11 @@ public sealed class OutgoingRunnerTests
         var search = new RecordingConnector("search", s => s.AllObjects(SubscriptionMode.AsyncSimple));
         await using var bus = await TestBus.StartAsync([crm, search]);
 
+        var searchIdle = bus.NextRunnerIdleAsync("search");
+        var crmWaiting = bus.NextRunnerWaitAsync("crm");
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
-        await search.WaitForCallsAsync(1);
-        await crm.WaitForCallsAsync(1);
+        await searchIdle;
+        await crmWaiting;
 
         var remaining = Assert.Single(await bus.ListAsync());
         Assert.Equal("crm", remaining.Connector);

@@ -16,7 +16,7 @@ public sealed class TestBus : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
     private readonly Lock _lock = new();
-    private readonly List<(string Connector, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
+    private readonly List<(string Connector, bool Idle, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
 
     private TestBus(ServiceProvider provider, string path, FakeTimeProvider time)
     {
@@ -72,21 +72,30 @@ public sealed class TestBus : IAsyncDisposable
         return testBus;
     }
 
+    /// <summary>Starts the runners and returns once each has made its first pass and waits.</summary>
     public async Task StartHostAsync()
     {
+        var idle = Runtime.Connectors.Connectors.Select(c => NextRunnerIdleAsync(c.Name)).ToList();
         foreach (var hosted in _hosted)
         {
             await hosted.StartAsync(TestContext.Current.CancellationToken);
         }
+
+        await Task.WhenAll(idle);
     }
 
     /// <summary>Completes when the connector's runner next starts to wait with a due time (not just the sweep).</summary>
-    public Task<TimeSpan> NextRunnerWaitAsync(string connector)
+    public Task<TimeSpan> NextRunnerWaitAsync(string connector) => NextWaitAsync(connector, idle: false);
+
+    /// <summary>Completes when the connector's runner next starts to wait for anything, the sweep included (it is idle).</summary>
+    public Task<TimeSpan> NextRunnerIdleAsync(string connector) => NextWaitAsync(connector, idle: true);
+
+    private Task<TimeSpan> NextWaitAsync(string connector, bool idle)
     {
         var source = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _waitWaiters.Add((connector, source));
+            _waitWaiters.Add((connector, idle, source));
         }
 
         return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -112,14 +121,10 @@ public sealed class TestBus : IAsyncDisposable
 
     private void OnRunnerWaiting(string connector, TimeSpan delay)
     {
-        if (delay >= Runtime.Options.SweepInterval)
-        {
-            return;
-        }
-
+        var due = delay < Runtime.Options.SweepInterval;
         lock (_lock)
         {
-            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector).ToList())
+            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector && (w.Idle || due)).ToList())
             {
                 waiter.Source.TrySetResult(delay);
                 _waitWaiters.Remove(waiter);
