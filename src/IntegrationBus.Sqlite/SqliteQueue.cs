@@ -8,7 +8,8 @@ namespace IntegrationBus.Sqlite;
 /// <summary>The runner's side of the store: fetch a batch, record its results, hold the lease.</summary>
 internal sealed class SqliteQueue(SqliteDatabase database)
 {
-    private const string FetchSql = $"""
+    /// <summary>Reads a queue's next batch through the synchronization primary key.</summary>
+    internal const string FetchSql = $"""
         SELECT {SqliteValues.QueuedTaskColumns}
         FROM integration_synchronization s
         JOIN integration_task t ON t.id = s.task_id
