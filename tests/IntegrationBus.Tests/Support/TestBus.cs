@@ -16,6 +16,7 @@ public sealed class TestBus : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
     private readonly Lock _lock = new();
+    private bool _stopped;
     private readonly List<(string Connector, bool Idle, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
 
     private TestBus(ServiceProvider provider, string path, FakeTimeProvider time)
@@ -104,12 +105,23 @@ public sealed class TestBus : IAsyncDisposable
     public async Task<IReadOnlyList<TaskSummary>> ListAsync(string? connector = null) =>
         await Store.ListAsync(new TaskQuery(Connector: connector, Limit: 10_000), TestContext.Current.CancellationToken);
 
-    public async ValueTask DisposeAsync()
+    public async Task StopHostAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         foreach (var hosted in _hosted)
         {
             await hosted.StopAsync(CancellationToken.None);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHostAsync();
 
         await _provider.DisposeAsync();
         SqliteConnection.ClearAllPools();
