@@ -1,4 +1,5 @@
 using System.Globalization;
+using IntegrationBus.Incoming;
 using IntegrationBus.Model;
 using IntegrationBus.Subscriptions;
 using IntegrationBus.Translation;
@@ -35,6 +36,11 @@ public abstract class Connector
     /// <value>The code name unless overridden.</value>
     public virtual string DisplayName => Name;
 
+    /// <summary>Gets a value indicating whether changes applied from this connector's incoming tasks are logged as outgoing tasks for the other connectors.</summary>
+    /// <remarks>The connector that sent a change never receives it back, whatever this says.</remarks>
+    /// <value><see langword="false"/>: applying an incoming task logs no outgoing task.</value>
+    public virtual bool RelayIncomingChanges => false;
+
     /// <summary>Declares which changes the connector receives and how.</summary>
     /// <param name="subscriptions">Collects the subscriptions.</param>
     protected abstract void Subscribe(SubscriptionBuilder subscriptions);
@@ -69,6 +75,29 @@ public abstract class Connector
     protected virtual ValueTask<ExternalId?> GetExternalPageIdAsync(TranslationRecord reference, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ExternalId?>(null);
 
+    /// <summary>Turns an object an external system sent into an internal object (its foreign keys still hold external IDs).</summary>
+    /// <param name="externalObject">What the external system sent: a <see cref="System.Text.Json.JsonElement"/> over HTTP, any object in process.</param>
+    /// <param name="taskType">The operation.</param>
+    /// <param name="dataType">The data type the sender asked for.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The internal object, or a rejection with the reason the caller gets.</returns>
+    protected virtual ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InternalObjectResult.Reject($"Connector '{Name}' does not accept incoming changes: it does not override PrepareInternalObjectAsync."));
+
+    /// <summary>Describes the internal object an external foreign key points to, so the bus can find it (SimpleSnapshot and Snapshot).</summary>
+    /// <param name="reference">The key, its external ID and the referenced type.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The record (GUID, code name, site, parent; the ID may be 0), or <see langword="null"/> when unknown.</returns>
+    protected virtual ValueTask<TranslationRecord?> GetInternalObjectParamsAsync(ExternalReference reference, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<TranslationRecord?>(null);
+
+    /// <summary>Describes the internal page an external foreign key points to (node GUID, alias path as code name).</summary>
+    /// <param name="reference">The key, its external ID and the referenced page type.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    /// <returns>The record, or <see langword="null"/> when unknown.</returns>
+    protected virtual ValueTask<TranslationRecord?> GetInternalPageParamsAsync(ExternalReference reference, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<TranslationRecord?>(null);
+
     /// <summary>
     /// Rewrites every foreign key of the task's object (and of its children and bindings) from the internal ID to
     /// the external system's ID, using the task's translation records and
@@ -93,6 +122,14 @@ public abstract class Connector
 
     internal Task<TaskResult> InvokeOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
         ProcessOutgoingAsync(task, cancellationToken);
+
+    internal ValueTask<InternalObjectResult> InvokePrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken) =>
+        PrepareInternalObjectAsync(externalObject, taskType, dataType, cancellationToken);
+
+    internal ValueTask<TranslationRecord?> InvokeGetInternalParamsAsync(ExternalReference reference, CancellationToken cancellationToken) =>
+        reference.ReferencedType.IsPage
+            ? GetInternalPageParamsAsync(reference, cancellationToken)
+            : GetInternalObjectParamsAsync(reference, cancellationToken);
 
     internal Task<TaskResult> InvokeSynchronousAsync(SynchronousChange change, CancellationToken cancellationToken) =>
         ProcessSynchronousAsync(change, cancellationToken);

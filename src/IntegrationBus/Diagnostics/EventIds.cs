@@ -16,6 +16,16 @@ internal static class EventIds
     public const int UnchangedUpdateIgnored = 2003;
     public const int ReferenceNotFound = 2004;
 
+    public const int OperatorRetried = 3013;
+    public const int OperatorDeleted = 3014;
+
+    public const int IncomingQueued = 4001;
+    public const int IncomingRefused = 4002;
+    public const int IncomingFailedWaiting = 4003;
+    public const int IncomingFailedSkipped = 4004;
+    public const int IncomingFailedDeleted = 4005;
+    public const int IncomingApplied = 4006;
+
     public const int RunnerStarted = 3001;
     public const int LeaseTaken = 3002;
     public const int LeaseHeldElsewhere = 3003;

@@ -13,6 +13,7 @@ internal sealed class BusRuntime
 {
     private readonly ILogger<BusRuntime> _logger;
     private readonly Lock _initializationLock = new();
+    private readonly AsyncLocal<Connector?> _incomingOrigin = new();
     private Task? _initialization;
     private BusSettings _settings = BusSettings.Default;
 
@@ -31,6 +32,7 @@ internal sealed class BusRuntime
         TimeProvider = timeProvider;
         _logger = logger;
         OutgoingSignals = [.. connectors.Connectors.Select(_ => new AsyncSignal())];
+        IncomingSignals = [.. connectors.Connectors.Select(_ => new AsyncSignal())];
         NodeId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     }
 
@@ -50,8 +52,13 @@ internal sealed class BusRuntime
 
     public BusSettings Settings => Volatile.Read(ref _settings);
 
-    /// <summary>Test hook: called when a runner starts waiting (connector name, longest wait).</summary>
-    public Action<string, TimeSpan>? RunnerWaiting { get; set; }
+    /// <summary>Test hook: called when a runner starts waiting (connector name, direction, longest wait).</summary>
+    public Action<string, TaskDirection, TimeSpan>? RunnerWaiting { get; set; }
+
+    public AsyncSignal[] IncomingSignals { get; }
+
+    public AsyncSignal GetSignal(int connectorIndex, TaskDirection direction) =>
+        direction == TaskDirection.Outgoing ? OutgoingSignals[connectorIndex] : IncomingSignals[connectorIndex];
 
     /// <summary>Creates the schema, registers connectors and loads settings; runs once, later calls await the first.</summary>
     public Task EnsureInitializedAsync(CancellationToken cancellationToken)
@@ -98,20 +105,42 @@ internal sealed class BusRuntime
         if (Connectors.TryGetIndex(name, out var index))
         {
             Connectors.SetEnabled(index, enabled);
-            OutgoingSignals[index].Set();
+            Wake(index, direction: null);
         }
 
         Log.ConnectorEnabledChanged(_logger, name, enabled);
         return true;
     }
 
-    public void Wake(int connectorIndex) => OutgoingSignals[connectorIndex].Set();
+    /// <summary>Gets the connector whose incoming task is being applied in the current async flow, or <see langword="null"/>.</summary>
+    public Connector? IncomingOrigin => _incomingOrigin.Value;
 
-    public void WakeAll()
+    /// <summary>Marks the current async flow as applying an incoming task from a connector (loop prevention).</summary>
+    public IDisposable EnterIncoming(Connector origin)
     {
-        foreach (var signal in OutgoingSignals)
+        var previous = _incomingOrigin.Value;
+        _incomingOrigin.Value = origin;
+        return new IncomingFlow(this, previous);
+    }
+
+    public void Wake(int connectorIndex, TaskDirection? direction = TaskDirection.Outgoing)
+    {
+        if (direction is null or TaskDirection.Outgoing)
         {
-            signal.Set();
+            OutgoingSignals[connectorIndex].Set();
+        }
+
+        if (direction is null or TaskDirection.Incoming)
+        {
+            IncomingSignals[connectorIndex].Set();
+        }
+    }
+
+    public void WakeAll(TaskDirection? direction = null)
+    {
+        for (var i = 0; i < Connectors.Count; i++)
+        {
+            Wake(i, direction);
         }
     }
 
@@ -137,9 +166,14 @@ internal sealed class BusRuntime
                 Connectors.SetEnabled(index, state.Enabled);
                 if (!wasEnabled && state.Enabled)
                 {
-                    OutgoingSignals[index].Set();
+                    Wake(index, direction: null);
                 }
             }
         }
+    }
+
+    private sealed class IncomingFlow(BusRuntime runtime, Connector? previous) : IDisposable
+    {
+        public void Dispose() => runtime._incomingOrigin.Value = previous;
     }
 }

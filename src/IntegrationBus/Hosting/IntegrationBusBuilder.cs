@@ -35,6 +35,16 @@ public sealed class IntegrationBusBuilder
         return this;
     }
 
+    /// <summary>Uses a data handler that applies incoming tasks to the application's data; the last call wins.</summary>
+    /// <typeparam name="THandler">The handler type (a singleton).</typeparam>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder UseInternalDataHandler<THandler>()
+        where THandler : class, Incoming.IInternalDataHandler
+    {
+        Services.Replace(ServiceDescriptor.Singleton<Incoming.IInternalDataHandler, THandler>());
+        return this;
+    }
+
     /// <summary>Adds a connector (a singleton created with constructor injection).</summary>
     /// <typeparam name="TConnector">The connector type.</typeparam>
     /// <param name="configure">Sets the connector's options.</param>

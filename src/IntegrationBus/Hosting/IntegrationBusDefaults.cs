@@ -8,5 +8,6 @@ internal static class IntegrationBusDefaults
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 }

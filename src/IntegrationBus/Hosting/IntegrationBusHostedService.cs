@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Hosting;
 
 /// <summary>Supervises the runner loops: one per connector and direction, plus the settings refresh.</summary>
-internal sealed class IntegrationBusHostedService(BusRuntime runtime, ILoggerFactory loggerFactory) : BackgroundService
+internal sealed class IntegrationBusHostedService(BusRuntime runtime, Incoming.IInternalDataHandler? handler, ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<IntegrationBusHostedService>();
 
@@ -19,11 +19,12 @@ internal sealed class IntegrationBusHostedService(BusRuntime runtime, ILoggerFac
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new RetryBackoff(runtime.Options.RetryDelay, runtime.Options.MaxRetryDelay, Random.Shared.NextDouble);
-        var runnerLogger = loggerFactory.CreateLogger<OutgoingRunner>();
-        var loops = new List<Task>(runtime.Connectors.Count + 1) { RefreshSettingsAsync(stoppingToken) };
+        var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
+        var loops = new List<Task>((2 * runtime.Connectors.Count) + 1) { RefreshSettingsAsync(stoppingToken) };
         for (var i = 0; i < runtime.Connectors.Count; i++)
         {
-            loops.Add(new OutgoingRunner(runtime, i, backoff, runnerLogger).RunAsync(stoppingToken));
+            loops.Add(new QueueRunner(runtime, i, new OutgoingProcessor(runtime, i, backoff, runnerLogger), backoff, runnerLogger).RunAsync(stoppingToken));
+            loops.Add(new QueueRunner(runtime, i, new IncomingProcessor(runtime, i, handler, runnerLogger), backoff, runnerLogger).RunAsync(stoppingToken));
         }
 
         return Task.WhenAll(loops);

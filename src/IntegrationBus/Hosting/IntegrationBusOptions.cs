@@ -30,6 +30,15 @@ public sealed class IntegrationBusOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = IntegrationBusDefaults.LeaseDuration;
 
+    /// <summary>Gets the names of the application's sites; incoming changes for another site are refused.</summary>
+    /// <value>Empty: any site is accepted.</value>
+    public IList<string> Sites { get; } = [];
+
+    /// <summary>Gets or sets how long an incoming idempotency key is remembered; a repeat within it queues nothing new.</summary>
+    /// <value>24 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan IdempotencyRetention { get; set; } = IntegrationBusDefaults.IdempotencyRetention;
+
     /// <summary>Gets or sets how long stopping may take to record the results of tasks already processed.</summary>
     /// <value>5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

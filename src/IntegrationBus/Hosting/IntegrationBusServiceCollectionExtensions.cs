@@ -49,7 +49,10 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetRequiredService<BusRuntime>(),
             sp.GetService<IObjectDataSource>(),
             sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntegrationBusHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntegrationBusHostedService>(sp => new IntegrationBusHostedService(
+            sp.GetRequiredService<BusRuntime>(),
+            sp.GetService<Incoming.IInternalDataHandler>(),
+            sp.GetRequiredService<ILoggerFactory>())));
         configure?.Invoke(builder);
         return builder;
     }

@@ -109,10 +109,23 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
     private List<Connector>? Match(List<PendingChange> pending, BusObject obj, TaskType taskType)
     {
         var connectors = runtime.Connectors;
+        var origin = runtime.IncomingOrigin;
+        if (origin is { RelayIncomingChanges: false })
+        {
+            // Applying an incoming task logs nothing unless its connector relays changes to the others.
+            return null;
+        }
+
         var modes = connectors.Count <= StackLimit ? stackalloc SubscriptionMode[connectors.Count] : new SubscriptionMode[connectors.Count];
         if (!connectors.Index.Match(obj, taskType, modes))
         {
             return null;
+        }
+
+        if (origin is not null && connectors.TryGetIndex(origin.Name, out var originIndex))
+        {
+            // The connector that sent the change never receives it back.
+            modes[originIndex] = 0;
         }
 
         // Copy now: the caller may change the object after this call.

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
+using IntegrationBus.Incoming;
 using IntegrationBus.Model;
 using IntegrationBus.Settings;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed class IntegrationBusService
     {
         Runtime = runtime;
         var logger = loggerFactory.CreateLogger<IntegrationBusService>();
+        Incoming = new IncomingLogger(runtime, loggerFactory.CreateLogger<IncomingLogger>());
         Logger = new ChangeLogger(
             runtime,
             new SnapshotBuilder(runtime.Types, dataSource, logger),
@@ -39,6 +41,8 @@ public sealed class IntegrationBusService
     internal BusRuntime Runtime { get; }
 
     internal ChangeLogger Logger { get; }
+
+    internal IncomingLogger Incoming { get; }
 
     /// <summary>Begins a unit of work whose tasks are written in one batch of the store's own when it completes.</summary>
     /// <returns>The scope, now ambient for the current async flow; dispose it.</returns>
@@ -85,14 +89,68 @@ public sealed class IntegrationBusService
         }
     }
 
+    /// <summary>Queues a change an external system sent; it is always processed asynchronously (DESIGN.md §5).</summary>
+    /// <remarks>
+    /// The connector's <c>PrepareInternalObjectAsync</c> converts the external object; for SimpleSnapshot and Snapshot every
+    /// foreign key goes through its <c>GetInternalObjectParamsAsync</c> / <c>GetInternalPageParamsAsync</c>. A refusal is
+    /// returned, never swallowed: an unknown or disabled connector, logging switched off, a rejected object, an unknown
+    /// site or an invalid task type each have their own <see cref="ExternalTaskStatus"/>.
+    /// </remarks>
+    /// <param name="connectorName">The connector the change comes from.</param>
+    /// <param name="externalObject">The external object as the connector understands it.</param>
+    /// <param name="taskType">The operation.</param>
+    /// <param name="dataType">How much the sender included.</param>
+    /// <param name="siteName">The site, or <see langword="null"/> for global objects.</param>
+    /// <param name="policy">What a failure of the task does.</param>
+    /// <param name="idempotencyKey">A key under which a repeat within the retention window queues nothing new.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Queued (with the task's ID), repeated, or why not.</returns>
+    public Task<ExternalTaskResult> ProcessExternalTaskAsync(
+        string connectorName,
+        object externalObject,
+        TaskType taskType,
+        DataType dataType,
+        string? siteName,
+        IncomingPolicy policy = IncomingPolicy.Default,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        Incoming.LogAsync(connectorName, externalObject, taskType, dataType, siteName, policy, idempotencyKey, cancellationToken);
+
+    /// <summary>Makes a failed, skipped or parked task pending again for one connector (or all of its connectors) and wakes the runners.</summary>
+    /// <param name="taskId">The task.</param>
+    /// <param name="connectorName">Only this connector, or every connector of the task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many synchronizations were reset.</returns>
+    public async Task<int> RetryTaskAsync(long taskId, string? connectorName = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var count = await Runtime.Store.RetryAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
+        WakeAfterOperator(connectorName);
+        return count;
+    }
+
+    /// <summary>Deletes a task for one connector (or all of its connectors) and wakes the runners, so a queue blocked by it goes on.</summary>
+    /// <param name="taskId">The task.</param>
+    /// <param name="connectorName">Only this connector, or every connector of the task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many synchronizations were deleted.</returns>
+    public async Task<int> DeleteTaskAsync(long taskId, string? connectorName = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var count = await Runtime.Store.DeleteAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
+        WakeAfterOperator(connectorName);
+        return count;
+    }
+
     /// <summary>Wakes the runners of one connector, or of all connectors, to process their queues now.</summary>
     /// <param name="connectorName">The connector, or <see langword="null"/> for all.</param>
+    /// <param name="direction">Only this direction, or both.</param>
     /// <exception cref="ArgumentException">No connector has that name.</exception>
-    public void RequestProcessing(string? connectorName = null)
+    public void RequestProcessing(string? connectorName = null, TaskDirection? direction = null)
     {
         if (connectorName is null)
         {
-            Runtime.WakeAll();
+            Runtime.WakeAll(direction);
             return;
         }
 
@@ -101,7 +159,7 @@ public sealed class IntegrationBusService
             throw new ArgumentException($"No connector is named '{connectorName}'.", nameof(connectorName));
         }
 
-        Runtime.Wake(index);
+        Runtime.Wake(index, direction);
     }
 
     /// <summary>Tells whether a connector is enabled.</summary>
@@ -171,6 +229,18 @@ public sealed class IntegrationBusService
     {
         await initialization.ConfigureAwait(false);
         await Logger.LogAsync(pending, obj, taskType, previous, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void WakeAfterOperator(string? connectorName)
+    {
+        if (connectorName is not null && Runtime.Connectors.TryGetIndex(connectorName, out var index))
+        {
+            Runtime.Wake(index, direction: null);
+        }
+        else
+        {
+            Runtime.WakeAll();
+        }
     }
 
     private IntegrationScope Begin(DbTransaction? transaction)

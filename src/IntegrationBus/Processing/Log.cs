@@ -46,6 +46,6 @@ internal static partial class Log
     public static partial void TaskSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, string? message);
 
     [LoggerMessage(EventIds.RunWaitingForRetry, LogLevel.Debug,
-        "{ConnectorName} ({Direction}) waits for task {TaskId}, due for retry at {NextAttemptAt}")]
-    public static partial void RunWaitingForRetry(ILogger logger, string connectorName, TaskDirection direction, long taskId, DateTimeOffset nextAttemptAt);
+        "{ConnectorName} ({Direction}) waits for task {TaskId}, due for retry at {NextAttemptAt} (none: an operator must retry or delete it)")]
+    public static partial void RunWaitingForRetry(ILogger logger, string connectorName, TaskDirection direction, long taskId, DateTimeOffset? nextAttemptAt);
 }

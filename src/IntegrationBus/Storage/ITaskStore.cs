@@ -25,6 +25,17 @@ public interface ITaskStore
     /// <returns>The IDs given to the tasks, in order.</returns>
     Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends one incoming task, or, when <paramref name="idempotencyKey"/> was already used for the connector at or
+    /// after <paramref name="notBefore"/>, appends nothing and returns the earlier task. Check and append are atomic.
+    /// </summary>
+    /// <param name="task">The task (one connector).</param>
+    /// <param name="idempotencyKey">The sender's idempotency key, or <see langword="null"/>.</param>
+    /// <param name="notBefore">The start of the retention window for keys.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task's ID and GUID and whether it was a repeat.</returns>
+    Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken);
+
     /// <summary>Reads the next tasks of a queue, oldest first, skipping tasks parked as failed.</summary>
     /// <param name="connector">The connector.</param>
     /// <param name="direction">The direction.</param>
@@ -36,7 +47,8 @@ public interface ITaskStore
 
     /// <summary>Records the results of a batch in one transaction.</summary>
     /// <remarks>
-    /// <c>Ok</c> removes the connector's synchronization row, and the task when no connector needs it any more.
+    /// <c>Ok</c> (and an outcome marked <see cref="TaskOutcome.Discard"/>) removes the connector's synchronization row,
+    /// and the task when no connector needs it any more.
     /// <c>Error</c> and <c>ErrorAndSkip</c> count an attempt, store the message and next attempt and add an
     /// attempt-log entry. <c>SkipNow</c> records nothing.
     /// </remarks>
@@ -138,7 +150,7 @@ public interface ITaskStore
     /// <returns>How many synchronizations were deleted.</returns>
     Task<int> DeleteAsync(long taskId, string? connector, CancellationToken cancellationToken);
 
-    /// <summary>Applies retention: deletes attempt-log entries and parked (failed) synchronizations older than a cut-off.</summary>
+    /// <summary>Applies retention: deletes attempt-log entries, parked (failed) synchronizations and idempotency keys older than a cut-off.</summary>
     /// <param name="olderThan">The cut-off.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many rows were deleted.</returns>

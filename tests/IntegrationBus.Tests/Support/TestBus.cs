@@ -1,5 +1,6 @@
 using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
+using IntegrationBus.Model;
 using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
@@ -17,7 +18,7 @@ public sealed class TestBus : IAsyncDisposable
     private readonly List<IHostedService> _hosted;
     private readonly Lock _lock = new();
     private bool _stopped;
-    private readonly List<(string Connector, bool Idle, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
+    private readonly List<(string Connector, TaskDirection Direction, bool Idle, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
 
     private TestBus(ServiceProvider provider, string path, FakeTimeProvider time)
     {
@@ -76,7 +77,9 @@ public sealed class TestBus : IAsyncDisposable
     /// <summary>Starts the runners and returns once each has made its first pass and waits.</summary>
     public async Task StartHostAsync()
     {
-        var idle = Runtime.Connectors.Connectors.Select(c => NextRunnerIdleAsync(c.Name)).ToList();
+        var idle = Runtime.Connectors.Connectors
+            .SelectMany(c => new[] { NextRunnerIdleAsync(c.Name), NextRunnerIdleAsync(c.Name, TaskDirection.Incoming) })
+            .ToList();
         foreach (var hosted in _hosted)
         {
             await hosted.StartAsync(TestContext.Current.CancellationToken);
@@ -86,17 +89,17 @@ public sealed class TestBus : IAsyncDisposable
     }
 
     /// <summary>Completes when the connector's runner next starts to wait with a due time (not just the sweep).</summary>
-    public Task<TimeSpan> NextRunnerWaitAsync(string connector) => NextWaitAsync(connector, idle: false);
+    public Task<TimeSpan> NextRunnerWaitAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) => NextWaitAsync(connector, direction, idle: false);
 
     /// <summary>Completes when the connector's runner next starts to wait for anything, the sweep included (it is idle).</summary>
-    public Task<TimeSpan> NextRunnerIdleAsync(string connector) => NextWaitAsync(connector, idle: true);
+    public Task<TimeSpan> NextRunnerIdleAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) => NextWaitAsync(connector, direction, idle: true);
 
-    private Task<TimeSpan> NextWaitAsync(string connector, bool idle)
+    private Task<TimeSpan> NextWaitAsync(string connector, TaskDirection direction, bool idle)
     {
         var source = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _waitWaiters.Add((connector, idle, source));
+            _waitWaiters.Add((connector, direction, idle, source));
         }
 
         return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -131,12 +134,12 @@ public sealed class TestBus : IAsyncDisposable
         }
     }
 
-    private void OnRunnerWaiting(string connector, TimeSpan delay)
+    private void OnRunnerWaiting(string connector, TaskDirection direction, TimeSpan delay)
     {
         var due = delay < Runtime.Options.SweepInterval;
         lock (_lock)
         {
-            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector && (w.Idle || due)).ToList())
+            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector && w.Direction == direction && (w.Idle || due)).ToList())
             {
                 waiter.Source.TrySetResult(delay);
                 _waitWaiters.Remove(waiter);

@@ -2,45 +2,47 @@ using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
 using IntegrationBus.Model;
 using IntegrationBus.Storage;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Processing;
 
 /// <summary>
-/// The runner of one connector's outgoing queue: waits for a wake-up, a due retry or the sweep; holds the
-/// cluster-wide lease; reads tasks oldest first in batches; hands each to the connector; records each batch's results.
+/// The runner of one queue (connector and direction): waits for a wake-up, a due retry or the sweep; holds the
+/// cluster-wide lease; reads tasks oldest first in batches; lets the processor handle each; records each batch.
 /// </summary>
-internal sealed class OutgoingRunner
+internal sealed class QueueRunner
 {
-    private const TaskDirection Direction = TaskDirection.Outgoing;
     private readonly BusRuntime _runtime;
     private readonly int _index;
     private readonly Connector _connector;
-    private readonly ConnectorOptions _options;
+    private readonly ITaskProcessor _processor;
+    private readonly AsyncSignal _signal;
     private readonly RetryBackoff _backoff;
     private readonly ILogger _logger;
     private DateTimeOffset _leaseValidUntil = DateTimeOffset.MinValue;
+    private bool _leaseRefusedLogged;
     private DateTimeOffset? _dueAt;
     private int _consecutiveSkippingRuns;
     private int _consecutiveFailures;
 
-    public OutgoingRunner(BusRuntime runtime, int index, RetryBackoff backoff, ILogger logger)
+    public QueueRunner(BusRuntime runtime, int index, ITaskProcessor processor, RetryBackoff backoff, ILogger logger)
     {
         _runtime = runtime;
         _index = index;
         _connector = runtime.Connectors.Connectors[index];
-        _options = runtime.Connectors.Options[index];
+        _processor = processor;
+        _signal = runtime.GetSignal(index, processor.Direction);
         _backoff = backoff;
         _logger = logger;
     }
 
     private TimeProvider Time => _runtime.TimeProvider;
 
+    private TaskDirection Direction => _processor.Direction;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         Log.RunnerStarted(_logger, _connector.Name, Direction);
-        var signal = _runtime.OutgoingSignals[_index];
         try
         {
             // The first pass runs at once: tasks may be waiting from before the start.
@@ -63,7 +65,8 @@ internal sealed class OutgoingRunner
                     _dueAt = Time.GetUtcNow() + delay;
                 }
 
-                await signal.WaitAsync(NextWait(), Time, stoppingToken, _runtime.RunnerWaiting is { } hook ? delay => hook(_connector.Name, delay) : null).ConfigureAwait(false);
+                var hook = _runtime.RunnerWaiting;
+                await _signal.WaitAsync(NextWait(), Time, stoppingToken, hook is null ? null : delay => hook(_connector.Name, Direction, delay)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,10 +92,12 @@ internal sealed class OutgoingRunner
         return wait;
     }
 
+    private bool CanRun() => _processor.IsEnabled(_runtime.Settings) && _runtime.Connectors.IsEnabled(_index);
+
     private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
         _dueAt = null;
-        if (!_runtime.Settings.ShouldProcessOutgoing || !_runtime.Connectors.IsEnabled(_index))
+        if (!CanRun())
         {
             return;
         }
@@ -103,10 +108,11 @@ internal sealed class OutgoingRunner
             return;
         }
 
-        var translations = new TranslationCache(_runtime.Types);
+        _processor.BeginRun();
         var after = 0L;
         var skipped = false;
-        while (true)
+        var stop = false;
+        while (!stop)
         {
             var batch = await _runtime.Store.FetchAsync(_connector.Name, Direction, after, _runtime.Options.BatchSize, stoppingToken).ConfigureAwait(false);
             if (batch.Count == 0)
@@ -115,42 +121,39 @@ internal sealed class OutgoingRunner
             }
 
             var outcomes = new List<TaskOutcome>(batch.Count);
-            var stop = false;
             try
             {
                 foreach (var task in batch)
                 {
-                    if (stoppingToken.IsCancellationRequested || !_runtime.Settings.ShouldProcessOutgoing || !_runtime.Connectors.IsEnabled(_index))
+                    if (stoppingToken.IsCancellationRequested || !CanRun())
                     {
                         stop = true;
                         break;
                     }
 
-                    var now = Time.GetUtcNow();
-                    if (task.Status == SynchronizationStatus.Error && task.NextAttemptAt > now)
+                    if (task.Status == SynchronizationStatus.Error && (task.NextAttemptAt is null || task.NextAttemptAt > Time.GetUtcNow()))
                     {
-                        // The head of the queue waits for its retry; later tasks wait behind it so order holds.
-                        Log.RunWaitingForRetry(_logger, _connector.Name, Direction, task.Id, task.NextAttemptAt.Value);
+                        // The head of the queue waits for its retry (or an operator); later tasks wait behind it so order holds.
+                        Log.RunWaitingForRetry(_logger, _connector.Name, Direction, task.Id, task.NextAttemptAt);
                         _dueAt = task.NextAttemptAt;
                         stop = true;
                         break;
                     }
 
-                    var (outcome, result) = await ProcessAsync(task, translations, stoppingToken).ConfigureAwait(false);
+                    var decision = await _processor.ProcessAsync(task, stoppingToken).ConfigureAwait(false);
                     after = task.Id;
-                    if (outcome is { } recorded)
+                    if (decision.Outcome is { } outcome)
                     {
-                        outcomes.Add(recorded);
+                        outcomes.Add(outcome);
                     }
 
-                    if (result == TaskResultKind.Error && outcome is { Park: false })
+                    skipped |= decision.Skipped;
+                    if (decision.StopRun)
                     {
-                        _dueAt = outcome.Value.NextAttemptAt;
+                        _dueAt = decision.DueAt;
                         stop = true;
                         break;
                     }
-
-                    skipped |= result is TaskResultKind.ErrorAndSkip or TaskResultKind.SkipNow;
                 }
             }
             finally
@@ -158,12 +161,11 @@ internal sealed class OutgoingRunner
                 await RecordAsync(outcomes, stoppingToken).ConfigureAwait(false);
             }
 
-            if (stop || batch.Count < _runtime.Options.BatchSize)
+            stop |= batch.Count < _runtime.Options.BatchSize;
+            if (!stop)
             {
-                break;
+                await EnsureLeaseAsync(stoppingToken).ConfigureAwait(false);
             }
-
-            await EnsureLeaseAsync(stoppingToken).ConfigureAwait(false);
         }
 
         if (skipped && _dueAt is null)
@@ -174,65 +176,6 @@ internal sealed class OutgoingRunner
         else if (!skipped)
         {
             _consecutiveSkippingRuns = 0;
-        }
-    }
-
-    private async Task<(TaskOutcome? Outcome, TaskResultKind Result)> ProcessAsync(QueuedTask task, TranslationCache translations, CancellationToken stoppingToken)
-    {
-        ObjectSnapshot snapshot;
-        try
-        {
-            snapshot = TaskPayload.Deserialize(task.Payload, _runtime.Types);
-        }
-        catch (TaskPayloadException exception)
-        {
-            // Retrying cannot repair a payload: park it and go on with the rest of the queue.
-            Log.TaskPayloadUnreadable(_logger, task.Id, _connector.Name, Direction, exception.Message);
-            return (new TaskOutcome(task.Id, TaskResultKind.Error, exception.Message, Time.GetUtcNow(), Park: true), TaskResultKind.Error);
-        }
-
-        var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, translations);
-        TaskResult result;
-        try
-        {
-            result = await _connector.InvokeOutgoingAsync(outgoing, stoppingToken).ConfigureAwait(false)
-                ?? TaskResult.Error($"Connector '{_connector.Name}' returned no result.");
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception exception)
-        {
-            result = TaskResult.Error($"{exception.GetType().Name}: {exception.Message}");
-        }
-
-        return (ToOutcome(task, result), result.Kind);
-    }
-
-    private TaskOutcome? ToOutcome(QueuedTask task, TaskResult result)
-    {
-        var now = Time.GetUtcNow();
-        var attempt = task.Attempts + 1;
-        var park = _options.MaxAttempts is { } max && attempt >= max;
-        switch (result.Kind)
-        {
-            case TaskResultKind.Ok:
-                Log.TaskProcessed(_logger, _connector.Name, task.Id, Direction, result.Kind);
-                return new TaskOutcome(task.Id, TaskResultKind.Ok, null, now);
-            case TaskResultKind.SkipNow:
-                Log.TaskSkipped(_logger, _connector.Name, task.Id, Direction, result.Message);
-                return null;
-            case TaskResultKind.ErrorAndSkip when !park:
-                Log.TaskFailedAndSkipped(_logger, _connector.Name, task.Id, Direction, attempt, result.Message);
-                return new TaskOutcome(task.Id, TaskResultKind.ErrorAndSkip, result.Message, now);
-            case TaskResultKind.Error when !park:
-                var next = now + _backoff.GetDelay(attempt);
-                Log.TaskFailed(_logger, _connector.Name, task.Id, Direction, attempt, result.Message, next);
-                return new TaskOutcome(task.Id, TaskResultKind.Error, result.Message, now, next);
-            default:
-                Log.TaskParked(_logger, _connector.Name, task.Id, Direction, attempt, result.Message);
-                return new TaskOutcome(task.Id, result.Kind, result.Message, now, Park: true);
         }
     }
 
@@ -267,15 +210,17 @@ internal sealed class OutgoingRunner
             }
 
             _leaseValidUntil = now + duration;
+            _leaseRefusedLogged = false;
             return true;
         }
 
-        if (held || _leaseValidUntil == DateTimeOffset.MinValue)
+        if (!_leaseRefusedLogged)
         {
             Log.LeaseHeldElsewhere(_logger, _connector.Name, Direction);
+            _leaseRefusedLogged = true;
         }
 
-        _leaseValidUntil = DateTimeOffset.MinValue.AddTicks(1);
+        _leaseValidUntil = DateTimeOffset.MinValue;
         return false;
     }
 

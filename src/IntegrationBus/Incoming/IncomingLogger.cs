@@ -1,0 +1,159 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Hosting;
+using IntegrationBus.Model;
+using IntegrationBus.Storage;
+using IntegrationBus.Translation;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Incoming;
+
+/// <summary>Turns a change from an external system into a queued incoming task (DESIGN.md §5), or says why not.</summary>
+internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
+{
+    public async Task<ExternalTaskResult> LogAsync(
+        string connectorName, object externalObject, TaskType taskType, DataType dataType, string? siteName,
+        IncomingPolicy policy, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectorName);
+        ArgumentNullException.ThrowIfNull(externalObject);
+        await runtime.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (Check(connectorName, taskType, dataType, siteName, policy, out var index) is { } refused)
+        {
+            return Refuse(connectorName, refused);
+        }
+
+        var connector = runtime.Connectors.Connectors[index];
+        var now = runtime.TimeProvider.GetUtcNow();
+        InternalObjectResult prepared;
+        try
+        {
+            prepared = await connector.InvokePrepareInternalObjectAsync(externalObject, taskType, dataType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}"));
+        }
+
+        if (prepared.Snapshot is not { } snapshot)
+        {
+            return Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: prepared.Rejection ?? $"Connector '{connectorName}' returned no object."));
+        }
+
+        var obj = snapshot.Object;
+        if (obj.Type.IsPage != taskType.IsPageOperation())
+        {
+            return Refuse(connectorName, new(ExternalTaskStatus.Invalid, Message: $"Task type {taskType} does not fit '{obj.TypeName}', which is {(obj.Type.IsPage ? "a page type" : "an object type")}."));
+        }
+
+        if (siteName is not null && obj.Type.SiteField is { } siteField && obj[siteField] is null)
+        {
+            obj[siteField] = siteName;
+        }
+
+        if (dataType == DataType.Snapshot && obj.Type.IsPage)
+        {
+            dataType = DataType.SimpleSnapshot;
+        }
+
+        if (dataType != DataType.Simple)
+        {
+            snapshot = await WithReferencesAsync(connector, snapshot, dataType == DataType.Snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
+        var task = new NewIntegrationTask(
+            Guid.CreateVersion7(now), TaskDirection.Incoming, taskType, dataType, obj.TypeName, obj.GetInt64(obj.Type.IdField), obj.Site ?? siteName,
+            TaskPayload.Serialize(snapshot, dataType), now, [connector.Name], connector.Name, policy);
+        var appended = await runtime.Store.AppendIncomingAsync(task, idempotencyKey, now - runtime.Options.IdempotencyRetention, cancellationToken).ConfigureAwait(false);
+        if (!appended.Repeated)
+        {
+            Log.IncomingQueued(logger, appended.TaskId, connector.Name, taskType, obj.TypeName);
+            runtime.Wake(index, TaskDirection.Incoming);
+        }
+
+        return new ExternalTaskResult(appended.Repeated ? ExternalTaskStatus.Repeated : ExternalTaskStatus.Queued, appended.TaskId, appended.TaskGuid);
+    }
+
+    private ExternalTaskResult? Check(string connectorName, TaskType taskType, DataType dataType, string? siteName, IncomingPolicy policy, out int index)
+    {
+        if (!runtime.Connectors.TryGetIndex(connectorName, out index))
+        {
+            return new(ExternalTaskStatus.UnknownConnector, Message: $"No connector is named '{connectorName}'.");
+        }
+
+        var settings = runtime.Settings;
+        if (!settings.Enabled || !settings.LogIncoming)
+        {
+            return new(ExternalTaskStatus.LoggingDisabled, Message: settings.Enabled ? "Incoming logging is switched off." : "The integration bus is switched off.");
+        }
+
+        if (!runtime.Connectors.IsEnabled(index))
+        {
+            return new(ExternalTaskStatus.ConnectorDisabled, Message: $"Connector '{connectorName}' is disabled.");
+        }
+
+        if (!taskType.IsConcrete())
+        {
+            return new(ExternalTaskStatus.Invalid, Message: $"Task type '{taskType}' is not a task type an external change can carry.");
+        }
+
+        if (!Enum.IsDefined(dataType))
+        {
+            return new(ExternalTaskStatus.Invalid, Message: $"Data type '{dataType}' is not defined.");
+        }
+
+        if (!Enum.IsDefined(policy))
+        {
+            return new(ExternalTaskStatus.Invalid, Message: $"Policy '{policy}' is not defined.");
+        }
+
+        var sites = runtime.Options.Sites;
+        if (siteName is not null && sites.Count > 0 && !sites.Contains(siteName, StringComparer.OrdinalIgnoreCase))
+        {
+            return new(ExternalTaskStatus.UnknownSite, Message: $"Site '{siteName}' is not one of the bus's sites ({string.Join(", ", sites)}).");
+        }
+
+        return null;
+    }
+
+    private async Task<ObjectSnapshot> WithReferencesAsync(Connector connector, ObjectSnapshot snapshot, bool withChildren, CancellationToken cancellationToken)
+    {
+        var obj = snapshot.Object;
+        var references = new Dictionary<string, TranslationRecord>(StringComparer.Ordinal);
+        foreach (var key in obj.Type.ForeignKeys)
+        {
+            if (obj[key.Field] is not { } externalId || !runtime.Types.TryGet(key.ReferencedType, out var referencedType))
+            {
+                continue;
+            }
+
+            var record = await connector.InvokeGetInternalParamsAsync(new ExternalReference(obj, key.Field, externalId, referencedType), cancellationToken).ConfigureAwait(false);
+            if (record is not null)
+            {
+                references[key.Field] = record;
+            }
+        }
+
+        var children = new List<ObjectSnapshot>();
+        var bindings = new List<ObjectSnapshot>();
+        if (withChildren)
+        {
+            foreach (var child in snapshot.Children)
+            {
+                children.Add(await WithReferencesAsync(connector, child, false, cancellationToken).ConfigureAwait(false));
+            }
+
+            foreach (var binding in snapshot.Bindings)
+            {
+                bindings.Add(await WithReferencesAsync(connector, binding, false, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return new ObjectSnapshot(obj, references, children, bindings);
+    }
+
+    private ExternalTaskResult Refuse(string connectorName, ExternalTaskResult result)
+    {
+        Log.IncomingRefused(logger, connectorName, result.Status, result.Message ?? result.Status.ToString());
+        return result;
+    }
+}

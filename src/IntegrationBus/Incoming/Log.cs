@@ -1,0 +1,28 @@
+using IntegrationBus.Diagnostics;
+using IntegrationBus.Model;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Incoming;
+
+/// <summary>Log messages of incoming logging and processing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventIds.IncomingQueued, LogLevel.Debug, "Queued incoming task {TaskId} from {ConnectorName}: {TaskType} of {ObjectType}")]
+    public static partial void IncomingQueued(ILogger logger, long taskId, string connectorName, TaskType taskType, string objectType);
+
+    [LoggerMessage(EventIds.IncomingRefused, LogLevel.Information, "Refused an incoming change from {ConnectorName}: {Status} ({Reason})")]
+    public static partial void IncomingRefused(ILogger logger, string connectorName, ExternalTaskStatus status, string reason);
+
+    [LoggerMessage(EventIds.IncomingFailedWaiting, LogLevel.Warning,
+        "Incoming task {TaskId} from {ConnectorName} failed: {Message}; the incoming queue waits for an operator to retry or delete it")]
+    public static partial void IncomingFailedWaiting(ILogger logger, long taskId, string connectorName, string? message);
+
+    [LoggerMessage(EventIds.IncomingFailedSkipped, LogLevel.Warning, "Incoming task {TaskId} from {ConnectorName} failed and stays queued (SkipOnError): {Message}")]
+    public static partial void IncomingFailedSkipped(ILogger logger, long taskId, string connectorName, string? message);
+
+    [LoggerMessage(EventIds.IncomingFailedDeleted, LogLevel.Warning, "Incoming task {TaskId} from {ConnectorName} failed and was deleted (DeleteOnError): {Message}")]
+    public static partial void IncomingFailedDeleted(ILogger logger, long taskId, string connectorName, string? message);
+
+    [LoggerMessage(EventIds.IncomingApplied, LogLevel.Debug, "Applied incoming task {TaskId} from {ConnectorName}")]
+    public static partial void IncomingApplied(ILogger logger, long taskId, string connectorName);
+}
