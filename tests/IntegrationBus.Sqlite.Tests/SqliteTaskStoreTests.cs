@@ -87,6 +87,20 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task OpenConnectionAsync_PooledConnectionReused_KeepsPragmas()
+    {
+        var store = NewStore(_path, o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
+        await (await store.OpenConnectionAsync(Ct)).DisposeAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var connection = await store.OpenConnectionAsync(Ct);
+            Assert.Equal(777, await ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal(1, await ScalarAsync<long>(connection, "PRAGMA synchronous;"));
+        }
+    }
+
+    [Fact]
     public async Task FetchSql_QueryPlan_SearchesSynchronizationPrimaryKey()
     {
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
