@@ -69,10 +69,11 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             command.Parameters.AddWithValue("@after", afterTaskId);
             command.Parameters.AddWithValue("@limit", limit);
             var tasks = new List<QueuedTask>(Math.Min(limit, 1024));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            // Synchronous like the other per-row loops: Microsoft.Data.Sqlite's async reads run synchronously anyway.
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var reader = command.ExecuteReader())
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (reader.Read())
                 {
                     tasks.Add(SqliteValues.ReadQueuedTask(reader));
                 }

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
@@ -179,6 +181,18 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task AppendAsync_NonSqliteTransaction_ThrowsClearException()
+    {
+        using var transaction = new ForeignTransaction();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+
+        Assert.Equal("transaction", error.ParamName);
+        Assert.Contains(typeof(ForeignTransaction).FullName!, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.CountAsync(new TaskQuery(), Ct));
+    }
+
+    [Fact]
     public async Task InitializeAsync_Twice_IsNoOp()
     {
         var crm = Some.Connector();
@@ -278,5 +292,20 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         var store = Build(path, configure);
         _extraStores.Add(store);
         return store;
+    }
+
+    private sealed class ForeignTransaction : DbTransaction
+    {
+        public override IsolationLevel IsolationLevel => IsolationLevel.Serializable;
+
+        protected override DbConnection? DbConnection => null;
+
+        public override void Commit()
+        {
+        }
+
+        public override void Rollback()
+        {
+        }
     }
 }
