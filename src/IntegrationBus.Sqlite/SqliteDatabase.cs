@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace IntegrationBus.Sqlite;
@@ -13,6 +14,10 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, long> _connectorIds = new(StringComparer.Ordinal);
     private readonly string _connectionPragmas;
+
+    // The native handles that already have the pragmas; a pooled connection keeps its handle, so the pragmas run once
+    // per physical connection. Entries go away with the handles.
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configuredHandles = [];
 
     /// <summary>Creates the database from validated options.</summary>
     /// <param name="options">The options.</param>
@@ -45,9 +50,14 @@ internal sealed class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            command.CommandText = _connectionPragmas;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (!_configuredHandles.TryGetValue(connection.Handle!, out _))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = _connectionPragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _configuredHandles.AddOrUpdate(connection.Handle!, _connectionPragmas);
+            }
+
             return connection;
         }
         catch

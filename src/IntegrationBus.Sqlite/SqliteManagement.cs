@@ -21,11 +21,6 @@ internal sealed class SqliteManagement(SqliteDatabase database)
 
     private const string ConnectorFilter = " AND s.connector_id = (SELECT id FROM integration_connector WHERE name = @connector)";
 
-    private const string DeleteOrphanTaskSql = """
-        DELETE FROM integration_attempt WHERE task_id = @task_id AND NOT EXISTS (SELECT 1 FROM integration_synchronization WHERE task_id = @task_id);
-        DELETE FROM integration_task WHERE id = @task_id AND NOT EXISTS (SELECT 1 FROM integration_synchronization WHERE task_id = @task_id);
-        """;
-
     private const string PurgeSql = """
         DELETE FROM integration_attempt WHERE attempted_at < @older_than;
         DELETE FROM integration_synchronization WHERE status = 3 AND last_run_at < @older_than;
@@ -185,21 +180,13 @@ internal sealed class SqliteManagement(SqliteDatabase database)
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
-            int count;
-            using (var command = scope.CreateCommand(connector is null
+            // The schema's trigger deletes the task and its attempt log with its last synchronization row.
+            using var command = scope.CreateCommand(connector is null
                 ? "DELETE FROM integration_synchronization AS s WHERE s.task_id = @task_id;"
-                : "DELETE FROM integration_synchronization AS s WHERE s.task_id = @task_id" + ConnectorFilter + ";"))
-            {
-                command.Parameters.AddWithValue("@task_id", taskId);
-                command.Parameters.AddWithValue("@connector", SqliteValues.ToDb(connector));
-                count = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            using (var orphan = scope.CreateCommand(DeleteOrphanTaskSql))
-            {
-                orphan.Parameters.AddWithValue("@task_id", taskId);
-                await orphan.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+                : "DELETE FROM integration_synchronization AS s WHERE s.task_id = @task_id" + ConnectorFilter + ";");
+            command.Parameters.AddWithValue("@task_id", taskId);
+            command.Parameters.AddWithValue("@connector", SqliteValues.ToDb(connector));
+            var count = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
             return count;

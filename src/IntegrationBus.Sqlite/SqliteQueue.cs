@@ -21,11 +21,6 @@ internal sealed class SqliteQueue(SqliteDatabase database)
     private const string DeleteSynchronizationSql =
         "DELETE FROM integration_synchronization WHERE connector_id = @connector_id AND direction = @direction AND task_id = @task_id;";
 
-    private const string DeleteOrphanTaskSql =
-        "DELETE FROM integration_task WHERE id = @task_id AND NOT EXISTS (SELECT 1 FROM integration_synchronization WHERE task_id = @task_id);";
-
-    private const string DeleteAttemptsSql = "DELETE FROM integration_attempt WHERE task_id = @task_id;";
-
     private const string UpdateErrorSql = """
         UPDATE integration_synchronization
         SET status = @status, attempts = attempts + 1, last_error = @message, last_run_at = @run_at, next_attempt_at = @next_attempt_at
@@ -74,10 +69,11 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             command.Parameters.AddWithValue("@after", afterTaskId);
             command.Parameters.AddWithValue("@limit", limit);
             var tasks = new List<QueuedTask>(Math.Min(limit, 1024));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            // Synchronous like the other per-row loops: Microsoft.Data.Sqlite's async reads run synchronously anyway.
+            cancellationToken.ThrowIfCancellationRequested();
+            using (var reader = command.ExecuteReader())
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (reader.Read())
                 {
                     tasks.Add(SqliteValues.ReadQueuedTask(reader));
                 }
@@ -106,7 +102,8 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             using var writer = new SqliteOutcomeWriter(scope, connectorId, direction);
             foreach (var outcome in outcomes)
             {
-                await writer.WriteAsync(outcome, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.Write(outcome);
             }
 
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -166,8 +163,6 @@ internal sealed class SqliteQueue(SqliteDatabase database)
         private readonly long _connectorId;
         private readonly int _direction;
         private SqliteCommand? _deleteSynchronization;
-        private SqliteCommand? _deleteOrphanTask;
-        private SqliteCommand? _deleteAttempts;
         private SqliteCommand? _updateError;
         private SqliteCommand? _insertAttempt;
 
@@ -178,15 +173,19 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             _direction = (int)direction;
         }
 
-        public async Task WriteAsync(TaskOutcome outcome, CancellationToken cancellationToken)
+        /// <remarks>
+        /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and the
+        /// synchronous calls skip a Task per statement in this per-row loop.
+        /// </remarks>
+        public void Write(TaskOutcome outcome)
         {
             switch (outcome.Result)
             {
                 case TaskResultKind.Ok:
-                    await WriteOkAsync(outcome.TaskId, cancellationToken).ConfigureAwait(false);
+                    WriteOk(outcome.TaskId);
                     break;
                 case TaskResultKind.Error or TaskResultKind.ErrorAndSkip:
-                    await WriteErrorAsync(outcome, cancellationToken).ConfigureAwait(false);
+                    WriteError(outcome);
                     break;
                 case TaskResultKind.SkipNow:
                     break;
@@ -198,34 +197,19 @@ internal sealed class SqliteQueue(SqliteDatabase database)
         public void Dispose()
         {
             _deleteSynchronization?.Dispose();
-            _deleteOrphanTask?.Dispose();
-            _deleteAttempts?.Dispose();
             _updateError?.Dispose();
             _insertAttempt?.Dispose();
         }
 
-        private async Task WriteOkAsync(long taskId, CancellationToken cancellationToken)
+        private void WriteOk(long taskId)
         {
+            // The schema's trigger deletes the task and its attempt log with its last synchronization row.
             _deleteSynchronization ??= Keyed(DeleteSynchronizationSql);
             _deleteSynchronization.Parameters["@task_id"].Value = taskId;
-            if (await _deleteSynchronization.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                return;
-            }
-
-            _deleteOrphanTask ??= TaskOnly(DeleteOrphanTaskSql);
-            _deleteOrphanTask.Parameters["@task_id"].Value = taskId;
-            if (await _deleteOrphanTask.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                return;
-            }
-
-            _deleteAttempts ??= TaskOnly(DeleteAttemptsSql);
-            _deleteAttempts.Parameters["@task_id"].Value = taskId;
-            await _deleteAttempts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _deleteSynchronization.ExecuteNonQuery();
         }
 
-        private async Task WriteErrorAsync(TaskOutcome outcome, CancellationToken cancellationToken)
+        private void WriteError(TaskOutcome outcome)
         {
             var status = outcome.Park ? SynchronizationStatus.Failed
                 : outcome.Result == TaskResultKind.Error ? SynchronizationStatus.Error : SynchronizationStatus.Skipped;
@@ -245,7 +229,7 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             parameters["@message"].Value = SqliteValues.ToDb(outcome.Message);
             parameters["@run_at"].Value = SqliteValues.ToUnixMs(outcome.AttemptedAt);
             parameters["@next_attempt_at"].Value = SqliteValues.ToDb(nextAttemptAt);
-            if (await _updateError.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (_updateError.ExecuteNonQuery() == 0)
             {
                 return;
             }
@@ -264,7 +248,7 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             parameters["@run_at"].Value = SqliteValues.ToUnixMs(outcome.AttemptedAt);
             parameters["@result"].Value = (int)outcome.Result;
             parameters["@message"].Value = SqliteValues.ToDb(outcome.Message);
-            await _insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _insertAttempt.ExecuteNonQuery();
         }
 
         private SqliteCommand Keyed(string sql)

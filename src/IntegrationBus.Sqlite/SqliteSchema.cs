@@ -4,6 +4,11 @@ using Microsoft.Data.Sqlite;
 namespace IntegrationBus.Sqlite;
 
 /// <summary>Creates and versions the store's schema, tracked in <c>PRAGMA user_version</c>.</summary>
+/// <remarks>
+/// Deleting a task's last synchronization row (an OK, an operator's delete, retention) deletes the task and its
+/// attempt log in a trigger, inside the same statement: one statement per acknowledged task instead of three,
+/// and no code path can leave an orphaned task behind.
+/// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
@@ -51,6 +56,13 @@ internal static class SqliteSchema
             message TEXT NULL
         );
         CREATE INDEX ix_integration_attempt_task_id ON integration_attempt (task_id);
+        CREATE TRIGGER tr_integration_synchronization_last_deleted
+        AFTER DELETE ON integration_synchronization
+        WHEN NOT EXISTS (SELECT 1 FROM integration_synchronization WHERE task_id = old.task_id)
+        BEGIN
+            DELETE FROM integration_attempt WHERE task_id = old.task_id;
+            DELETE FROM integration_task WHERE id = old.task_id;
+        END;
         CREATE TABLE integration_setting (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL

@@ -9,8 +9,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 {
     private const string InsertTaskSql = """
         INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
-        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy)
-        RETURNING id;
+        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy);
         """;
 
     private const string InsertSynchronizationSql = """
@@ -80,6 +79,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         var ids = new long[tasks.Count];
         for (var i = 0; i < tasks.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var task = tasks[i];
             guid.Value = task.Guid.ToString("D");
             direction.Value = (int)task.Direction;
@@ -92,7 +92,9 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
             createdAt.Value = SqliteValues.ToUnixMs(task.CreatedAt);
             origin.Value = SqliteValues.ToDb(task.OriginConnector);
             policy.Value = (int)task.Policy;
-            var id = (long)(await insertTask.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            // Microsoft.Data.Sqlite's async methods run synchronously; the synchronous calls skip a Task per row.
+            insertTask.ExecuteNonQuery();
+            var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
             ids[i] = id;
 
             syncDirection.Value = (int)task.Direction;
@@ -106,7 +108,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                 }
 
                 syncConnector.Value = connectorId;
-                await insertSynchronization.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                insertSynchronization.ExecuteNonQuery();
             }
         }
 

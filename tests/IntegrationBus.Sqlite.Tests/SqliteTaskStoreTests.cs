@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
@@ -87,6 +89,20 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task OpenConnectionAsync_PooledConnectionReused_KeepsPragmas()
+    {
+        var store = NewStore(_path, o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
+        await (await store.OpenConnectionAsync(Ct)).DisposeAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var connection = await store.OpenConnectionAsync(Ct);
+            Assert.Equal(777, await ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal(1, await ScalarAsync<long>(connection, "PRAGMA synchronous;"));
+        }
+    }
+
+    [Fact]
     public async Task FetchSql_QueryPlan_SearchesSynchronizationPrimaryKey()
     {
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
@@ -162,6 +178,18 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         Assert.Equal("transaction", error.ParamName);
         Assert.Contains(otherPath, error.Message, StringComparison.Ordinal);
         Assert.Contains(_path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendAsync_NonSqliteTransaction_ThrowsClearException()
+    {
+        using var transaction = new ForeignTransaction();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+
+        Assert.Equal("transaction", error.ParamName);
+        Assert.Contains(typeof(ForeignTransaction).FullName!, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.CountAsync(new TaskQuery(), Ct));
     }
 
     [Fact]
@@ -264,5 +292,20 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         var store = Build(path, configure);
         _extraStores.Add(store);
         return store;
+    }
+
+    private sealed class ForeignTransaction : DbTransaction
+    {
+        public override IsolationLevel IsolationLevel => IsolationLevel.Serializable;
+
+        protected override DbConnection? DbConnection => null;
+
+        public override void Commit()
+        {
+        }
+
+        public override void Rollback()
+        {
+        }
     }
 }
