@@ -26,6 +26,7 @@ internal sealed class SqliteManagement(SqliteDatabase database)
         DELETE FROM integration_synchronization WHERE status = 3 AND last_run_at < @older_than;
         DELETE FROM integration_attempt WHERE NOT EXISTS (SELECT 1 FROM integration_synchronization s WHERE s.task_id = integration_attempt.task_id);
         DELETE FROM integration_task WHERE NOT EXISTS (SELECT 1 FROM integration_synchronization s WHERE s.task_id = integration_task.id);
+        DELETE FROM integration_idempotency WHERE created_at < @older_than;
         """;
 
     /// <summary>Counts tasks per queue and status; see <see cref="ITaskStore.GetQueuesAsync"/>.</summary>
@@ -160,8 +161,8 @@ internal sealed class SqliteManagement(SqliteDatabase database)
         await using (scope.ConfigureAwait(false))
         {
             using var command = scope.CreateCommand(connector is null
-                ? "UPDATE integration_synchronization AS s SET status = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0;"
-                : "UPDATE integration_synchronization AS s SET status = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0" + ConnectorFilter + ";");
+                ? "UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0;"
+                : "UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0" + ConnectorFilter + ";");
             command.Parameters.AddWithValue("@task_id", taskId);
             command.Parameters.AddWithValue("@connector", SqliteValues.ToDb(connector));
             var count = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -182,6 +182,7 @@ internal sealed class SqliteQueue(SqliteDatabase database)
             switch (outcome.Result)
             {
                 case TaskResultKind.Ok:
+                case not TaskResultKind.SkipNow when outcome.Discard:
                     WriteOk(outcome.TaskId);
                     break;
                 case TaskResultKind.Error or TaskResultKind.ErrorAndSkip:

@@ -63,6 +63,14 @@ internal static class SqliteSchema
             DELETE FROM integration_attempt WHERE task_id = old.task_id;
             DELETE FROM integration_task WHERE id = old.task_id;
         END;
+        CREATE TABLE integration_idempotency (
+            connector_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            task_id INTEGER NOT NULL,
+            task_guid TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (connector_id, key)
+        ) WITHOUT ROWID;
         CREATE TABLE integration_setting (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL

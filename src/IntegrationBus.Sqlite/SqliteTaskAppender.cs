@@ -50,6 +50,59 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         }
     }
 
+    /// <summary>Appends one incoming task under an idempotency key; see <see cref="ITaskStore.AppendIncomingAsync"/>.</summary>
+    /// <param name="task">The task (one connector).</param>
+    /// <param name="idempotencyKey">The sender's key, or <see langword="null"/>.</param>
+    /// <param name="notBefore">The start of the retention window.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task and whether it was a repeat.</returns>
+    public async Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    {
+        Validate(task);
+        if (task.Connectors.Count != 1)
+        {
+            throw new ArgumentException($"Incoming task {task.Guid} must name exactly one connector, the one it came from.", nameof(task));
+        }
+
+        var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            if (idempotencyKey is not null)
+            {
+                var connectorId = await database.GetOrCreateConnectorIdAsync(scope.Connection, scope.Transaction, task.Connectors[0], true, scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+                using var find = scope.CreateCommand("SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;");
+                find.Parameters.AddWithValue("@connector_id", connectorId);
+                find.Parameters.AddWithValue("@key", idempotencyKey);
+                using (var reader = find.ExecuteReader())
+                {
+                    if (reader.Read() && reader.GetInt64(2) >= SqliteValues.ToUnixMs(notBefore))
+                    {
+                        return new IncomingAppendResult(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), Repeated: true);
+                    }
+                }
+
+                var id = (await WriteAsync(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken).ConfigureAwait(false))[0];
+                using var remember = scope.CreateCommand("""
+                    INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
+                    VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
+                    ON CONFLICT (connector_id, key) DO UPDATE SET task_id = excluded.task_id, task_guid = excluded.task_guid, created_at = excluded.created_at;
+                    """);
+                remember.Parameters.AddWithValue("@connector_id", connectorId);
+                remember.Parameters.AddWithValue("@key", idempotencyKey);
+                remember.Parameters.AddWithValue("@task_id", id);
+                remember.Parameters.AddWithValue("@task_guid", task.Guid.ToString("D"));
+                remember.Parameters.AddWithValue("@created_at", SqliteValues.ToUnixMs(task.CreatedAt));
+                remember.ExecuteNonQuery();
+                await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new IncomingAppendResult(id, task.Guid, Repeated: false);
+            }
+
+            var ids = await WriteAsync(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new IncomingAppendResult(ids[0], task.Guid, Repeated: false);
+        }
+    }
+
     private async Task<long[]> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
         var ownTransaction = created is not null;

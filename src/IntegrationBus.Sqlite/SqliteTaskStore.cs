@@ -82,6 +82,10 @@ public sealed class SqliteTaskStore : ITaskStore, IDisposable
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken)
         => _appender.AppendAsync(tasks, transaction, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken)
+        => _appender.AppendIncomingAsync(task, idempotencyKey, notBefore, cancellationToken);
+
     /// <inheritdoc/>
     public Task<IReadOnlyList<QueuedTask>> FetchAsync(string connector, TaskDirection direction, long afterTaskId, int limit, CancellationToken cancellationToken)
     {

@@ -68,23 +68,30 @@ public sealed class IncomingProcessingTests
     }
 
     [Fact]
-    public async Task Resolver_RecordWithParent_ResolvesParentFirstAndLooksUpUnderIt()
+    public async Task Resolver_RecordWithParent_ResolvesParentFirstAndLooksUpCodeNameUnderIt()
     {
+        var choice = new ObjectTypeBuilder("polls.choice").Id("ChoiceID").CodeName("ChoiceName").Parent("polls.poll", "PollID").Build();
+        var types = new ObjectTypeRegistry([.. SampleTypes.All, choice]);
         var data = new InMemoryDataHandler();
-        var pollGuid = Guid.NewGuid();
-        data.Objects.Add(SampleTypes.NewPoll(5));
-        data.Objects[0]["PollGuid"] = pollGuid;
-        data.Objects.Add(SampleTypes.Create(SampleTypes.Answer, ("AnswerID", 8), ("PollID", 5), ("Text", "Yes")));
-        var types = new ObjectTypeRegistry(SampleTypes.All);
+        var poll5 = SampleTypes.NewPoll(5);
+        var poll6 = SampleTypes.NewPoll(6);
+        data.Objects.AddRange([
+            poll5,
+            poll6,
+            SampleTypes.Create(choice, ("ChoiceID", 9), ("ChoiceName", "yes"), ("PollID", 6)),
+            SampleTypes.Create(choice, ("ChoiceID", 8), ("ChoiceName", "yes"), ("PollID", 5)),
+        ]);
         var resolver = new ReferenceResolver(types, data);
 
-        var id = await resolver.ResolveAsync(new TranslationRecord("polls.answer", 0, CodeName: null, Parent: new TranslationRecord("polls.poll", 0, pollGuid)), Token);
-        Assert.Null(id);
+        var id = await resolver.ResolveAsync(new TranslationRecord("polls.choice", 0, CodeName: "yes", Parent: new TranslationRecord("polls.poll", 0, poll5.Guid)), Token);
+
+        Assert.Equal(8, id);
+        Assert.Equal([(string?)null, "yes"], data.Lookups.Select(l => l.CodeName));
+        Assert.Equal(5, data.Lookups[1].ParentId);
         var missingParent = await Assert.ThrowsAsync<ReferenceResolutionException>(() =>
-            resolver.ResolveAsync(new TranslationRecord("cms.role", 0, CodeName: "editors", Parent: new TranslationRecord("polls.poll", 0, Guid.NewGuid(), "nope")), Token));
+            resolver.ResolveAsync(new TranslationRecord("polls.choice", 0, CodeName: "yes", Parent: new TranslationRecord("polls.poll", 0, Guid.NewGuid(), "nope")), Token));
         Assert.Contains("parent", missingParent.Message, StringComparison.Ordinal);
         Assert.Contains("'nope'", missingParent.Message, StringComparison.Ordinal);
-        Assert.Contains(data.Lookups, l => l.Type.Name == "polls.poll" && l.Guid == pollGuid);
     }
 
     [Fact]
@@ -282,7 +289,7 @@ public sealed class IncomingProcessingTests
         var now = bus.Time.GetUtcNow();
         foreach (var name in new[] { "crm", "erp" })
         {
-            var payload = $$"""{"v":1,"object":{"type":"crm.contact","fields":{"ContactGuid":"{{Guid.NewGuid()}}","Email":"{{name}}@example.com"}}}""";
+            var payload = "{\"v\":1,\"object\":{\"type\":\"crm.contact\",\"fields\":{\"ContactGuid\":\"" + Guid.NewGuid() + "\",\"Email\":\"" + name + "@example.com\"}}}";
             await bus.Store.AppendAsync([new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Incoming, TaskType.CreateObject, DataType.Simple, "crm.contact", null, null, payload, now, [name], name)], null, Token);
         }
 
