@@ -28,7 +28,7 @@ return args[0] switch
 static async Task<int> SeedAsync(string database, int count)
 {
     // The hosted runners are never started: the runtime initializes itself on the first logged change.
-    using var connector = new DeliveryLogConnector(Path.Combine(Path.GetTempPath(), $"ibus-seed-{Guid.NewGuid():N}.log"), database + ".connector.lock", "seed", TimeSpan.Zero);
+    using var connector = new DeliveryLogConnector(database + ".seed.log", database + ".connector.lock", "seed", TimeSpan.Zero);
     var services = new ServiceCollection();
     services.AddIntegrationBus(bus => bus.UseSqlite($"Data Source={database}").AddObjectType(FaultItem.Type).AddConnector(connector));
     await using (var provider = services.BuildServiceProvider())

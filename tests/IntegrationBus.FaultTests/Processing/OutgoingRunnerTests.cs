@@ -72,7 +72,7 @@ public sealed class OutgoingRunnerTests
         }
 
         var redelivered = deliveries.Count - Count;
-        TestContext.Current.SendDiagnosticMessage($"{deliveries.Count} deliveries of {Count} tasks over {Kills} kills; {redelivered} redelivered.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{deliveries.Count} deliveries of {Count} tasks over {Kills} kills; {redelivered} redelivered.");
         Assert.True(redelivered > 0, "No kill landed mid-batch; the drill did not test redelivery.");
     }
 
@@ -128,7 +128,7 @@ public sealed class OutgoingRunnerTests
         Assert.All(deliveredByB.Select(d => d.ObjectId).Intersect(deliveredByA.Select(d => d.ObjectId)), id => Assert.Contains(id, queuedAtKill));
         Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
         Assert.True(takeover < Lease + TimeSpan.FromSeconds(10), $"B took over {takeover} after the kill.");
-        TestContext.Current.SendDiagnosticMessage($"A delivered {deliveredByA.Count}, B {deliveredByB.Count}; B's first delivery came {takeover.TotalMilliseconds:F0} ms after the kill.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"A delivered {deliveredByA.Count}, B {deliveredByB.Count}; B's first delivery came {takeover.TotalMilliseconds:F0} ms after the kill.");
     }
 
     private static bool AllDelivered(IReadOnlyList<Delivery> deliveries, int count) =>
