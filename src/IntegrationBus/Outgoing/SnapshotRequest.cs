@@ -1,0 +1,6 @@
+using IntegrationBus.Model;
+
+namespace IntegrationBus.Outgoing;
+
+/// <summary>One read for snapshots: objects of a type by ID, or children of a type by parent ID.</summary>
+internal sealed record SnapshotRequest(ObjectTypeInfo Type, IReadOnlyCollection<long> Ids, bool Children);
