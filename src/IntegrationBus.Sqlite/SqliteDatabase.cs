@@ -102,7 +102,19 @@ internal sealed class SqliteDatabase : IDisposable
     /// <param name="cacheable">Whether a row found is committed (not the caller's uncommitted row), so it may be cached.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The ID, or <see langword="null"/> when the connector is unknown.</returns>
-    public async Task<long?> FindConnectorIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, bool cacheable, CancellationToken cancellationToken)
+    public Task<long?> FindConnectorIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, bool cacheable, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(FindConnectorId(connection, transaction, name, cacheable));
+    }
+
+    /// <summary>Finds a connector's ID synchronously (Microsoft.Data.Sqlite runs its async calls synchronously anyway).</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The connection's transaction, if any.</param>
+    /// <param name="name">The connector's code name.</param>
+    /// <param name="cacheable">Whether a row found is committed, so it may be cached.</param>
+    /// <returns>The ID, or <see langword="null"/> when the connector is unknown.</returns>
+    public long? FindConnectorId(SqliteConnection connection, SqliteTransaction? transaction, string name, bool cacheable)
     {
         if (_connectorIds.TryGetValue(name, out var cached))
         {
@@ -113,7 +125,7 @@ internal sealed class SqliteDatabase : IDisposable
         command.Transaction = transaction;
         command.CommandText = "SELECT id FROM integration_connector WHERE name = @name;";
         command.Parameters.AddWithValue("@name", name);
-        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var id = command.ExecuteScalar();
         if (id is null)
         {
             return null;
@@ -136,9 +148,22 @@ internal sealed class SqliteDatabase : IDisposable
     /// <param name="created">Receives names created in this transaction, to cache once it commits.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The ID.</returns>
-    public async Task<long> GetOrCreateConnectorIdAsync(SqliteConnection connection, SqliteTransaction transaction, string name, bool ownTransaction, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    public Task<long> GetOrCreateConnectorIdAsync(SqliteConnection connection, SqliteTransaction transaction, string name, bool ownTransaction, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
-        if (await FindConnectorIdAsync(connection, transaction, name, ownTransaction, cancellationToken).ConfigureAwait(false) is { } id)
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created));
+    }
+
+    /// <summary>Finds a connector's ID synchronously, creating the connector (enabled) when it is unknown.</summary>
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The write transaction.</param>
+    /// <param name="name">The connector's code name.</param>
+    /// <param name="ownTransaction">Whether the transaction is the store's own.</param>
+    /// <param name="created">Receives names created in this transaction, to cache once it commits.</param>
+    /// <returns>The ID.</returns>
+    public long GetOrCreateConnectorId(SqliteConnection connection, SqliteTransaction transaction, string name, bool ownTransaction, List<KeyValuePair<string, long>>? created)
+    {
+        if (FindConnectorId(connection, transaction, name, ownTransaction) is { } id)
         {
             return id;
         }
@@ -147,7 +172,7 @@ internal sealed class SqliteDatabase : IDisposable
         command.Transaction = transaction;
         command.CommandText = "INSERT INTO integration_connector (name, display_name, enabled) VALUES (@name, @name, 1) RETURNING id;";
         command.Parameters.AddWithValue("@name", name);
-        var newId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var newId = (long)command.ExecuteScalar()!;
         created?.Add(new(name, newId));
         return newId;
     }

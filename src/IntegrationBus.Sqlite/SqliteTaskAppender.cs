@@ -38,16 +38,33 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         if (transaction is not null)
         {
             var callerTransaction = CheckCallerTransaction(transaction);
-            return await WriteAsync(callerTransaction.Connection!, callerTransaction, tasks, null, cancellationToken).ConfigureAwait(false);
+            return Write(callerTransaction.Connection!, callerTransaction, tasks, null, cancellationToken);
         }
 
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
-            var ids = await WriteAsync(scope.Connection, scope.Transaction, tasks, scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+            var ids = Write(scope.Connection, scope.Transaction, tasks, scope.CreatedConnectors, cancellationToken);
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
             return ids;
         }
+    }
+
+    /// <summary>Appends tasks synchronously inside the caller's transaction; see <see cref="ITaskStore.Append"/>.</summary>
+    /// <param name="tasks">The tasks.</param>
+    /// <param name="transaction">The caller's transaction.</param>
+    /// <returns>The new task IDs, in order.</returns>
+    public IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(transaction);
+        foreach (var task in tasks)
+        {
+            Validate(task);
+        }
+
+        var callerTransaction = CheckCallerTransaction(transaction);
+        return tasks.Count == 0 ? [] : Write(callerTransaction.Connection!, callerTransaction, tasks, null, CancellationToken.None);
     }
 
     /// <summary>Appends one incoming task under an idempotency key; see <see cref="ITaskStore.AppendIncomingAsync"/>.</summary>
@@ -69,7 +86,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         {
             if (idempotencyKey is not null)
             {
-                var connectorId = await database.GetOrCreateConnectorIdAsync(scope.Connection, scope.Transaction, task.Connectors[0], true, scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+                var connectorId = database.GetOrCreateConnectorId(scope.Connection, scope.Transaction, task.Connectors[0], true, scope.CreatedConnectors);
                 using var find = scope.CreateCommand("SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;");
                 find.Parameters.AddWithValue("@connector_id", connectorId);
                 find.Parameters.AddWithValue("@key", idempotencyKey);
@@ -81,7 +98,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                     }
                 }
 
-                var id = (await WriteAsync(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken).ConfigureAwait(false))[0];
+                var id = Write(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken)[0];
                 using var remember = scope.CreateCommand("""
                     INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
                     VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
@@ -97,13 +114,17 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                 return new IncomingAppendResult(id, task.Guid, Repeated: false);
             }
 
-            var ids = await WriteAsync(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken).ConfigureAwait(false);
+            var ids = Write(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken);
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new IncomingAppendResult(ids[0], task.Guid, Repeated: false);
         }
     }
 
-    private async Task<long[]> WriteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and EF Core's
+    /// synchronous SaveChanges appends through this same path.
+    /// </remarks>
+    private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
         var ownTransaction = created is not null;
         var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -156,7 +177,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
             {
                 if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
-                    connectorId = await database.GetOrCreateConnectorIdAsync(connection, transaction, name, ownTransaction, created, cancellationToken).ConfigureAwait(false);
+                    connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);
                     connectorIds.Add(name, connectorId);
                 }
 

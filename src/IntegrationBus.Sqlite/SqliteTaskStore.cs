@@ -83,6 +83,10 @@ public sealed class SqliteTaskStore : ITaskStore, IDisposable
         => _appender.AppendAsync(tasks, transaction, cancellationToken);
 
     /// <inheritdoc />
+    public IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction)
+        => _appender.Append(tasks, transaction);
+
+    /// <inheritdoc />
     public Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken)
         => _appender.AppendIncomingAsync(task, idempotencyKey, notBefore, cancellationToken);
 

@@ -25,6 +25,16 @@ public interface ITaskStore
     /// <returns>The IDs given to the tasks, in order.</returns>
     Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken);
 
+    /// <summary>Appends tasks synchronously inside the caller's transaction.</summary>
+    /// <remarks>
+    /// The one synchronous I/O member: EF Core's synchronous <c>SaveChanges</c> hook cannot await. Everything else
+    /// uses <see cref="AppendAsync"/>.
+    /// </remarks>
+    /// <param name="tasks">The tasks, in the order they happened.</param>
+    /// <param name="transaction">The caller's open transaction on the same database.</param>
+    /// <returns>The IDs given to the tasks, in order.</returns>
+    IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction);
+
     /// <summary>
     /// Appends one incoming task, or, when <paramref name="idempotencyKey"/> was already used for the connector at or
     /// after <paramref name="notBefore"/>, appends nothing and returns the earlier task. Check and append are atomic.
