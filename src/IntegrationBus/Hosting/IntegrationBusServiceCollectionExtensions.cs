@@ -36,7 +36,8 @@ public static class IntegrationBusServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntegrationBusOptions>, IntegrationBusOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>());
-        services.TryAddSingleton(sp => new ObjectTypeRegistry(sp.GetServices<ObjectTypeInfo>()));
+        services.TryAddSingleton(sp => new ObjectTypeRegistry(
+            sp.GetServices<ObjectTypeInfo>().Concat(sp.GetServices<IObjectTypeSource>().SelectMany(source => source.GetTypes()))));
         services.TryAddSingleton(sp => new ConnectorSet(sp.GetServices<Connector>(), sp.GetRequiredService<IOptionsMonitor<ConnectorOptions>>()));
         services.TryAddSingleton(sp => new BusRuntime(
             sp.GetService<ITaskStore>() ?? throw new IntegrationBusException("No task store is configured. Call UseSqlite(...) (or another Use…Store) in AddIntegrationBus."),

@@ -14,33 +14,81 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
 
     public ValueTask LogAsync(List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
     {
+        var synchronous = Collect(pending, obj, taskType, previous);
+        return synchronous is null ? ValueTask.CompletedTask : CallSynchronousAsync(synchronous, obj, taskType, cancellationToken);
+    }
+
+    /// <summary>Matches a change: adds its asynchronous tasks to <paramref name="pending"/>, returns the synchronous connectors to call.</summary>
+    public List<Connector>? Collect(List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous)
+    {
         ArgumentNullException.ThrowIfNull(obj);
         CheckTaskType(obj, taskType);
         if (!runtime.Settings.ShouldLogOutgoing)
         {
-            return ValueTask.CompletedTask;
+            return null;
         }
 
         if (previous is not null && taskType is TaskType.UpdateObject or TaskType.UpdatePage && obj.HasSameValues(previous))
         {
             Log.UnchangedUpdateIgnored(logger, obj.TypeName, obj.GetInt64(obj.Type.IdField));
-            return ValueTask.CompletedTask;
+            return null;
         }
 
-        var synchronous = Match(pending, obj, taskType);
-        return synchronous is null ? ValueTask.CompletedTask : CallSynchronousAsync(synchronous, obj, taskType, cancellationToken);
+        return Match(pending, obj, taskType);
     }
 
-    public async Task<bool[]> WriteAsync(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<bool[]> WriteAsync(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, CancellationToken cancellationToken, IObjectDataSource? dataSource = null)
     {
-        var touched = new bool[runtime.Connectors.Count];
         if (pending.Count == 0)
         {
-            return touched;
+            return new bool[runtime.Connectors.Count];
         }
 
-        var tasks = await snapshots.BuildAsync(pending, cancellationToken).ConfigureAwait(false);
+        var tasks = await snapshots.BuildAsync(pending, dataSource, cancellationToken).ConfigureAwait(false);
         await runtime.Store.AppendAsync(tasks, transaction, cancellationToken).ConfigureAwait(false);
+        Log.TasksLogged(logger, tasks.Count);
+        return Touched(pending);
+    }
+
+    /// <summary>Writes synchronously inside the caller's transaction; only EF Core's synchronous <c>SaveChanges</c> needs this.</summary>
+    public bool[] Write(IReadOnlyList<PendingChange> pending, DbTransaction transaction, ISynchronousObjectDataSource? dataSource)
+    {
+        if (pending.Count == 0)
+        {
+            return new bool[runtime.Connectors.Count];
+        }
+
+        var tasks = snapshots.Build(pending, dataSource);
+        runtime.Store.Append(tasks, transaction);
+        Log.TasksLogged(logger, tasks.Count);
+        return Touched(pending);
+    }
+
+    public void Wake(bool[] touched)
+    {
+        for (var i = 0; i < touched.Length; i++)
+        {
+            if (touched[i])
+            {
+                runtime.Wake(i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls synchronous connectors from a synchronous hook (EF Core's <c>SaveChanges</c>): a call that completes
+    /// synchronously is handled at once; one that does I/O finishes after the hook returns, and its failure is
+    /// still logged and raised.
+    /// </summary>
+    public void CallSynchronous(List<Connector> connectors, BusObject obj, TaskType taskType)
+    {
+        // Every failure is caught, logged and raised inside; nothing is left to observe.
+        _ = CallSynchronousAsync(connectors, obj, taskType, CancellationToken.None).AsTask();
+    }
+
+    private bool[] Touched(IReadOnlyList<PendingChange> pending)
+    {
+        var touched = new bool[runtime.Connectors.Count];
         foreach (var change in pending)
         {
             foreach (var index in change.ConnectorIndexes)
@@ -49,7 +97,6 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
             }
         }
 
-        Log.TasksLogged(logger, tasks.Count);
         return touched;
     }
 
@@ -142,7 +189,7 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
         return synchronous;
     }
 
-    private async ValueTask CallSynchronousAsync(List<Connector> connectors, BusObject obj, TaskType taskType, CancellationToken cancellationToken)
+    public async ValueTask CallSynchronousAsync(List<Connector> connectors, BusObject obj, TaskType taskType, CancellationToken cancellationToken)
     {
         foreach (var connector in connectors)
         {

@@ -111,19 +111,10 @@ public sealed class IntegrationScope : IAsyncDisposable
 
     private void Wake()
     {
-        if (_touched is null)
+        if (_touched is not null)
         {
-            return;
+            _bus.Logger.Wake(_touched);
+            _touched = null;
         }
-
-        for (var i = 0; i < _touched.Length; i++)
-        {
-            if (_touched[i])
-            {
-                _bus.Runtime.Wake(i);
-            }
-        }
-
-        _touched = null;
     }
 }

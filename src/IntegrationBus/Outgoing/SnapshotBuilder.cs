@@ -9,10 +9,11 @@ namespace IntegrationBus.Outgoing;
 /// Turns a unit of work's pending changes into task rows: payloads with translation records (SimpleSnapshot) and
 /// children and bindings (Snapshot), reading what they need with one data-source call per type and step.
 /// </summary>
-internal sealed class SnapshotBuilder(ObjectTypeRegistry types, IObjectDataSource? dataSource, ILogger logger)
+internal sealed class SnapshotBuilder(ObjectTypeRegistry types, IObjectDataSource? defaultSource, ILogger logger)
 {
-    public async Task<List<NewIntegrationTask>> BuildAsync(IReadOnlyList<PendingChange> changes, CancellationToken cancellationToken)
+    public async Task<List<NewIntegrationTask>> BuildAsync(IReadOnlyList<PendingChange> changes, IObjectDataSource? source, CancellationToken cancellationToken)
     {
+        var dataSource = source ?? defaultSource;
         var lookup = new SnapshotLookup(types, dataSource is not null, logger);
         if (dataSource is not null && changes.Any(c => c.DataType != DataType.Simple))
         {

@@ -1,0 +1,109 @@
+using IntegrationBus.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace IntegrationBus.EntityFrameworkCore;
+
+/// <summary>Turns what SaveChanges wrote into bus changes: object and page operations, and owner updates for binding rows.</summary>
+internal static class EntityChanges
+{
+    public static void Capture(DbContext context, EntityModel model, SaveState state)
+    {
+        if (context.ChangeTracker.AutoDetectChangesEnabled)
+        {
+            context.ChangeTracker.DetectChanges();
+        }
+
+        state.Captured.Clear();
+        state.Bindings.Clear();
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            if (model.Find(entry.Metadata) is { } mapping)
+            {
+                var before = entry.State == EntityState.Added ? null : mapping.FromEntry(entry, original: true);
+                state.Captured.Add(new CapturedEntry(entry, mapping, entry.State, before));
+                continue;
+            }
+
+            foreach (var binding in model.BindingsOfJoin(entry.Metadata))
+            {
+                state.Bindings.Add((entry, binding, entry.State == EntityState.Deleted));
+            }
+        }
+    }
+
+    /// <summary>Describes the saved changes; binding owners that the context does not track are returned to be read.</summary>
+    public static List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Describe(
+        DbContext context, EntityModel model, SaveState state, out List<(EntityMapping Owner, long Id)> untrackedOwners)
+    {
+        var changes = new List<(BusObject Object, TaskType TaskType, BusObject? Previous)>();
+        var deletedNodes = new HashSet<Guid>();
+        foreach (var (entity, operation) in state.PageOperations)
+        {
+            var entry = context.Entry(entity);
+            var mapping = model.Find(entry.Metadata) is { Type.IsPage: true } page
+                ? page
+                : throw new IntegrationBusException($"'{entry.Metadata.DisplayName()}' is not configured as a bus page type; page operations need Page<{entry.Metadata.ClrType.Name}>(...).");
+            var obj = mapping.FromEntry(entry);
+            changes.Add((obj, operation, null));
+            if (operation == TaskType.DeleteAllCultures && obj.NodeGuid is { } node)
+            {
+                deletedNodes.Add(node);
+            }
+        }
+
+        var logged = new HashSet<(string Type, long Id)>();
+        foreach (var captured in state.Captured)
+        {
+            var page = captured.Mapping.Type.IsPage;
+            var (obj, taskType) = captured.State switch
+            {
+                EntityState.Added => (captured.Mapping.FromEntry(captured.Entry), page ? TaskType.CreatePage : TaskType.CreateObject),
+                EntityState.Modified => (captured.Mapping.FromEntry(captured.Entry), page ? TaskType.UpdatePage : TaskType.UpdateObject),
+                _ => (captured.Before!, page ? TaskType.DeletePage : TaskType.DeleteObject),
+            };
+            if (taskType == TaskType.DeletePage && obj.NodeGuid is { } node && deletedNodes.Contains(node))
+            {
+                continue;
+            }
+
+            changes.Add((obj, taskType, captured.State == EntityState.Modified ? captured.Before : null));
+            logged.Add((obj.TypeName, obj.Id));
+        }
+
+        untrackedOwners = [];
+        foreach (var (entry, binding, deleted) in state.Bindings)
+        {
+            var value = deleted ? entry.OriginalValues[binding.OwnerKey] : entry.CurrentValues[binding.OwnerKey];
+            if (value is null || !logged.Add((binding.Owner.Type.Name, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture))))
+            {
+                continue;
+            }
+
+            var ownerId = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            var owner = FindTracked(context, binding.Owner, ownerId);
+            if (owner is null)
+            {
+                untrackedOwners.Add((binding.Owner, ownerId));
+            }
+            else
+            {
+                changes.Add((binding.Owner.FromEntry(owner), TaskType.UpdateObject, null));
+            }
+        }
+
+        return changes;
+    }
+
+    private static EntityEntry? FindTracked(DbContext context, EntityMapping mapping, long id) =>
+        context.ChangeTracker.Entries().FirstOrDefault(e =>
+            e.Metadata == mapping.EntityType
+            && e.State != EntityState.Deleted
+            && e.CurrentValues[mapping.Type.IdField] is { } key
+            && Convert.ToInt64(key, System.Globalization.CultureInfo.InvariantCulture) == id);
+}

@@ -1,0 +1,69 @@
+using IntegrationBus.Model;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace IntegrationBus.EntityFrameworkCore;
+
+/// <summary>How one entity type maps to one bus object type: which properties are fields and how to copy values both ways.</summary>
+internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type, IReadOnlyList<IProperty> properties, IReadOnlyDictionary<string, Func<object, object?>> computed)
+{
+    public IEntityType EntityType { get; } = entityType;
+
+    public ObjectTypeInfo Type { get; } = type;
+
+    public IReadOnlyList<IProperty> Properties { get; } = properties;
+
+    public IProperty IdProperty => Properties.Single(p => p.Name == Type.IdField);
+
+    public string Name => EntityType.DisplayName();
+
+    public BusObject FromEntry(EntityEntry entry, bool original = false)
+    {
+        var obj = new BusObject(Type);
+        foreach (var property in Properties)
+        {
+            obj[property.Name] = original ? entry.OriginalValues[property] : entry.CurrentValues[property];
+        }
+
+        foreach (var (field, read) in computed)
+        {
+            obj[field] = read(entry.Entity);
+        }
+
+        return obj;
+    }
+
+    /// <summary>Reads an entity that is not tracked (no shadow properties then).</summary>
+    public BusObject FromEntity(object entity)
+    {
+        var obj = new BusObject(Type);
+        foreach (var property in Properties)
+        {
+            if (!property.IsShadowProperty())
+            {
+                obj[property.Name] = property.GetGetter().GetClrValueUsingContainingEntity(entity);
+            }
+        }
+
+        foreach (var (field, read) in computed)
+        {
+            obj[field] = read(entity);
+        }
+
+        return obj;
+    }
+
+    /// <summary>Copies an incoming object's fields onto a tracked entity (never the ID, never computed fields).</summary>
+    public void ApplyTo(EntityEntry entry, BusObject obj)
+    {
+        foreach (var property in Properties)
+        {
+            if (property.Name == Type.IdField || !obj.Fields.ContainsKey(property.Name) || property.ValueGenerated != ValueGenerated.Never && property.IsPrimaryKey())
+            {
+                continue;
+            }
+
+            entry.Property(property.Name).CurrentValue = ClrValue.Convert(obj[property.Name], property.ClrType, Name, property.Name);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace IntegrationBus.EntityFrameworkCore;
+
+/// <summary>Untracked queries over entity types known only at run time: "where property in (values)", "where property = value".</summary>
+internal static class EntityQueries
+{
+    private static readonly MethodInfo SetMethod = typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!;
+    private static readonly MethodInfo SharedSetMethod = typeof(DbContext).GetMethod(nameof(DbContext.Set), [typeof(string)])!;
+    private static readonly MethodInfo ToListAsyncMethod = typeof(EntityQueries).GetMethod(nameof(ToListAsyncCore), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo NoTrackingMethod = typeof(EntityFrameworkQueryableExtensions).GetMethod(nameof(EntityFrameworkQueryableExtensions.AsNoTracking))!;
+    private static readonly ConcurrentDictionary<Type, Func<IQueryable, CancellationToken, Task<List<object>>>> AsyncLists = new();
+
+    public static List<object> WhereIn(DbContext context, IEntityType entityType, string property, IEnumerable<long> values)
+    {
+        var results = new List<object>();
+        foreach (var entity in (IEnumerable)Build(context, entityType, property, values))
+        {
+            results.Add(entity);
+        }
+
+        return results;
+    }
+
+    public static Task<List<object>> WhereInAsync(DbContext context, IEntityType entityType, string property, IEnumerable<long> values, CancellationToken cancellationToken) =>
+        ToListAsync(Build(context, entityType, property, values), entityType.ClrType, cancellationToken);
+
+    public static Task<List<object>> WhereEqualAsync(DbContext context, IEntityType entityType, IReadOnlyList<(string Property, object? Value)> conditions, CancellationToken cancellationToken)
+    {
+        var set = Set(context, entityType);
+        var parameter = Expression.Parameter(entityType.ClrType, "e");
+        Expression? body = null;
+        foreach (var (property, value) in conditions)
+        {
+            var type = entityType.FindProperty(property)!.ClrType;
+            var equal = Expression.Equal(Property(parameter, property, type), Expression.Constant(value, type));
+            body = body is null ? equal : Expression.AndAlso(body, equal);
+        }
+
+        return ToListAsync(Where(set, parameter, body ?? Expression.Constant(true)), entityType.ClrType, cancellationToken);
+    }
+
+    private static IQueryable Build(DbContext context, IEntityType entityType, string property, IEnumerable<long> values)
+    {
+        var type = entityType.FindProperty(property)!.ClrType;
+        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(type))!;
+        foreach (var value in values)
+        {
+            list.Add(ClrValue.Convert(value, type, entityType.DisplayName(), property));
+        }
+
+        var parameter = Expression.Parameter(entityType.ClrType, "e");
+        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [type], Expression.Constant(list), Property(parameter, property, type));
+        return Where(Set(context, entityType), parameter, contains);
+    }
+
+    private static IQueryable Set(DbContext context, IEntityType entityType)
+    {
+        var query = entityType.HasSharedClrType
+            ? (IQueryable)SharedSetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, [entityType.Name])!
+            : (IQueryable)SetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, null)!;
+        return (IQueryable)NoTrackingMethod.MakeGenericMethod(entityType.ClrType).Invoke(null, [query])!;
+    }
+
+    private static MethodCallExpression Property(ParameterExpression parameter, string property, Type type) =>
+        Expression.Call(typeof(EF), nameof(EF.Property), [type], parameter, Expression.Constant(property));
+
+    private static IQueryable Where(IQueryable source, ParameterExpression parameter, Expression body) =>
+        source.Provider.CreateQuery(Expression.Call(
+            typeof(Queryable), nameof(Queryable.Where), [source.ElementType], source.Expression, Expression.Quote(Expression.Lambda(body, parameter))));
+
+    private static Task<List<object>> ToListAsync(IQueryable query, Type type, CancellationToken cancellationToken) =>
+        AsyncLists.GetOrAdd(type, t => ToListAsyncMethod.MakeGenericMethod(t).CreateDelegate<Func<IQueryable, CancellationToken, Task<List<object>>>>())(query, cancellationToken);
+
+    private static async Task<List<object>> ToListAsyncCore<T>(IQueryable query, CancellationToken cancellationToken)
+    {
+        var items = await ((IQueryable<T>)query).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. items.Cast<object>()];
+    }
+}

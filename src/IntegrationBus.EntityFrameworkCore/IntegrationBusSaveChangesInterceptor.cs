@@ -1,0 +1,278 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using IntegrationBus.Model;
+using IntegrationBus.Outgoing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace IntegrationBus.EntityFrameworkCore;
+
+/// <summary>
+/// Captures added, modified and deleted entities of bus types on <c>SaveChanges</c> and writes their tasks in the
+/// same database transaction; wakes the runners and calls synchronous connectors once that transaction commits.
+/// </summary>
+/// <remarks>
+/// Without a transaction of the application's own, the interceptor begins one around SaveChanges so the entities
+/// and their tasks commit together. Inside an explicit transaction, tasks are written with each SaveChanges and the
+/// runners are woken when the application commits; a rollback leaves no task. Add it with <c>UseIntegrationBus</c>.
+/// </remarks>
+public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private readonly Lazy<IntegrationBusService> _lazyBus;
+    private readonly EntityModel _model;
+    private readonly ConditionalWeakTable<DbContext, SaveState> _states = new();
+
+    // The bus is resolved on first use: deriving the bus types from the EF model builds a DbContext, whose options
+    // ask for this interceptor, so the interceptor must not need the bus to exist yet.
+    internal IntegrationBusSaveChangesInterceptor(Func<IntegrationBusService> bus, EntityModel model)
+    {
+        _lazyBus = new Lazy<IntegrationBusService>(bus);
+        _model = model;
+    }
+
+    private IntegrationBusService _bus => _lazyBus.Value;
+
+    /// <inheritdoc />
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
+        {
+            state.OwnedTransaction = eventData.Context.Database.BeginTransaction();
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
+        {
+            state.OwnedTransaction = await eventData.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state) || !state.HasWork)
+        {
+            return result;
+        }
+
+        var changes = EntityChanges.Describe(context, _model, state, out var untracked);
+        var source = new DbContextObjectDataSource(context, _model);
+        foreach (var (owner, id) in untracked)
+        {
+            changes.AddRange(source.GetObjects(owner.Type, [id]).Select(o => (o, TaskType.UpdateObject, (BusObject?)null)));
+        }
+
+        var pending = Collect(state, changes);
+        state.AddTouched(_bus.Logger.Write(pending, Transaction(context), source));
+        state.ClearCaptured();
+        if (state.OwnedTransaction is { } owned)
+        {
+            CommitOwned(state, owned);
+            Finish(state);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state) || !state.HasWork)
+        {
+            return result;
+        }
+
+        var changes = EntityChanges.Describe(context, _model, state, out var untracked);
+        var source = new DbContextObjectDataSource(context, _model);
+        foreach (var (owner, id) in untracked)
+        {
+            foreach (var obj in await source.GetObjectsAsync(owner.Type, [id], cancellationToken).ConfigureAwait(false))
+            {
+                changes.Add((obj, TaskType.UpdateObject, null));
+            }
+        }
+
+        var pending = Collect(state, changes);
+        state.AddTouched(await _bus.Logger.WriteAsync(pending, Transaction(context), cancellationToken, source).ConfigureAwait(false));
+        state.ClearCaptured();
+        if (state.OwnedTransaction is { } owned)
+        {
+            state.CommittingOwned = true;
+            try
+            {
+                await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                state.CommittingOwned = false;
+                state.OwnedTransaction = null;
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await FinishAsync(state).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
+        {
+            state.ClearCaptured();
+            if (state.OwnedTransaction is { } owned)
+            {
+                state.OwnedTransaction = null;
+                owned.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
+        {
+            state.ClearCaptured();
+            if (state.OwnedTransaction is { } owned)
+            {
+                state.OwnedTransaction = null;
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (TakeCommitted(eventData) is { } state)
+        {
+            Finish(state);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        TakeCommitted(eventData) is { } state ? FinishAsync(state) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData);
+
+    /// <inheritdoc />
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Discard(eventData);
+        return Task.CompletedTask;
+    }
+
+    internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
+        _states.GetOrCreateValue(context).PageOperations.Add((page, operation));
+
+    private static DbTransaction Transaction(DbContext context) =>
+        context.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.");
+
+    private static void CommitOwned(SaveState state, IDbContextTransaction owned)
+    {
+        state.CommittingOwned = true;
+        try
+        {
+            owned.Commit();
+        }
+        finally
+        {
+            state.CommittingOwned = false;
+            state.OwnedTransaction = null;
+            owned.Dispose();
+        }
+    }
+
+    private SaveState? Prepare(DbContext? context)
+    {
+        if (context is null || !_bus.Runtime.Settings.ShouldLogOutgoing)
+        {
+            return null;
+        }
+
+        var state = _states.GetOrCreateValue(context);
+        EntityChanges.Capture(context, _model, state);
+        return state.HasWork ? state : null;
+    }
+
+    private List<PendingChange> Collect(SaveState state, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> changes)
+    {
+        var pending = new List<PendingChange>();
+        foreach (var (obj, taskType, previous) in changes)
+        {
+            if (_bus.Logger.Collect(pending, obj, taskType, previous) is { } synchronous)
+            {
+                state.AfterCommit.Add((synchronous, obj, taskType));
+            }
+        }
+
+        return pending;
+    }
+
+    private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
+        eventData.Context is { } context && _states.TryGetValue(context, out var state) && !state.CommittingOwned ? state : null;
+
+    private void Finish(SaveState state)
+    {
+        if (state.Touched is { } touched)
+        {
+            _bus.Logger.Wake(touched);
+        }
+
+        foreach (var (connectors, obj, taskType) in state.AfterCommit)
+        {
+            _bus.Logger.CallSynchronous(connectors, obj, taskType);
+        }
+
+        Reset(state);
+    }
+
+    private async Task FinishAsync(SaveState state)
+    {
+        if (state.Touched is { } touched)
+        {
+            _bus.Logger.Wake(touched);
+        }
+
+        var calls = state.AfterCommit.ToList();
+        Reset(state);
+        foreach (var (connectors, obj, taskType) in calls)
+        {
+            await _bus.Logger.CallSynchronousAsync(connectors, obj, taskType, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void Discard(TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } context && _states.TryGetValue(context, out var state) && !state.CommittingOwned)
+        {
+            Reset(state);
+        }
+    }
+
+    private static void Reset(SaveState state)
+    {
+        state.Touched = null;
+        state.AfterCommit.Clear();
+        state.ClearCaptured();
+    }
+}
