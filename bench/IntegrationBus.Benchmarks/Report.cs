@@ -19,9 +19,6 @@ internal sealed class Report
         }
     }
 
-    public void Add(string figure, string name, FormattableString value, string ratio, string target, bool? pass) =>
-        Add(figure, name, value, $"{ratio}", target, pass);
-
     public void Print()
     {
         string[] header = ["#", "Figure", "Value", "Ratio / note", "Target", "Verdict"];
