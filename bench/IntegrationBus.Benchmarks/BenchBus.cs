@@ -1,0 +1,156 @@
+using IntegrationBus.Hosting;
+using IntegrationBus.Outgoing;
+using IntegrationBus.Sqlite;
+using IntegrationBus.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace IntegrationBus.Benchmarks;
+
+/// <summary>A bus on a fresh temp SQLite file (library defaults: WAL, synchronous NORMAL) with no-op connectors.</summary>
+internal sealed class BenchBus : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly List<IHostedService> _hosted;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, TaskCompletionSource> _drained = new(StringComparer.Ordinal);
+    private bool _started;
+
+    private BenchBus(ServiceProvider provider, string path, IReadOnlyList<BenchConnector> connectors)
+    {
+        _provider = provider;
+        Path = path;
+        Connectors = connectors;
+        _hosted = [.. provider.GetServices<IHostedService>()];
+        Runtime.RunnerWaiting = OnRunnerWaiting;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<BenchConnector> Connectors { get; }
+
+    public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
+
+    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+
+    internal BusRuntime Runtime => _provider.GetRequiredService<BusRuntime>();
+
+    /// <summary>Creates the bus and initializes the store, without starting the runners.</summary>
+    public static async Task<BenchBus> CreateAsync(int connectorCount)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
+        var connectors = Enumerable.Range(1, connectorCount).Select(i => new BenchConnector($"bench{i}")).ToList();
+        var services = new ServiceCollection();
+        services.AddIntegrationBus(bus =>
+        {
+            bus.UseSqlite($"Data Source={path}").AddObjectType(BenchTypes.Item);
+            foreach (var connector in connectors)
+            {
+                bus.AddConnector(connector);
+            }
+        });
+        var bench = new BenchBus(services.BuildServiceProvider(), path, connectors);
+        await bench.Runtime.EnsureInitializedAsync(CancellationToken.None);
+        return bench;
+    }
+
+    /// <summary>Logs <paramref name="count"/> changes in scopes of <paramref name="scopeSize"/> (1 = no scope).</summary>
+    public async Task LogAsync(long firstId, int count, int scopeSize)
+    {
+        var bus = Bus;
+        if (scopeSize <= 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await bus.LogChangeAsync(BenchTypes.NewItem(firstId + i), Model.TaskType.CreateObject);
+            }
+
+            return;
+        }
+
+        for (var done = 0; done < count; done += scopeSize)
+        {
+            var scope = bus.BeginScope();
+            await using (scope)
+            {
+                var n = Math.Min(scopeSize, count - done);
+                for (var i = 0; i < n; i++)
+                {
+                    await bus.LogChangeAsync(BenchTypes.NewItem(firstId + done + i), Model.TaskType.CreateObject);
+                }
+
+                await scope.CompleteAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts the runners (processing begins at once: their first pass looks at the queue).</summary>
+    public async Task StartAsync()
+    {
+        foreach (var hosted in _hosted)
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        _started = true;
+    }
+
+    /// <summary>Completes when the connector's runner next waits after the connector reached its expected count.</summary>
+    public Task DrainedAsync(BenchConnector connector)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _drained[connector.Name] = source;
+        }
+
+        return source.Task;
+    }
+
+    public async Task<long> CountQueuedAsync()
+    {
+        long total = 0;
+        foreach (var connector in Connectors)
+        {
+            total += await Store.CountAsync(new TaskQuery(Connector: connector.Name), CancellationToken.None);
+        }
+
+        return total;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            foreach (var hosted in _hosted)
+            {
+                await hosted.StopAsync(CancellationToken.None);
+            }
+        }
+
+        await _provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path + suffix);
+        }
+    }
+
+    private void OnRunnerWaiting(string connectorName, TimeSpan delay)
+    {
+        var connector = Connectors.First(c => c.Name == connectorName);
+        if (!connector.Reached.IsCompleted)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_drained.Remove(connectorName, out var source))
+            {
+                source.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using IntegrationBus.Connectors;
+using IntegrationBus.Subscriptions;
+
+namespace IntegrationBus.Benchmarks;
+
+/// <summary>A no-op asynchronous connector that counts its calls and signals when it reached a target count.</summary>
+internal sealed class BenchConnector(string name) : Connector(name)
+{
+    private long _count;
+    private long _target = long.MaxValue;
+    private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Called with the object id and the timestamp of the call (latency figure).</summary>
+    public Action<long, long>? OnCall { get; set; }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public Task Reached => _reached.Task;
+
+    public void Expect(long target)
+    {
+        Interlocked.Exchange(ref _count, 0);
+        _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _target, target);
+    }
+
+    protected override void Subscribe(SubscriptionBuilder subscriptions) =>
+        subscriptions.Objects(BenchTypes.ItemName, SubscriptionMode.AsyncSimple);
+
+    protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken)
+    {
+        if (OnCall is { } onCall)
+        {
+            onCall(task.Object.Id, Stopwatch.GetTimestamp());
+        }
+
+        if (Interlocked.Increment(ref _count) == Volatile.Read(ref _target))
+        {
+            _reached.TrySetResult();
+        }
+
+        return Task.FromResult(TaskResult.Ok);
+    }
+}
