@@ -1,3 +1,4 @@
+using IntegrationBus.Model;
 using IntegrationBus.Hosting;
 using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
@@ -137,8 +138,13 @@ internal sealed class BenchBus : IAsyncDisposable
         }
     }
 
-    private void OnRunnerWaiting(string connectorName, TimeSpan delay)
+    private void OnRunnerWaiting(string connectorName, TaskDirection direction, TimeSpan delay)
     {
+        if (direction != TaskDirection.Outgoing)
+        {
+            return;
+        }
+
         var connector = Connectors.First(c => c.Name == connectorName);
         if (!connector.Reached.IsCompleted)
         {
