@@ -23,7 +23,7 @@ internal sealed class RequestAuthenticator(IOptions<IntegrationBusHttpOptions> o
         {
             return options.Value.AllowAnonymous
                 ? null
-                : $"Connector '{connector}' has no credentials configured and anonymous access is off; configure IntegrationBusHttpOptions.Connectors['{connector}'].";
+                : $"Connector '{connector}' has no credentials configured and AllowAnonymous is off; configure IntegrationBusHttpOptions.Connectors['{connector}'] (ApiKeys or HmacSecret).";
         }
 
         if (credentials.ApiKeys.Count == 0)
