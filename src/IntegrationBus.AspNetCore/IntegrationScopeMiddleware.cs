@@ -13,7 +13,7 @@ internal sealed class IntegrationScopeMiddleware(RequestDelegate next, Integrati
         var scope = bus.BeginScope();
         await using (scope.ConfigureAwait(false))
         {
-            var state = new RequestScope(scope);
+            var state = new RequestScope(scope, context);
             context.Response.OnStarting(static s => ((RequestScope)s).CompleteAsync(), state);
             try
             {
@@ -35,7 +35,7 @@ internal sealed class IntegrationScopeMiddleware(RequestDelegate next, Integrati
         }
     }
 
-    private sealed class RequestScope(IntegrationScope scope)
+    private sealed class RequestScope(IntegrationScope scope, HttpContext context)
     {
         private bool _completed;
 
@@ -43,7 +43,8 @@ internal sealed class IntegrationScopeMiddleware(RequestDelegate next, Integrati
 
         public async Task CompleteAsync()
         {
-            if (Failed || _completed)
+            // A 5xx answer (an exception turned into a 500 by a handler inside this middleware, say) is a failure too.
+            if (Failed || _completed || context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
             {
                 return;
             }

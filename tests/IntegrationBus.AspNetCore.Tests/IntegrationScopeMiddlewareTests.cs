@@ -31,4 +31,15 @@ public sealed class IntegrationScopeMiddlewareTests
         Assert.Empty(await host.TasksAsync(direction: null));
         Assert.Null(host.Bus.CurrentScope);
     }
+
+    [Fact]
+    public async Task Request_Answers5xxAfterLoggingChange_NoTaskIsWritten()
+    {
+        await using var host = await HttpTestHost.StartAsync();
+
+        var response = await host.Client.PostAsync("/app/error", content: null, Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(await host.TasksAsync(direction: null));
+    }
 }

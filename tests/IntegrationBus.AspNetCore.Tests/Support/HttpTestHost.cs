@@ -96,6 +96,11 @@ public sealed class HttpTestHost : IAsyncDisposable
             await service.LogChangeAsync(TestConnector.NewContact("fail@example.com", id: 8), TaskType.CreateObject, cancellationToken);
             throw new InvalidOperationException("The application failed after logging a change.");
         });
+        app.MapPost("/app/error", async (IntegrationBusService service, CancellationToken cancellationToken) =>
+        {
+            await service.LogChangeAsync(TestConnector.NewContact("error@example.com", id: 9), TaskType.CreateObject, cancellationToken);
+            return Results.Problem("The application failed after logging a change.", statusCode: 503);
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new HttpTestHost(app, path, time);
     }
