@@ -1,0 +1,26 @@
+namespace IntegrationBus.AspNetCore.Diagnostics;
+
+/// <summary>Event IDs of the HTTP endpoints (6xxx: HTTP and dashboard). Published IDs and names never change.</summary>
+internal static class HttpEventIds
+{
+    /// <summary>An incoming task was accepted over HTTP.</summary>
+    public const int IncomingAccepted = 6001;
+
+    /// <summary>A request was refused for its credentials.</summary>
+    public const int Unauthorized = 6002;
+
+    /// <summary>A request was refused because of its content or the bus's state.</summary>
+    public const int RequestRefused = 6003;
+
+    /// <summary>The task store was busy or unavailable; the request was answered with 503.</summary>
+    public const int StoreUnavailable = 6004;
+
+    /// <summary>A request failed unexpectedly; answered with 500.</summary>
+    public const int RequestFailed = 6005;
+
+    /// <summary>Processing was requested over HTTP.</summary>
+    public const int ProcessingRequested = 6006;
+
+    /// <summary>A request's unit of work was discarded because the request failed.</summary>
+    public const int ScopeDiscarded = 6007;
+}

@@ -1,0 +1,19 @@
+namespace IntegrationBus.AspNetCore.Incoming;
+
+/// <summary>The RFC 7807 <c>type</c> URIs of the HTTP endpoints' errors, one per kind.</summary>
+internal static class ProblemTypes
+{
+    private const string Base = "https://integrationbus.dev/problems/";
+
+    public const string UnknownConnector = Base + "unknown-connector";
+    public const string Unauthorized = Base + "unauthorized";
+    public const string BodyTooLarge = Base + "body-too-large";
+    public const string InvalidRequest = Base + "invalid-request";
+    public const string ConnectorDisabled = Base + "connector-disabled";
+    public const string LoggingDisabled = Base + "logging-disabled";
+    public const string ObjectRejected = Base + "object-rejected";
+    public const string UnknownSite = Base + "unknown-site";
+    public const string InvalidTask = Base + "invalid-task";
+    public const string StoreUnavailable = Base + "store-unavailable";
+    public const string InternalError = Base + "internal-error";
+}
