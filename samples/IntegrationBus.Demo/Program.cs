@@ -1,81 +1,44 @@
 using IntegrationBus.Demo;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
-using IntegrationBus.Sqlite;
-using IntegrationBus.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using IntegrationBus.Demo.Content;
+using IntegrationBus.Demo.Crm;
+using IntegrationBus.Demo.Scenario;
 
-// The demo: log user changes, see them delivered to a CRM, take the CRM down, see tasks fail and wait,
-// bring it back, see them retried and delivered in order. Runs on the embedded SQLite store.
-var databasePath = Path.Combine(Path.GetTempPath(), $"integrationbus-demo-{Environment.ProcessId}.db");
-var builder = Host.CreateApplicationBuilder(args);
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddSingleton<FakeCrm>();
-builder.Services.AddIntegrationBus(bus => bus
-    .UseSqlite($"Data Source={databasePath}")
-    .AddObjectType("demo.user", t => t.Id("UserID").Guid("UserGuid").CodeName("UserName").Fields("Email"))
-    .AddConnector<CrmConnector>()
-    .AddConnector<AuditConnector>()
-    .Configure(o => o.RetryDelay = TimeSpan.FromMilliseconds(250)));
-
-using var host = builder.Build();
-await host.StartAsync();
-var integration = host.Services.GetRequiredService<IntegrationBusService>();
-var crm = host.Services.GetRequiredService<FakeCrm>();
-var userType = integration.Types.Get("demo.user");
-var made = new List<long>();
-
-async Task ChangeUsersAsync(int from, int count)
+// The IntegrationBus demo: a content application (users, polls, articles on EF Core + SQLite, the bus in the same file)
+// and an external CRM (its own web server and SQLite database) talking over HTTP on loopback.
+//   dotnet run -- --scenario                       scripted changes, CRM outage, push-back, one summary line per connector
+//   dotnet run                                     serve on http://localhost:5080 (integration at /integration) and :5081 (CRM)
+//   --urls http://127.0.0.1:0 --crm-urls http://127.0.0.1:0 --data <dir>   free ports and a chosen data directory
+var scenario = args.Contains("--scenario");
+var crmUrls = Argument(args, "--crm-urls") ?? "http://localhost:5081";
+var dataDirectory = Argument(args, "--data")
+    ?? Path.Combine(Path.GetTempPath(), scenario ? $"integrationbus-demo-{Guid.NewGuid():N}" : "integrationbus-demo");
+if (scenario && Directory.Exists(dataDirectory))
 {
-    await using var scope = integration.BeginScope();
-    for (var id = from; id < from + count; id++)
-    {
-        var user = new BusObject(userType) { ["UserID"] = id, ["UserGuid"] = Guid.NewGuid(), ["UserName"] = $"user{id}", ["Email"] = $"user{id}@example.com" };
-        await scope.LogChangeAsync(user, TaskType.CreateObject);
-        made.Add(id);
-    }
-
-    await scope.CompleteAsync();
+    Directory.Delete(dataDirectory, recursive: true);
 }
 
-async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+Directory.CreateDirectory(dataDirectory);
+var links = new DemoLinks();
+var deliveries = new DeliveryLog();
+await using var crm = await CrmServer.StartAsync(crmUrls, dataDirectory, links);
+await using var content = await ContentApp.StartAsync([.. args.Where(a => a != "--scenario")], dataDirectory, links, deliveries);
+Console.WriteLine($"Content app: {links.ContentUrl} (API at /api, integration endpoints at {new Uri(links.ContentUrl!, "/integration")})");
+Console.WriteLine($"CRM:         {links.CrmUrl} (admin at /admin)");
+Console.WriteLine($"Data:        {dataDirectory}");
+if (!scenario)
 {
-    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-    var deadline = TimeProvider.System.GetUtcNow() + timeout;
-    while (!condition() && TimeProvider.System.GetUtcNow() < deadline)
-    {
-        await timer.WaitForNextTickAsync();
-    }
+    await content.WaitForShutdownAsync();
+    return 0;
 }
 
-Console.WriteLine("1. The CRM is up: three users are created and delivered.");
-await ChangeUsersAsync(1, 3);
-await WaitUntilAsync(() => crm.Received.Count == 3, TimeSpan.FromSeconds(10));
+using var runner = new ScenarioRunner(links, deliveries, TimeSpan.FromSeconds(60));
+var exitCode = await runner.RunAsync();
+await content.StopAsync();
+await crm.StopAsync();
+return exitCode;
 
-Console.WriteLine("2. The CRM goes down: three more users are logged; delivery fails and the queue waits.");
-crm.IsUp = false;
-await ChangeUsersAsync(4, 3);
-await Task.Delay(TimeSpan.FromSeconds(1.5));
-var store = host.Services.GetRequiredService<ITaskStore>();
-var waiting = await store.CountAsync(new TaskQuery("crm"), default);
-Console.WriteLine($"   tasks waiting for the CRM: {waiting}");
-
-Console.WriteLine("3. The CRM comes back: the retry timer delivers the waiting tasks, in order.");
-crm.IsUp = true;
-await WaitUntilAsync(() => crm.Received.Count >= made.Count, TimeSpan.FromSeconds(20));
-
-var delivered = crm.Received.Distinct().ToList();
-var lost = made.Except(delivered).Count();
-var orderViolations = delivered.Zip(delivered.Skip(1)).Count(pair => pair.First > pair.Second);
-Console.WriteLine($"crm: changes {made.Count}, delivered {delivered.Count}, lost {lost}, order violations {orderViolations}");
-await host.StopAsync();
-foreach (var suffix in new[] { "", "-wal", "-shm" })
+static string? Argument(string[] args, string name)
 {
-    File.Delete(databasePath + suffix);
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
-
-return lost == 0 && orderViolations == 0 ? 0 : 1;

@@ -1,0 +1,48 @@
+using IntegrationBus.Demo.Scenario;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationBus.Demo.Content;
+
+/// <summary>The content application's data. The bus's own tables live in the same SQLite file.</summary>
+public sealed class AppDb : DbContext
+{
+    private readonly List<Delivery> _incoming = [];
+
+    public AppDb(DbContextOptions<AppDb> options, DeliveryLog deliveries)
+        : base(options)
+    {
+        // Changes the CRM pushed back raise CrmVersion: record them when they are saved, for the scenario's summary.
+        SavingChanges += (_, _) => _incoming.AddRange(ChangeTracker.Entries<User>()
+            .Where(e => e.State == EntityState.Modified && e.Property(u => u.CrmVersion).IsModified)
+            .Select(e => new Delivery($"{e.Entity.UserGuid:N}:{e.Entity.CrmVersion}", e.Entity.UserGuid.ToString("N"), e.Entity.CrmVersion)));
+        SavedChanges += (_, _) =>
+        {
+            _incoming.ForEach(d => deliveries.Record(DemoConnectors.CrmIncoming, d));
+            _incoming.Clear();
+        };
+        SaveChangesFailed += (_, _) => _incoming.Clear();
+    }
+
+    public DbSet<Role> Roles => Set<Role>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Poll> Polls => Set<Poll>();
+
+    public DbSet<PollAnswer> PollAnswers => Set<PollAnswer>();
+
+    public DbSet<Article> Articles => Set<Article>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Role>().HasIndex(r => r.RoleName).IsUnique();
+        modelBuilder.Entity<Role>().HasData(
+            new Role { RoleId = 1, RoleGuid = new Guid("6f1a7c2e-0d3b-4f59-9a51-0c1f5d2b7a01"), RoleName = "editors", DisplayName = "Editors" },
+            new Role { RoleId = 2, RoleGuid = new Guid("6f1a7c2e-0d3b-4f59-9a51-0c1f5d2b7a02"), RoleName = "members", DisplayName = "Members" });
+        modelBuilder.Entity<User>().HasIndex(u => u.UserGuid).IsUnique();
+        modelBuilder.Entity<User>().HasOne(u => u.Role).WithMany().HasForeignKey(u => u.RoleId).OnDelete(DeleteBehavior.SetNull);
+        modelBuilder.Entity<Poll>().HasMany(p => p.Answers).WithOne().HasForeignKey(a => a.PollId).OnDelete(DeleteBehavior.Cascade);
+        modelBuilder.Entity<Poll>().HasMany(p => p.Roles).WithMany(r => r.Polls);
+        modelBuilder.Entity<Article>().HasIndex(a => a.NodeGuid).IsUnique();
+    }
+}
