@@ -1,0 +1,202 @@
+using System.Text.Json;
+using IntegrationBus.EntityFrameworkCore.Tests.Support;
+using IntegrationBus.Model;
+using IntegrationBus.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationBus.EntityFrameworkCore.Tests;
+
+public sealed class IntegrationBusSaveChangesInterceptorTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static Recorder Crm(SubscriptionMode mode = SubscriptionMode.AsyncSimple) => new("crm", s => s.AllObjects(mode).AllPages(mode));
+
+    [Fact]
+    public async Task SaveChangesAsync_AddedEntity_TaskCarriesGeneratedKey()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        int id;
+        await using (bus.Scope(out var db))
+        {
+            var user = new User { UserName = "ann", Email = "ann@example.com" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Token);
+            id = user.UserId;
+        }
+
+        var task = Assert.Single(await bus.QueueAsync("crm"));
+        Assert.Equal(TaskType.CreateObject, task.TaskType);
+        Assert.Equal(id, task.ObjectId);
+        using var payload = JsonDocument.Parse((await bus.PayloadAsync(task.TaskId))!);
+        Assert.Equal(id, payload.RootElement.GetProperty("object").GetProperty("fields").GetProperty("UserId").GetInt32());
+        Assert.Equal("ann", payload.RootElement.GetProperty("object").GetProperty("fields").GetProperty("UserName").GetString());
+    }
+
+    [Fact]
+    public async Task SaveChanges_Synchronous_AddedModifiedDeleted_LogOneTaskEach()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            var user = new User { UserName = "ann" };
+            db.Users.Add(user);
+            db.SaveChanges();
+            user.Email = "new@example.com";
+            db.SaveChanges();
+            db.Users.Remove(user);
+            db.SaveChanges();
+        }
+
+        Assert.Equal([TaskType.CreateObject, TaskType.UpdateObject, TaskType.DeleteObject], (await bus.QueueAsync("crm")).Select(t => t.TaskType));
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_UpdateThatChangedNoField_LogsNothing()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            var user = new User { UserName = "ann" };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(Token);
+            db.Users.Update(user);
+            await db.SaveChangesAsync(Token);
+        }
+
+        Assert.Single(await bus.QueueAsync("crm"));
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_Fails_LogsNothing()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            db.Users.Add(new User { UserName = "ann" });
+            await db.SaveChangesAsync(Token);
+        }
+
+        await using (bus.Scope(out var db))
+        {
+            db.Users.Add(new User { UserName = "bob" });
+            db.Users.Add(new User { UserName = "ann" });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Token));
+        }
+
+        Assert.Single(await bus.QueueAsync("crm"));
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal(["ann"], await db.Users.Select(u => u.UserName).ToListAsync(Token));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ExplicitTransaction_TasksExistOnlyIfItCommitsAndRunnersWakeAfterCommit(bool commit)
+    {
+        var crm = Crm();
+        await using var bus = await EfBus.StartAsync([crm]);
+        await using (bus.Scope(out var db))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(Token);
+            db.Users.Add(new User { UserName = "ann" });
+            await db.SaveChangesAsync(Token);
+            db.Users.Add(new User { UserName = "bob" });
+            await db.SaveChangesAsync(Token);
+            Assert.Empty(crm.Tasks);
+            if (commit)
+            {
+                await transaction.CommitAsync(Token);
+            }
+            else
+            {
+                await transaction.RollbackAsync(Token);
+            }
+        }
+
+        if (commit)
+        {
+            await crm.WaitForAsync(2);
+            Assert.Equal(["ann", "bob"], crm.Tasks.Select(t => t.Object.CodeName));
+        }
+        else
+        {
+            Assert.Empty(await bus.QueueAsync());
+        }
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_SynchronousConnector_CalledAfterCommitWithSavedValues()
+    {
+        var audit = new Recorder("audit", s => s.AllObjects(SubscriptionMode.Sync));
+        await using var bus = await EfBus.StartAsync([audit]);
+        await using (bus.Scope(out var db))
+        {
+            db.Users.Add(new User { UserName = "ann" });
+            await db.SaveChangesAsync(Token);
+        }
+
+        var change = Assert.Single(audit.Synchronous);
+        Assert.Equal(TaskType.CreateObject, change.TaskType);
+        Assert.True(change.Object.Id > 0);
+        Assert.Empty(await bus.QueueAsync());
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_SnapshotOfPoll_CarriesAnswersRolesAndOwnerRecord()
+    {
+        var crm = new Recorder("crm", s => s.Objects("polls.poll", SubscriptionMode.AsyncSnapshot));
+        await using var bus = await EfBus.StartAsync([crm]);
+        Guid ownerGuid;
+        await using (bus.Scope(out var db))
+        {
+            var owner = new User { UserName = "owner" };
+            ownerGuid = owner.UserGuid;
+            var role = new Role { RoleName = "editors" };
+            db.Polls.Add(new Poll { PollCodeName = "p1", Question = "Tea?", Owner = owner, Answers = [new() { Text = "Yes" }, new() { Text = "No" }], Roles = [role] });
+            await db.SaveChangesAsync(Token);
+        }
+
+        await crm.WaitForAsync(1);
+        var snapshot = crm.Tasks[0].Snapshot;
+        Assert.Equal(DataType.Snapshot, crm.Tasks[0].DataType);
+        Assert.Equal(["Yes", "No"], snapshot.Children.Select(c => c.Object.GetString("Text")));
+        Assert.Equal(ownerGuid, snapshot.References["OwnerUserId"].Guid);
+        Assert.Equal("owner", snapshot.References["OwnerUserId"].CodeName);
+        var binding = Assert.Single(snapshot.Bindings);
+        Assert.Equal("editors", binding.References["RolesRoleId"].CodeName);
+    }
+
+    [Fact]
+    public async Task LogPageOperation_Publish_LoggedWithSaveChangesAndTagsInPayload()
+    {
+        var search = new Recorder("search", s => s.AllPages(SubscriptionMode.AsyncSimpleSnapshot));
+        await using var bus = await EfBus.StartAsync([search]);
+        await using (bus.Scope(out var db))
+        {
+            var article = new Article { NodeAliasPath = "/news/one", Title = "One", Tags = [new() { Name = "dotnet" }, new() { Name = "sync" }] };
+            db.Articles.Add(article);
+            await db.SaveChangesAsync(Token);
+            db.LogPageOperation(article, TaskType.PublishPage);
+            await db.SaveChangesAsync(Token);
+        }
+
+        await search.WaitForAsync(2);
+        Assert.Equal([TaskType.CreatePage, TaskType.PublishPage], search.Tasks.Select(t => t.TaskType));
+        Assert.Equal(["dotnet", "sync"], ((IReadOnlyList<object?>)search.Tasks[0].Object["Tags"]!).Cast<string>());
+        Assert.Equal("/news/one", search.Tasks[1].Object.AliasPath);
+    }
+
+    [Fact]
+    public async Task LogPageOperation_NotAPageOperation_Throws()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            var exception = Assert.Throws<ArgumentException>(() => db.LogPageOperation(new Article(), TaskType.UpdatePage));
+            Assert.Contains("UpdatePage", exception.Message, StringComparison.Ordinal);
+        }
+    }
+}

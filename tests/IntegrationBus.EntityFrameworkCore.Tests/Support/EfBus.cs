@@ -1,0 +1,137 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Hosting;
+using IntegrationBus.Outgoing;
+using IntegrationBus.Settings;
+using IntegrationBus.Sqlite;
+using IntegrationBus.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace IntegrationBus.EntityFrameworkCore.Tests.Support;
+
+/// <summary>An application DbContext and the bus sharing one temp SQLite file.</summary>
+public sealed class EfBus : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly List<IHostedService> _hosted;
+
+    private EfBus(ServiceProvider provider, string path)
+    {
+        _provider = provider;
+        Path = path;
+        _hosted = [.. provider.GetServices<IHostedService>()];
+    }
+
+    public string Path { get; }
+
+    public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
+
+    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+
+    public IServiceProvider Services => _provider;
+
+    /// <summary>Completes when the connector's incoming runner next waits (it has processed what it could).</summary>
+    public Task NextIncomingIdleAsync(string connector)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _provider.GetRequiredService<BusRuntime>().RunnerWaiting = (name, direction, _) =>
+        {
+            if (name == connector && direction == Model.TaskDirection.Incoming)
+            {
+                source.TrySetResult();
+            }
+        };
+        return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<EfBus> StartAsync(
+        IEnumerable<Connector> connectors,
+        Action<BusEntitiesBuilder>? entities = null,
+        bool processing = true,
+        Action<IntegrationBusBuilder>? configure = null)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-ef-{Guid.NewGuid():N}.db");
+        var services = new ServiceCollection();
+        var builder = services.AddIntegrationBus(bus =>
+        {
+            bus.UseSqlite($"Data Source={path}")
+                .AddEntityFrameworkCore<AppDb>(entities ?? DefaultEntities)
+                .Configure(o => o.SweepInterval = TimeSpan.FromSeconds(1));
+            foreach (var connector in connectors)
+            {
+                bus.AddConnector(connector);
+            }
+        });
+        configure?.Invoke(builder);
+        services.AddDbContext<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp));
+        var efBus = new EfBus(services.BuildServiceProvider(), path);
+        await using (var scope = efBus._provider.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        }
+
+        if (!processing)
+        {
+            await efBus.Bus.UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, TestContext.Current.CancellationToken);
+        }
+
+        // Start the runners and wait until each has made its first pass, so later signals are not raced by it.
+        var runtime = efBus._provider.GetRequiredService<BusRuntime>();
+        var expected = runtime.Connectors.Count * 2;
+        var seen = new HashSet<(string, Model.TaskDirection)>();
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        runtime.RunnerWaiting = (name, direction, _) =>
+        {
+            lock (seen)
+            {
+                if (seen.Add((name, direction)) && seen.Count == expected)
+                {
+                    settled.TrySetResult();
+                }
+            }
+        };
+        foreach (var hosted in efBus._hosted)
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        await settled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        return efBus;
+    }
+
+    public static void DefaultEntities(BusEntitiesBuilder ef) => ef
+        .Object<User>("cms.user", u => u.CodeName(x => x.UserName))
+        .Object<Role>("cms.role", r => r.CodeName(x => x.RoleName))
+        .Object<Poll>("polls.poll", p => p.Children<PollAnswer>())
+        .Object<PollAnswer>("polls.answer")
+        .Page<Article>("content.article", "content.article", a => a.Tags(x => x.Tags.Select(t => t.Name)));
+
+    public AsyncServiceScope Scope(out AppDb db)
+    {
+        var scope = _provider.CreateAsyncScope();
+        db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        return scope;
+    }
+
+    public async Task<IReadOnlyList<TaskSummary>> QueueAsync(string? connector = null) =>
+        await Store.ListAsync(new TaskQuery(connector, Limit: 10_000), TestContext.Current.CancellationToken);
+
+    public async Task<string?> PayloadAsync(long taskId) => await Store.GetPayloadAsync(taskId, TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in _hosted)
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        await _provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(Path + suffix);
+        }
+    }
+}
