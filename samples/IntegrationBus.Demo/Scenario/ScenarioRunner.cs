@@ -70,7 +70,7 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
             await PushAsync(alice.Guid, "Alice Smith", ct);
             await WaitUntilDrainedAsync(ct);
             var final = await _content.GetFromJsonAsync<User>(new Uri($"api/users/{alice.Id}", UriKind.Relative), ct);
-            Console.WriteLine($"   alice in the content app: {final!.FullName}, CRM version {final.CrmVersion}");
+            Console.WriteLine($"   alice in the content app: {final!.FullName}, role {final.RoleId} (from the CRM segment), CRM version {final.CrmVersion}");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
