@@ -2,6 +2,7 @@ using IntegrationBus.Demo;
 using IntegrationBus.Demo.Content;
 using IntegrationBus.Demo.Crm;
 using IntegrationBus.Demo.Scenario;
+using Microsoft.Data.Sqlite;
 
 // The IntegrationBus demo: a content application (users, polls, articles on EF Core + SQLite, the bus in the same file)
 // and an external CRM (its own web server and SQLite database) talking over HTTP on loopback.
@@ -10,8 +11,9 @@ using IntegrationBus.Demo.Scenario;
 //   --urls http://127.0.0.1:0 --crm-urls http://127.0.0.1:0 --data <dir>   free ports and a chosen data directory
 var scenario = args.Contains("--scenario");
 var crmUrls = Argument(args, "--crm-urls") ?? "http://localhost:5081";
+var temporary = scenario && Argument(args, "--data") is null;
 var dataDirectory = Argument(args, "--data")
-    ?? Path.Combine(Path.GetTempPath(), scenario ? $"integrationbus-demo-{Guid.NewGuid():N}" : "integrationbus-demo");
+    ?? Path.Combine(Path.GetTempPath(), temporary ? $"integrationbus-demo-{Guid.NewGuid():N}" : "integrationbus-demo");
 if (scenario && Directory.Exists(dataDirectory))
 {
     Directory.Delete(dataDirectory, recursive: true);
@@ -35,6 +37,12 @@ using var runner = new ScenarioRunner(links, deliveries, TimeSpan.FromSeconds(60
 var exitCode = await runner.RunAsync();
 await content.StopAsync();
 await crm.StopAsync();
+if (temporary)
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(dataDirectory, recursive: true);
+}
+
 return exitCode;
 
 static string? Argument(string[] args, string name)

@@ -1,3 +1,4 @@
+using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
 using IntegrationBus.Model;
 using IntegrationBus.Storage;
@@ -46,6 +47,7 @@ public static class ContentEndpoints
         });
         MapPolls(api);
         MapPages(api);
+        api.MapGet("/search", (SearchIndex index) => index.Documents);
         api.MapGet("/queues", async (ITaskStore store, CancellationToken ct) => await store.GetQueuesAsync(ct));
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace IntegrationBus.Demo.Crm;
 
-/// <summary>The CRM's own SQLite database. Every write is deduplicated by its idempotency key and recorded as a delivery.</summary>
+/// <summary>The CRM's own SQLite database (segment IDs start at 101, so they never look like the content app's role IDs). Every write is deduplicated by its idempotency key and recorded as a delivery.</summary>
 public sealed class CrmDatabase : IDisposable
 {
     private readonly string _connectionString;
@@ -16,7 +16,8 @@ public sealed class CrmDatabase : IDisposable
         using var connection = Open();
         Execute(connection, null, """
             PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS segment (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+            CREATE TABLE IF NOT EXISTS segment (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL UNIQUE);
+            INSERT INTO sqlite_sequence (name, seq) SELECT 'segment', 100 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'segment');
             CREATE TABLE IF NOT EXISTS contact (id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE, email TEXT NOT NULL, full_name TEXT NOT NULL,
                 segment_id INTEGER NULL REFERENCES segment (id), version INTEGER NOT NULL, crm_version INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS poll (id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE, name TEXT NOT NULL, question TEXT NOT NULL,

@@ -55,6 +55,7 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
             await PollAsync(HttpMethod.Delete, $"polls/{lunch.Id}", null, ct, delete: true);
             await PageAsync(HttpMethod.Put, $"pages/{howTo.Id}", new PageRequest("/docs/how-to", "How to use the bus", "…", ["docs", "bus"], ["Guides"], ["setup.png"]), ct);
             await PageAsync(HttpMethod.Post, $"pages/{howTo.Id}/publish", null, ct, publish: true);
+            await PageAsync(HttpMethod.Delete, $"pages/{news.Id}", null, ct);
             await UserAsync(HttpMethod.Put, $"users/{erin.Id}", new UserRequest("erin", "erin@example.org", "Erin East", "editors"), ct);
             await WaitForFailuresAsync(ct);
             await PrintQueuesAsync("   queues while the CRM is down", ct);
