@@ -41,6 +41,13 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
             var news = await PageAsync(HttpMethod.Post, "pages", new PageRequest("/news/bus", "The bus is here", "…", ["bus", "news"], ["Announcements"], ["bus.pdf"]), ct);
             var howTo = await PageAsync(HttpMethod.Post, "pages", new PageRequest("/docs/how-to", "How to", "…", ["docs"], ["Guides"], []), ct);
             await PageAsync(HttpMethod.Post, $"pages/{news.Id}/publish", null, ct, publish: true);
+            Console.WriteLine("   A burst: eight users created and changed twice each, in parallel requests.");
+            await Parallel.ForEachAsync(Enumerable.Range(1, 8), ct, async (i, token) =>
+            {
+                var user = await UserAsync(HttpMethod.Post, "users", new UserRequest($"burst{i}", $"burst{i}@example.com", $"Burst {i}", i % 2 == 0 ? "editors" : null), token);
+                await UserAsync(HttpMethod.Put, $"users/{user.Id}", new UserRequest($"burst{i}", $"burst{i}@example.org", $"Burst {i}", "members"), token);
+                await UserAsync(HttpMethod.Put, $"users/{user.Id}", new UserRequest($"burst{i}", $"burst{i}@example.net", $"Burst {i}", null), token);
+            });
             await WaitUntilDrainedAsync(ct);
             await PrintQueuesAsync("   queues", ct);
 
@@ -132,7 +139,13 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
         return (await response.Content.ReadFromJsonAsync<ChangeResponse>(ct))!;
     }
 
-    private void Made(string connector, Guid guid, long sequence) => _made[connector].Add((guid.ToString("N"), sequence));
+    private void Made(string connector, Guid guid, long sequence)
+    {
+        lock (_made)
+        {
+            _made[connector].Add((guid.ToString("N"), sequence));
+        }
+    }
 
     private async Task<IReadOnlyList<QueueSummary>> QueuesAsync(CancellationToken ct) =>
         (await _content.GetFromJsonAsync<List<QueueSummary>>(new Uri("api/queues", UriKind.Relative), ct))!;
