@@ -33,6 +33,10 @@ public sealed class AppDb : DbContext
 
     public DbSet<Article> Articles => Set<Article>();
 
+    public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<Category> Categories => Set<Category>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Role>().HasIndex(r => r.RoleName).IsUnique();
@@ -44,5 +48,10 @@ public sealed class AppDb : DbContext
         modelBuilder.Entity<Poll>().HasMany(p => p.Answers).WithOne().HasForeignKey(a => a.PollId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Poll>().HasMany(p => p.Roles).WithMany(r => r.Polls);
         modelBuilder.Entity<Article>().HasIndex(a => a.NodeGuid).IsUnique();
+        modelBuilder.Entity<Article>().HasMany(a => a.Tags).WithMany();
+        modelBuilder.Entity<Article>().HasMany(a => a.Categories).WithMany();
+        modelBuilder.Entity<Article>().HasMany(a => a.Attachments).WithOne().HasForeignKey(a => a.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        modelBuilder.Entity<Tag>().HasIndex(t => t.Name).IsUnique();
+        modelBuilder.Entity<Category>().HasIndex(c => c.Name).IsUnique();
     }
 }

@@ -17,14 +17,9 @@ public sealed class Article
 
     public int Version { get; set; }
 
-    /// <summary>Comma-separated; the bus sees it as the page's tag list.</summary>
-    public string TagList { get; set; } = "";
+    public List<Tag> Tags { get; } = [];
 
-    /// <summary>Comma-separated; the bus sees it as the page's category list.</summary>
-    public string CategoryList { get; set; } = "";
+    public List<Category> Categories { get; } = [];
 
-    /// <summary>Comma-separated file names; the bus sees it as the page's attachment list.</summary>
-    public string AttachmentList { get; set; } = "";
-
-    public static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public List<Attachment> Attachments { get; } = [];
 }

@@ -49,9 +49,9 @@ public static class ContentApp
                 .Object<Poll>("demo.poll", poll => poll.CodeName(p => p.PollName).Children<PollAnswer>())
                 .Object<PollAnswer>("demo.pollanswer")
                 .Page<Article>("demo.article", "Demo.Article", page => page
-                    .Tags(a => Article.Split(a.TagList))
-                    .Categories(a => Article.Split(a.CategoryList))
-                    .Attachments(a => Article.Split(a.AttachmentList))))
+                    .Tags(a => a.Tags.Select(t => t.Name))                   // computed from loaded navigations
+                    .Categories(a => a.Categories.Select(c => c.Name))
+                    .Attachments(a => a.Attachments.Select(f => f.FileName))))
             .AddConnector<CrmUsersConnector>(c => c.MaxAttempts = 1000)
             .AddConnector<CrmPollsConnector>()
             .AddConnector<SearchConnector>()

@@ -91,26 +91,26 @@ public static class ContentEndpoints
         api.MapPost("/pages", async (PageRequest request, AppDb db, CancellationToken ct) =>
         {
             var page = new Article { NodeGuid = Guid.NewGuid(), Version = 1 };
-            Apply(page, request);
+            await ApplyAsync(db, page, request, ct);
             db.Articles.Add(page);
             await db.SaveChangesAsync(ct);
             return Results.Ok(new ChangeResponse(page.ArticleId, page.NodeGuid, page.Version));
         });
         api.MapPut("/pages/{id:int}", async (int id, PageRequest request, AppDb db, CancellationToken ct) =>
         {
-            if (await db.Articles.FindAsync([id], ct) is not { } page)
+            if (await FindPageAsync(db, id, ct) is not { } page)
             {
                 return Results.NotFound();
             }
 
-            Apply(page, request);
+            await ApplyAsync(db, page, request, ct);
             page.Version++;
             await db.SaveChangesAsync(ct);
             return Results.Ok(new ChangeResponse(page.ArticleId, page.NodeGuid, page.Version));
         });
         api.MapPost("/pages/{id:int}/publish", async (int id, AppDb db, CancellationToken ct) =>
         {
-            if (await db.Articles.FindAsync([id], ct) is not { } page)
+            if (await FindPageAsync(db, id, ct) is not { } page)
             {
                 return Results.NotFound();
             }
@@ -121,7 +121,7 @@ public static class ContentEndpoints
         });
         api.MapDelete("/pages/{id:int}", async (int id, AppDb db, CancellationToken ct) =>
         {
-            if (await db.Articles.FindAsync([id], ct) is not { } page)
+            if (await FindPageAsync(db, id, ct) is not { } page)
             {
                 return Results.NotFound();
             }
@@ -150,13 +150,23 @@ public static class ContentEndpoints
         poll.Roles.AddRange(await db.Roles.Where(r => request.Roles.Contains(r.RoleName)).ToListAsync(ct));
     }
 
-    private static void Apply(Article page, PageRequest request)
+    // The page's tags, categories and attachments are computed from its navigations, so every page the bus sees
+    // (saved, deleted or published) is loaded with them.
+    private static Task<Article?> FindPageAsync(AppDb db, int id, CancellationToken ct) =>
+        db.Articles.Include(a => a.Tags).Include(a => a.Categories).Include(a => a.Attachments).AsSplitQuery().FirstOrDefaultAsync(a => a.ArticleId == id, ct);
+
+    private static async Task ApplyAsync(AppDb db, Article page, PageRequest request, CancellationToken ct)
     {
         page.NodeAliasPath = request.AliasPath;
         page.Title = request.Title;
         page.Body = request.Body;
-        page.TagList = string.Join(',', request.Tags);
-        page.CategoryList = string.Join(',', request.Categories);
-        page.AttachmentList = string.Join(',', request.Attachments);
+        var tags = await db.Tags.Where(t => request.Tags.Contains(t.Name)).ToListAsync(ct);
+        page.Tags.Clear();
+        page.Tags.AddRange(request.Tags.Select(name => tags.FirstOrDefault(t => t.Name == name) ?? new Tag { Name = name }));
+        var categories = await db.Categories.Where(c => request.Categories.Contains(c.Name)).ToListAsync(ct);
+        page.Categories.Clear();
+        page.Categories.AddRange(request.Categories.Select(name => categories.FirstOrDefault(c => c.Name == name) ?? new Category { Name = name }));
+        page.Attachments.Clear();
+        page.Attachments.AddRange(request.Attachments.Select(file => new Attachment { FileName = file }));
     }
 }

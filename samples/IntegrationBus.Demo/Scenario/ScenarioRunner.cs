@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using IntegrationBus.Demo.Content;
 using IntegrationBus.Demo.Crm;
+using IntegrationBus.Demo.Search;
 using IntegrationBus.Storage;
 
 namespace IntegrationBus.Demo.Scenario;
@@ -71,6 +72,10 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
             (await _crm.PostAsync(new Uri("admin/up", UriKind.Relative), null, ct)).EnsureSuccessStatusCode();
             await WaitUntilDrainedAsync(ct);
             await PrintQueuesAsync("   queues", ct);
+            foreach (var document in (await _content.GetFromJsonAsync<List<SearchDocument>>(new Uri("api/search", UriKind.Relative), ct))!)
+            {
+                Console.WriteLine($"   search index: {document.AliasPath} '{document.Title}' tags [{string.Join(", ", document.Tags)}], categories [{string.Join(", ", document.Categories)}], attachments [{string.Join(", ", document.Attachments)}]{(document.Published ? ", published" : "")}");
+            }
 
             Console.WriteLine("4. CRM users edit contacts: the CRM pushes them to /integration/connectors/crm/incoming (X-Api-Key).");
             await PushAsync(alice.Guid, "Alice A. Smith", ct);
