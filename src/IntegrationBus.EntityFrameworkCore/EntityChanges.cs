@@ -16,6 +16,7 @@ internal static class EntityChanges
 
         state.Captured.Clear();
         state.Bindings.Clear();
+        state.ComputedSources.Clear();
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -33,6 +34,11 @@ internal static class EntityChanges
             foreach (var binding in model.BindingsOfJoin(entry.Metadata))
             {
                 state.Bindings.Add((entry, binding, entry.State == EntityState.Deleted));
+            }
+
+            foreach (var (owner, ownerKey) in model.ComputedOwnersOf(entry.Metadata))
+            {
+                state.ComputedSources.Add((entry, owner, ownerKey, entry.State == EntityState.Deleted));
             }
         }
     }
@@ -95,6 +101,26 @@ internal static class EntityChanges
             {
                 changes.Add((binding.Owner.FromEntry(owner), TaskType.UpdateObject, null));
             }
+        }
+
+        // A page whose only change is in rows its computed fields read (tags, attachments) changed too. Only a tracked
+        // owner is logged: its navigations are loaded, so the computed lists are complete.
+        foreach (var (entry, owner, ownerKey, deleted) in state.ComputedSources)
+        {
+            var value = deleted ? entry.OriginalValues[ownerKey] : entry.CurrentValues[ownerKey];
+            if (value is null)
+            {
+                continue;
+            }
+
+            var ownerId = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+            if (logged.Contains((owner.Type.Name, ownerId)) || FindTracked(context, owner, ownerId) is not { } ownerEntry)
+            {
+                continue;
+            }
+
+            logged.Add((owner.Type.Name, ownerId));
+            changes.Add((owner.FromEntry(ownerEntry), owner.Type.IsPage ? TaskType.UpdatePage : TaskType.UpdateObject, null));
         }
 
         return changes;

@@ -15,6 +15,9 @@ internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type,
 
     public IProperty IdProperty => Properties.Single(p => p.Name == Type.IdField);
 
+    /// <summary>Whether some fields are computed from navigations (a page's tags, categories, attachments).</summary>
+    public bool HasComputedFields => computed.Count > 0;
+
     public string Name => EntityType.DisplayName();
 
     public BusObject FromEntry(EntityEntry entry, bool original = false)

@@ -24,6 +24,13 @@ internal sealed class EntityModel : IObjectTypeSource
     public IReadOnlyList<BindingMapping> BindingsOfJoin(IEntityType joinEntityType) =>
         _derived.Value.Bindings.TryGetValue(joinEntityType, out var bindings) ? bindings : [];
 
+    /// <summary>
+    /// The owners whose computed fields read rows of <paramref name="entityType"/>: join rows of the owner's many-to-many
+    /// navigations and dependents of its collection navigations, where the other side is no bus type of its own.
+    /// </summary>
+    public IReadOnlyList<(EntityMapping Owner, string OwnerKey)> ComputedOwnersOf(IEntityType entityType) =>
+        _derived.Value.ComputedOwners.TryGetValue(entityType, out var owners) ? owners : [];
+
     public BindingMapping? FindBinding(string bindingTypeName) =>
         _derived.Value.Bindings.Values.SelectMany(b => b).FirstOrDefault(b => string.Equals(b.Join.Type.Name, bindingTypeName, StringComparison.OrdinalIgnoreCase));
 
@@ -87,7 +94,34 @@ internal sealed class EntityModel : IObjectTypeSource
             .ToDictionary(
                 g => g.Key,
                 g => (IReadOnlyList<BindingMapping>)[.. g.Select(b => new BindingMapping(new EntityMapping(b.Join, b.Type, b.Properties, new Dictionary<string, Func<object, object?>>()), mappings[b.Owner], b.OwnerKey))]);
-        return new Derived(mappings, bindings, [.. bindingTypes.Select(b => b.Type)]);
+        return new Derived(mappings, bindings, [.. bindingTypes.Select(b => b.Type)], ComputedOwners(mappings));
+    }
+
+    private static Dictionary<IEntityType, List<(EntityMapping Owner, string OwnerKey)>> ComputedOwners(Dictionary<IEntityType, EntityMapping> mappings)
+    {
+        var owners = new Dictionary<IEntityType, List<(EntityMapping Owner, string OwnerKey)>>();
+        void Add(IEntityType rows, EntityMapping owner, IForeignKey key)
+        {
+            if (!mappings.ContainsKey(rows) && key.Properties.Count == 1)
+            {
+                (owners.TryGetValue(rows, out var list) ? list : owners[rows] = []).Add((owner, key.Properties[0].Name));
+            }
+        }
+
+        foreach (var (entityType, mapping) in mappings.Where(m => m.Value.HasComputedFields))
+        {
+            foreach (var skip in entityType.GetSkipNavigations().Where(s => !mappings.ContainsKey(s.TargetEntityType)))
+            {
+                Add(skip.JoinEntityType, mapping, skip.ForeignKey);
+            }
+
+            foreach (var navigation in entityType.GetNavigations().Where(n => n.IsCollection && n.IsOnDependent is false))
+            {
+                Add(navigation.TargetEntityType, mapping, navigation.ForeignKey);
+            }
+        }
+
+        return owners;
     }
 
     private static List<IProperty> Describe(ObjectTypeBuilder builder, EntityConfiguration configuration, IEntityType entityType)
@@ -204,7 +238,8 @@ internal sealed class EntityModel : IObjectTypeSource
     private sealed record Derived(
         Dictionary<IEntityType, EntityMapping> Mappings,
         Dictionary<IEntityType, IReadOnlyList<BindingMapping>> Bindings,
-        List<ObjectTypeInfo> BindingTypes)
+        List<ObjectTypeInfo> BindingTypes,
+        Dictionary<IEntityType, List<(EntityMapping Owner, string OwnerKey)>> ComputedOwners)
     {
         public Dictionary<string, EntityMapping> ByName { get; } = Mappings.Values.ToDictionary(m => m.Type.Name, StringComparer.OrdinalIgnoreCase);
     }

@@ -12,6 +12,9 @@ internal sealed class SaveState
 
     public List<(EntityEntry Entry, BindingMapping Binding, bool Deleted)> Bindings { get; } = [];
 
+    /// <summary>Changed rows that a tracked owner's computed fields read (a page's tag join rows, attachments).</summary>
+    public List<(EntityEntry Entry, EntityMapping Owner, string OwnerKey, bool Deleted)> ComputedSources { get; } = [];
+
     public List<(object Entity, TaskType Operation)> PageOperations { get; } = [];
 
     /// <summary>The transaction the bus began because SaveChanges had none; committed by the bus after the tasks are written.</summary>
@@ -24,7 +27,7 @@ internal sealed class SaveState
 
     public bool[]? Touched { get; set; }
 
-    public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || PageOperations.Count > 0;
+    public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 
     public void AddTouched(bool[] touched)
     {
@@ -44,6 +47,7 @@ internal sealed class SaveState
     {
         Captured.Clear();
         Bindings.Clear();
+        ComputedSources.Clear();
         PageOperations.Clear();
     }
 }
