@@ -16,6 +16,7 @@ internal sealed class BenchBus : IAsyncDisposable
     private readonly List<IHostedService> _hosted;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TaskCompletionSource> _drained = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TaskCompletionSource Source, Func<bool> Reached)> _incomingDrained = new(StringComparer.Ordinal);
     private bool _started;
 
     private BenchBus(ServiceProvider provider, string path, IReadOnlyList<BenchConnector> connectors)
@@ -33,12 +34,14 @@ internal sealed class BenchBus : IAsyncDisposable
 
     public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
 
+    public IServiceProvider Services => _provider;
+
     public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
 
     internal BusRuntime Runtime => _provider.GetRequiredService<BusRuntime>();
 
     /// <summary>Creates the bus and initializes the store, without starting the runners.</summary>
-    public static async Task<BenchBus> CreateAsync(int connectorCount)
+    public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
         var connectors = Enumerable.Range(1, connectorCount).Select(i => new BenchConnector($"bench{i}")).ToList();
@@ -50,6 +53,8 @@ internal sealed class BenchBus : IAsyncDisposable
             {
                 bus.AddConnector(connector);
             }
+
+            configure?.Invoke(bus);
         });
         var bench = new BenchBus(services.BuildServiceProvider(), path, connectors);
         await bench.Runtime.EnsureInitializedAsync(CancellationToken.None);
@@ -109,6 +114,18 @@ internal sealed class BenchBus : IAsyncDisposable
         return source.Task;
     }
 
+    /// <summary>Completes when the connector's incoming runner next waits after <paramref name="reached"/> became true.</summary>
+    public Task IncomingDrainedAsync(BenchConnector connector, Func<bool> reached)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _incomingDrained[connector.Name] = (source, reached);
+        }
+
+        return source.Task;
+    }
+
     public async Task<long> CountQueuedAsync()
     {
         long total = 0;
@@ -140,6 +157,20 @@ internal sealed class BenchBus : IAsyncDisposable
 
     private void OnRunnerWaiting(string connectorName, TaskDirection direction, TimeSpan delay)
     {
+        if (direction == TaskDirection.Incoming)
+        {
+            lock (_lock)
+            {
+                if (_incomingDrained.TryGetValue(connectorName, out var entry) && entry.Reached())
+                {
+                    _incomingDrained.Remove(connectorName);
+                    entry.Source.TrySetResult();
+                }
+            }
+
+            return;
+        }
+
         if (direction != TaskDirection.Outgoing)
         {
             return;

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json;
 using IntegrationBus.Connectors;
+using IntegrationBus.Incoming;
+using IntegrationBus.Model;
 using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Benchmarks;
@@ -23,6 +26,29 @@ internal sealed class BenchConnector(string name) : Connector(name)
         Interlocked.Exchange(ref _count, 0);
         _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _target, target);
+    }
+
+    /// <summary>Accepts a <see cref="Model.BusObject"/> (in process) or the JSON of one (over HTTP) as a bench item.</summary>
+    protected override ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken)
+    {
+        if (externalObject is Model.BusObject obj)
+        {
+            return ValueTask.FromResult(InternalObjectResult.Accept(obj));
+        }
+
+        if (externalObject is JsonElement json)
+        {
+            var item = new Model.BusObject(BenchTypes.Item);
+            item["ItemID"] = json.GetProperty("ItemID").GetInt64();
+            item["ItemGuid"] = json.GetProperty("ItemGuid").GetGuid();
+            item["ItemName"] = json.GetProperty("ItemName").GetString();
+            item["ItemTitle"] = json.GetProperty("ItemTitle").GetString();
+            item["Email"] = json.GetProperty("Email").GetString();
+            item["Price"] = json.GetProperty("Price").GetDecimal();
+            return ValueTask.FromResult(InternalObjectResult.Accept(item));
+        }
+
+        return ValueTask.FromResult(InternalObjectResult.Reject("Not a bench item."));
     }
 
     protected override void Subscribe(SubscriptionBuilder subscriptions) =>

@@ -67,57 +67,101 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         return tasks.Count == 0 ? [] : Write(callerTransaction.Connection!, callerTransaction, tasks, null, CancellationToken.None);
     }
 
-    /// <summary>Appends one incoming task under an idempotency key; see <see cref="ITaskStore.AppendIncomingAsync"/>.</summary>
-    /// <param name="task">The task (one connector).</param>
-    /// <param name="idempotencyKey">The sender's key, or <see langword="null"/>.</param>
-    /// <param name="notBefore">The start of the retention window.</param>
+    /// <summary>Appends incoming tasks under idempotency keys in one transaction; see <see cref="ITaskStore.AppendIncomingAsync"/>.</summary>
+    /// <param name="appends">The tasks with their keys and retention windows.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The task and whether it was a repeat.</returns>
-    public async Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken)
+    /// <returns>One result per append.</returns>
+    public async Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
     {
-        Validate(task);
-        if (task.Connectors.Count != 1)
+        ArgumentNullException.ThrowIfNull(appends);
+        foreach (var append in appends)
         {
-            throw new ArgumentException($"Incoming task {task.Guid} must name exactly one connector, the one it came from.", nameof(task));
+            ArgumentNullException.ThrowIfNull(append);
+            Validate(append.Task);
+            if (append.Task.Connectors.Count != 1)
+            {
+                throw new ArgumentException($"Incoming task {append.Task.Guid} must name exactly one connector, the one it came from.", nameof(appends));
+            }
+        }
+
+        var results = new IncomingAppendResult[appends.Count];
+        if (appends.Count == 0)
+        {
+            return results;
         }
 
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
-            if (idempotencyKey is not null)
+            using var find = scope.CreateCommand("SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;");
+            var findConnector = SqliteValues.Add(find, "@connector_id", SqliteType.Integer);
+            var findKey = SqliteValues.Add(find, "@key", SqliteType.Text);
+            using var remember = scope.CreateCommand("""
+                INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
+                VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
+                ON CONFLICT (connector_id, key) DO UPDATE SET task_id = excluded.task_id, task_guid = excluded.task_guid, created_at = excluded.created_at;
+                """);
+            var rememberConnector = SqliteValues.Add(remember, "@connector_id", SqliteType.Integer);
+            var rememberKey = SqliteValues.Add(remember, "@key", SqliteType.Text);
+            var rememberTask = SqliteValues.Add(remember, "@task_id", SqliteType.Integer);
+            var rememberGuid = SqliteValues.Add(remember, "@task_guid", SqliteType.Text);
+            var rememberAt = SqliteValues.Add(remember, "@created_at", SqliteType.Integer);
+            // Tasks keep their order: keyless runs are written together, each keyed task in its place.
+            var fresh = new List<(int Index, NewIntegrationTask Task)>();
+            for (var i = 0; i < appends.Count; i++)
             {
+                var (task, key, notBefore) = appends[i];
+                if (key is null)
+                {
+                    fresh.Add((i, task));
+                    continue;
+                }
+
+                WriteFresh(scope, fresh, results, cancellationToken);
+
                 var connectorId = database.GetOrCreateConnectorId(scope.Connection, scope.Transaction, task.Connectors[0], true, scope.CreatedConnectors);
-                using var find = scope.CreateCommand("SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;");
-                find.Parameters.AddWithValue("@connector_id", connectorId);
-                find.Parameters.AddWithValue("@key", idempotencyKey);
+                findConnector.Value = connectorId;
+                findKey.Value = key;
                 using (var reader = find.ExecuteReader())
                 {
                     if (reader.Read() && reader.GetInt64(2) >= SqliteValues.ToUnixMs(notBefore))
                     {
-                        return new IncomingAppendResult(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), Repeated: true);
+                        results[i] = new IncomingAppendResult(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), Repeated: true);
+                        continue;
                     }
                 }
 
+                // Written at once, so that a repeat later in the same batch finds the key.
                 var id = Write(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken)[0];
-                using var remember = scope.CreateCommand("""
-                    INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
-                    VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
-                    ON CONFLICT (connector_id, key) DO UPDATE SET task_id = excluded.task_id, task_guid = excluded.task_guid, created_at = excluded.created_at;
-                    """);
-                remember.Parameters.AddWithValue("@connector_id", connectorId);
-                remember.Parameters.AddWithValue("@key", idempotencyKey);
-                remember.Parameters.AddWithValue("@task_id", id);
-                remember.Parameters.AddWithValue("@task_guid", task.Guid.ToString("D"));
-                remember.Parameters.AddWithValue("@created_at", SqliteValues.ToUnixMs(task.CreatedAt));
+                rememberConnector.Value = connectorId;
+                rememberKey.Value = key;
+                rememberTask.Value = id;
+                rememberGuid.Value = task.Guid.ToString("D");
+                rememberAt.Value = SqliteValues.ToUnixMs(task.CreatedAt);
                 remember.ExecuteNonQuery();
-                await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new IncomingAppendResult(id, task.Guid, Repeated: false);
+                results[i] = new IncomingAppendResult(id, task.Guid, Repeated: false);
             }
 
-            var ids = Write(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken);
+            WriteFresh(scope, fresh, results, cancellationToken);
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new IncomingAppendResult(ids[0], task.Guid, Repeated: false);
+            return results;
         }
+    }
+
+    private void WriteFresh(SqliteWriteScope scope, List<(int Index, NewIntegrationTask Task)> fresh, IncomingAppendResult[] results, CancellationToken cancellationToken)
+    {
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        var ids = Write(scope.Connection, scope.Transaction, [.. fresh.Select(f => f.Task)], scope.CreatedConnectors, cancellationToken);
+        for (var j = 0; j < fresh.Count; j++)
+        {
+            results[fresh[j].Index] = new IncomingAppendResult(ids[j], fresh[j].Task.Guid, Repeated: false);
+        }
+
+        fresh.Clear();
     }
 
     /// <remarks>

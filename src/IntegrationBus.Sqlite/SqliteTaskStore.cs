@@ -87,8 +87,8 @@ public sealed class SqliteTaskStore : ITaskStore, IDisposable
         => _appender.Append(tasks, transaction);
 
     /// <inheritdoc />
-    public Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken)
-        => _appender.AppendIncomingAsync(task, idempotencyKey, notBefore, cancellationToken);
+    public Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
+        => _appender.AppendIncomingAsync(appends, cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<QueuedTask>> FetchAsync(string connector, TaskDirection direction, long afterTaskId, int limit, CancellationToken cancellationToken)

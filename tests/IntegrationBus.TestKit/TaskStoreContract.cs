@@ -13,7 +13,7 @@ namespace IntegrationBus.TestKit;
 /// The facts live in a chain of classes (queue, lease, then the management facts here) only to keep files short.
 /// Every <c>now</c> comes from <see cref="TaskStoreContractBase.Time"/>.
 /// </remarks>
-public abstract class TaskStoreContract : TaskStoreLeaseContract
+public abstract class TaskStoreContract : TaskStoreIncomingContract
 {
     [Fact]
     public async Task RegisterConnectorsAsync_NewAndKnown_AddsEnabledAndUpdatesDisplayNames()

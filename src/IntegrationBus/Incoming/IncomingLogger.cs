@@ -10,6 +10,8 @@ namespace IntegrationBus.Incoming;
 /// <summary>Turns a change from an external system into a queued incoming task (DESIGN.md §5), or says why not.</summary>
 internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
 {
+    private readonly IncomingAppendBatcher _appends = new(runtime.Store);
+
     public async Task<ExternalTaskResult> LogAsync(
         string connectorName, object externalObject, TaskType taskType, DataType dataType, string? siteName,
         IncomingPolicy policy, string? idempotencyKey, CancellationToken cancellationToken)
@@ -63,7 +65,7 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
         var task = new NewIntegrationTask(
             Guid.CreateVersion7(now), TaskDirection.Incoming, taskType, dataType, obj.TypeName, obj.GetInt64(obj.Type.IdField), obj.Site ?? siteName,
             TaskPayload.Serialize(snapshot, dataType), now, [connector.Name], connector.Name, policy);
-        var appended = await runtime.Store.AppendIncomingAsync(task, idempotencyKey, now - runtime.Options.IdempotencyRetention, cancellationToken).ConfigureAwait(false);
+        var appended = await _appends.AppendAsync(new IncomingAppend(task, idempotencyKey, now - runtime.Options.IdempotencyRetention), cancellationToken).ConfigureAwait(false);
         if (!appended.Repeated)
         {
             Log.IncomingQueued(logger, appended.TaskId, connector.Name, taskType, obj.TypeName);

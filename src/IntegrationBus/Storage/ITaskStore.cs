@@ -36,15 +36,14 @@ public interface ITaskStore
     IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction);
 
     /// <summary>
-    /// Appends one incoming task, or, when <paramref name="idempotencyKey"/> was already used for the connector at or
-    /// after <paramref name="notBefore"/>, appends nothing and returns the earlier task. Check and append are atomic.
+    /// Appends incoming tasks in one transaction, in order. An append whose idempotency key was already used for its
+    /// connector within its retention window (earlier, or earlier in the same batch) appends nothing and returns the
+    /// earlier task. Each key check and append is atomic.
     /// </summary>
-    /// <param name="task">The task (one connector).</param>
-    /// <param name="idempotencyKey">The sender's idempotency key, or <see langword="null"/>.</param>
-    /// <param name="notBefore">The start of the retention window for keys.</param>
+    /// <param name="appends">The tasks with their keys.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The task's ID and GUID and whether it was a repeat.</returns>
-    Task<IncomingAppendResult> AppendIncomingAsync(NewIntegrationTask task, string? idempotencyKey, DateTimeOffset notBefore, CancellationToken cancellationToken);
+    /// <returns>One result per append, in order: the task's ID and GUID and whether it was a repeat.</returns>
+    Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken);
 
     /// <summary>Reads the next tasks of a queue, oldest first, skipping tasks parked as failed.</summary>
     /// <param name="connector">The connector.</param>

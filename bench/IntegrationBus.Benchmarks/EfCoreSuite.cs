@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using IntegrationBus.EntityFrameworkCore;
+using IntegrationBus.Hosting;
+using IntegrationBus.Settings;
+using IntegrationBus.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationBus.Benchmarks;
+
+/// <summary>Figure 10: the SaveChanges overhead of the bus interceptor (EF Core on SQLite).</summary>
+internal static class EfCoreSuite
+{
+    private const int EntitiesPerSave = 1_000;
+
+    public static async Task RunAsync(BenchContext ctx)
+    {
+        var saves = ctx.Quick ? 5 : 20;
+        Console.WriteLine($"  EF Core: {saves} SaveChanges of {EntitiesPerSave:N0} new entities per run, fresh DbContext each");
+        // The four variants are interleaved (one warm-up round, then round after round) so that JIT tiering, GC and
+        // machine noise spread evenly over them instead of favouring whichever runs last.
+        (string Name, bool WithBus, bool Async)[] variants =
+        [
+            ("SaveChanges without bus", false, false), ("SaveChanges with bus", true, false),
+            ("SaveChangesAsync without bus", false, true), ("SaveChangesAsync with bus", true, true),
+        ];
+        var values = variants.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round <= ctx.Runs; round++)
+        {
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var ms = await MeasureAsync(variants[v].WithBus, variants[v].Async, saves);
+                if (round > 0)
+                {
+                    values[v].Add(ms);
+                }
+            }
+        }
+
+        var medians = new double[variants.Length];
+        for (var v = 0; v < variants.Length; v++)
+        {
+            medians[v] = BenchContext.Median(values[v]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {variants[v].Name}: median {medians[v]:F1} ms  (runs: {string.Join(", ", values[v].Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))})"));
+        }
+
+        var (plainSync, busSync, plainAsync, busAsync) = (medians[0], medians[1], medians[2], medians[3]);
+        var overheadSync = (busSync - plainSync) / plainSync;
+        var overheadAsync = (busAsync - plainAsync) / plainAsync;
+        ctx.Table.Add("10", "SaveChanges of 1,000, without / with bus", $"{plainSync:F1} / {busSync:F1} ms", $"overhead {overheadSync:P0}", "< 30%", overheadSync < 0.3);
+        ctx.Table.Add("10", "SaveChangesAsync of 1,000, without / with bus", $"{plainAsync:F1} / {busAsync:F1} ms", $"overhead {overheadAsync:P0}", "< 30%", overheadAsync < 0.3);
+        ctx.Json["efcore_saves_per_run"] = saves;
+        ctx.Json["efcore_save_plain_ms"] = Math.Round(plainSync, 2);
+        ctx.Json["efcore_save_bus_ms"] = Math.Round(busSync, 2);
+        ctx.Json["efcore_save_overhead"] = Math.Round(overheadSync, 3);
+        ctx.Json["efcore_save_async_plain_ms"] = Math.Round(plainAsync, 2);
+        ctx.Json["efcore_save_async_bus_ms"] = Math.Round(busAsync, 2);
+        ctx.Json["efcore_save_async_overhead"] = Math.Round(overheadAsync, 3);
+    }
+
+    /// <summary>
+    /// One run on a fresh file that has both the application table and the bus tables (same shape with and without
+    /// the bus); returns the mean milliseconds per SaveChanges of 1,000 new entities. The runners are never started
+    /// and outgoing processing is switched off, so nothing drains meanwhile.
+    /// </summary>
+    private static async Task<double> MeasureAsync(bool withBus, bool async, int saves)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ibus-bench-ef-{Guid.NewGuid():N}.db");
+        var connectionString = $"Data Source={path}";
+        var services = new ServiceCollection();
+        services.AddIntegrationBus(bus => bus
+            .UseSqlite(connectionString)
+            .AddEntityFrameworkCore<BenchDb>(ef => ef.Object<Item>(BenchTypes.ItemName, e => e.Id(i => i.ItemId).Guid(i => i.ItemGuid).CodeName(i => i.ItemName).DisplayName(i => i.ItemTitle)))
+            .AddConnector(new BenchConnector("bench1")));
+        services.AddDbContext<BenchDb>((sp, options) => options.UseSqlite(connectionString).UseIntegrationBus(sp));
+        var plainOptions = new DbContextOptionsBuilder<BenchDb>().UseSqlite(connectionString).Options;
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            await using (var db = new BenchDb(plainOptions))
+            {
+                await db.Database.EnsureCreatedAsync();
+            }
+
+            var runtime = provider.GetRequiredService<BusRuntime>();
+            await runtime.EnsureInitializedAsync(CancellationToken.None);
+            await provider.GetRequiredService<Outgoing.IntegrationBusService>().UpdateSettingsAsync(new BusSettings(ProcessOutgoing: false));
+            var elapsed = TimeSpan.Zero;
+            for (var save = 0; save < saves; save++)
+            {
+                using var scope = provider.CreateScope();
+                var db = withBus ? scope.ServiceProvider.GetRequiredService<BenchDb>() : new BenchDb(plainOptions);
+                for (var i = 0; i < EntitiesPerSave; i++)
+                {
+                    var n = (save * EntitiesPerSave) + i;
+                    db.Items.Add(new Item { ItemGuid = Guid.NewGuid(), ItemName = $"item{n}", ItemTitle = $"Item number {n}", Email = $"item{n}@example.com", Price = 12.5m });
+                }
+
+                var stopwatch = Stopwatch.StartNew();
+                var written = async ? await db.SaveChangesAsync() : db.SaveChanges();
+                elapsed += stopwatch.Elapsed;
+                if (!withBus)
+                {
+                    await db.DisposeAsync();
+                }
+
+                if (written != EntitiesPerSave)
+                {
+                    throw new InvalidOperationException($"SaveChanges wrote {written} rows.");
+                }
+            }
+
+            var queued = await runtime.Store.CountAsync(new Storage.TaskQuery(), CancellationToken.None);
+            if (queued != (withBus ? saves * EntitiesPerSave : 0))
+            {
+                throw new InvalidOperationException($"{queued} tasks queued after {saves} saves (with bus: {withBus}).");
+            }
+
+            return elapsed.TotalMilliseconds / saves;
+        }
+        finally
+        {
+            await provider.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+}

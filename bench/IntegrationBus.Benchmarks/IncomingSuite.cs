@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using IntegrationBus.Incoming;
+using IntegrationBus.Model;
+using IntegrationBus.Outgoing;
+using IntegrationBus.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationBus.Benchmarks;
+
+/// <summary>Figures 7-9: incoming intake over HTTP, incoming intake in process, incoming processing.</summary>
+internal static class IncomingSuite
+{
+    private const int Workers = 8;
+
+    public static async Task RunAsync(BenchContext ctx)
+    {
+        var tasks = 20_000 / ctx.Scale;
+        var changes = 100_000 / ctx.Scale;
+
+        // 7. Intake over HTTP: a fresh web application (and database) per run.
+        var p50s = new List<double>();
+        var p99s = new List<double>();
+        var httpRate = await ctx.MedianAsync("incoming intake over HTTP", async () =>
+        {
+            var bodies = Enumerable.Range(1, tasks).Select(i => IncomingHttp.Body(i)).ToArray();
+            await using var host = await IncomingHttp.StartAsync();
+            var (elapsed, latencies) = await host.PostAllAsync(bodies, Workers);
+            await CheckQueuedAsync(host.Bus, tasks);
+            p50s.Add(BenchContext.Percentile(latencies, 0.50));
+            p99s.Add(BenchContext.Percentile(latencies, 0.99));
+            return tasks / elapsed.TotalSeconds;
+        });
+        p50s.RemoveAt(0); // the warm-up
+        p99s.RemoveAt(0);
+        var p50 = BenchContext.Median(p50s);
+        var p99 = BenchContext.Median(p99s);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  HTTP request latency: p50 {p50:F2} ms, p99 {p99:F2} ms  (p50 runs: {string.Join(", ", p50s.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}; p99 runs: {string.Join(", ", p99s.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))})"));
+
+        // 8. Intake in process, and batched outgoing logging from the same process run for the ratio.
+        var inProcess = await ctx.MedianAsync("incoming intake in process", async () =>
+        {
+            await using var bench = await CreateAsync();
+            var elapsed = await IntakeAsync(bench.Bus, tasks);
+            await CheckQueuedAsync(bench.Bus, tasks);
+            return tasks / elapsed.TotalSeconds;
+        });
+        var batched = await CoreSuite.BatchedLoggingAsync(ctx, changes);
+
+        // Reference for 8: outgoing logging with one commit per change (no scope), the same shape of write as an incoming task.
+        var single = await ctx.MedianAsync("logging, no scope (reference)", async () =>
+        {
+            await using var bench = await BenchBus.CreateAsync(1);
+            var stopwatch = Stopwatch.StartNew();
+            await bench.LogAsync(1, tasks, 1);
+            return tasks / stopwatch.Elapsed.TotalSeconds;
+        });
+
+        // 9. Incoming processing: drain a queue of incoming tasks through a no-op data handler.
+        var drain = await ctx.MedianAsync("incoming processing", async () =>
+        {
+            await using var bench = await CreateAsync();
+            await IntakeAsync(bench.Bus, tasks);
+            var handler = (BenchDataHandler)bench.Services.GetRequiredService<IInternalDataHandler>();
+            handler.Expect(tasks);
+            var drained = bench.IncomingDrainedAsync(bench.Connectors[0], () => handler.Reached);
+            var stopwatch = Stopwatch.StartNew();
+            await bench.StartAsync();
+            await drained.WaitAsync(TimeSpan.FromMinutes(10));
+            var elapsed = stopwatch.Elapsed;
+            var left = await bench.Store.CountAsync(new TaskQuery(Direction: TaskDirection.Incoming), CancellationToken.None);
+            return left == 0 && handler.Count == tasks
+                ? tasks / elapsed.TotalSeconds
+                : throw new InvalidOperationException($"{left} incoming tasks still queued, handler applied {handler.Count} of {tasks}.");
+        });
+
+        var ratio = inProcess / batched;
+        ctx.Table.Add("7", $"Incoming intake over HTTP ({tasks:N0} tasks, {Workers} clients)", $"{httpRate:N0} tasks/s", $"p50 {p50:F2} ms, p99 {p99:F2} ms", "≥ 5,000 tasks/s", httpRate >= 5_000);
+        ctx.Table.Add("8", $"Incoming intake in process ({Workers} callers)", $"{inProcess:N0} tasks/s", $"{ratio:P0} of batched logging ({batched:N0}/s)", "≥ 50% of batched logging", ratio >= 0.5);
+        ctx.Table.Add("8", "  reference: outgoing logging, no scope (1 commit per change)", $"{single:N0} changes/s", $"intake = {inProcess / single:P0} of it", "", null);
+        ctx.Table.Add("9", $"Incoming processing, no-op handler ({tasks:N0} queued)", $"{drain:N0} tasks/s", $"", "", null);
+        ctx.Json["incoming_tasks"] = tasks;
+        ctx.Json["incoming_http_per_s"] = Math.Round(httpRate);
+        ctx.Json["incoming_http_p50_ms"] = Math.Round(p50, 3);
+        ctx.Json["incoming_http_p99_ms"] = Math.Round(p99, 3);
+        ctx.Json["incoming_in_process_per_s"] = Math.Round(inProcess);
+        ctx.Json["incoming_logging_batched_per_s"] = Math.Round(batched);
+        ctx.Json["incoming_in_process_vs_batched_logging"] = Math.Round(ratio, 3);
+        ctx.Json["incoming_logging_single_per_s"] = Math.Round(single);
+        ctx.Json["incoming_processing_per_s"] = Math.Round(drain);
+    }
+
+    private static Task<BenchBus> CreateAsync() => BenchBus.CreateAsync(1, bus => bus.UseInternalDataHandler<BenchDataHandler>());
+
+    private static async Task<TimeSpan> IntakeAsync(IntegrationBusService bus, int count)
+    {
+        var items = Enumerable.Range(1, count).Select(i => BenchTypes.NewItem(i)).ToArray();
+        var stopwatch = Stopwatch.StartNew();
+        await BenchContext.RunConcurrentAsync(count, Workers, async i =>
+        {
+            var result = await bus.ProcessExternalTaskAsync("bench1", items[i], TaskType.CreateObject, DataType.Simple, null);
+            if (result.Status != ExternalTaskStatus.Queued)
+            {
+                throw new InvalidOperationException($"Task {i}: {result.Status} {result.Message}");
+            }
+        });
+        return stopwatch.Elapsed;
+    }
+
+    private static async Task CheckQueuedAsync(IntegrationBusService bus, int expected)
+    {
+        var store = bus.Runtime.Store;
+        var queued = await store.CountAsync(new TaskQuery(Direction: TaskDirection.Incoming), CancellationToken.None);
+        if (queued != expected)
+        {
+            throw new InvalidOperationException($"{queued} incoming tasks queued, expected {expected}.");
+        }
+    }
+}
