@@ -219,7 +219,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         var pending = new List<PendingChange>();
         foreach (var (obj, taskType, previous) in changes)
         {
-            if (_bus.Logger.Collect(pending, obj, taskType, previous) is { } synchronous)
+            if (_bus.Logger.Collect(pending, obj, taskType, previous, owned: true) is { } synchronous)
             {
                 state.AfterCommit.Add((synchronous, obj, taskType));
             }

@@ -19,7 +19,12 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
     }
 
     /// <summary>Matches a change: adds its asynchronous tasks to <paramref name="pending"/>, returns the synchronous connectors to call.</summary>
-    public List<Connector>? Collect(List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous)
+    /// <param name="pending">Receives the tasks.</param>
+    /// <param name="obj">The changed object.</param>
+    /// <param name="taskType">The operation.</param>
+    /// <param name="previous">The object before an update, when known.</param>
+    /// <param name="owned">Whether <paramref name="obj"/> is the bus's own copy (EF Core builds a fresh one), so it need not be copied again.</param>
+    public List<Connector>? Collect(List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous, bool owned = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
         CheckTaskType(obj, taskType);
@@ -34,7 +39,7 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
             return null;
         }
 
-        return Match(pending, obj, taskType);
+        return Match(pending, obj, taskType, owned);
     }
 
     public async Task<bool[]> WriteAsync(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, CancellationToken cancellationToken, IObjectDataSource? dataSource = null)
@@ -153,7 +158,7 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
     }
 
     /// <summary>Adds the asynchronous matches to <paramref name="pending"/>; returns the synchronous connectors to call, if any.</summary>
-    private List<Connector>? Match(List<PendingChange> pending, BusObject obj, TaskType taskType)
+    private List<Connector>? Match(List<PendingChange> pending, BusObject obj, TaskType taskType, bool owned)
     {
         var connectors = runtime.Connectors;
         var origin = runtime.IncomingOrigin;
@@ -176,7 +181,7 @@ internal sealed class ChangeLogger(BusRuntime runtime, SnapshotBuilder snapshots
         }
 
         // Copy now: the caller may change the object after this call.
-        AddPending(pending, obj.Clone(), taskType, modes, runtime.TimeProvider.GetUtcNow());
+        AddPending(pending, owned ? obj : obj.Clone(), taskType, modes, runtime.TimeProvider.GetUtcNow());
         List<Connector>? synchronous = null;
         for (var i = 0; i < connectors.Count; i++)
         {
