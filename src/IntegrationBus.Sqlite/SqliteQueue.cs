@@ -18,8 +18,8 @@ internal sealed class SqliteQueue(SqliteDatabase database)
         LIMIT @limit;
         """;
 
-    private const string DeleteSynchronizationSql =
-        "DELETE FROM integration_synchronization WHERE connector_id = @connector_id AND direction = @direction AND task_id = @task_id;";
+    private const string DeleteSynchronizationsSql =
+        "DELETE FROM integration_synchronization WHERE connector_id = @connector_id AND direction = @direction AND task_id IN (SELECT value FROM json_each(@task_ids));";
 
     private const string UpdateErrorSql = """
         UPDATE integration_synchronization
@@ -106,6 +106,7 @@ internal sealed class SqliteQueue(SqliteDatabase database)
                 writer.Write(outcome);
             }
 
+            writer.Flush();
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -162,7 +163,8 @@ internal sealed class SqliteQueue(SqliteDatabase database)
         private readonly SqliteWriteScope _scope;
         private readonly long _connectorId;
         private readonly int _direction;
-        private SqliteCommand? _deleteSynchronization;
+        private readonly List<long> _acknowledged = [];
+        private SqliteCommand? _deleteSynchronizations;
         private SqliteCommand? _updateError;
         private SqliteCommand? _insertAttempt;
 
@@ -197,18 +199,34 @@ internal sealed class SqliteQueue(SqliteDatabase database)
 
         public void Dispose()
         {
-            _deleteSynchronization?.Dispose();
+            _deleteSynchronizations?.Dispose();
             _updateError?.Dispose();
             _insertAttempt?.Dispose();
         }
 
-        private void WriteOk(long taskId)
+        /// <summary>Deletes the acknowledged synchronization rows in one statement (the IDs travel as one JSON array).</summary>
+        /// <remarks>The schema's trigger deletes each task and its attempt log with its last synchronization row.</remarks>
+        public void Flush()
         {
-            // The schema's trigger deletes the task and its attempt log with its last synchronization row.
-            _deleteSynchronization ??= Keyed(DeleteSynchronizationSql);
-            _deleteSynchronization.Parameters["@task_id"].Value = taskId;
-            _deleteSynchronization.ExecuteNonQuery();
+            if (_acknowledged.Count == 0)
+            {
+                return;
+            }
+
+            if (_deleteSynchronizations is null)
+            {
+                _deleteSynchronizations = _scope.CreateCommand(DeleteSynchronizationsSql);
+                _deleteSynchronizations.Parameters.AddWithValue("@connector_id", _connectorId);
+                _deleteSynchronizations.Parameters.AddWithValue("@direction", _direction);
+                SqliteValues.Add(_deleteSynchronizations, "@task_ids", SqliteType.Text);
+            }
+
+            _deleteSynchronizations.Parameters["@task_ids"].Value = "[" + string.Join(',', _acknowledged.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+            _deleteSynchronizations.ExecuteNonQuery();
+            _acknowledged.Clear();
         }
+
+        private void WriteOk(long taskId) => _acknowledged.Add(taskId);
 
         private void WriteError(TaskOutcome outcome)
         {
