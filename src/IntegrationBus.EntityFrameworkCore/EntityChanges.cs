@@ -1,6 +1,7 @@
 using IntegrationBus.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace IntegrationBus.EntityFrameworkCore;
 
@@ -83,6 +84,7 @@ internal static class EntityChanges
         }
 
         untrackedOwners = [];
+        Dictionary<(IEntityType, long), EntityEntry>? tracked = null;
         foreach (var (entry, binding, deleted) in state.Bindings)
         {
             var value = deleted ? entry.OriginalValues[binding.OwnerKey] : entry.CurrentValues[binding.OwnerKey];
@@ -92,7 +94,7 @@ internal static class EntityChanges
             }
 
             var ownerId = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-            var owner = FindTracked(context, binding.Owner, ownerId);
+            var owner = FindTracked(context, binding.Owner, ownerId, ref tracked);
             if (owner is null)
             {
                 untrackedOwners.Add((binding.Owner, ownerId));
@@ -114,7 +116,7 @@ internal static class EntityChanges
             }
 
             var ownerId = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-            if (logged.Contains((owner.Type.Name, ownerId)) || FindTracked(context, owner, ownerId) is not { } ownerEntry)
+            if (logged.Contains((owner.Type.Name, ownerId)) || FindTracked(context, owner, ownerId, ref tracked) is not { } ownerEntry)
             {
                 continue;
             }
@@ -126,10 +128,30 @@ internal static class EntityChanges
         return changes;
     }
 
-    private static EntityEntry? FindTracked(DbContext context, EntityMapping mapping, long id) =>
-        context.ChangeTracker.Entries().FirstOrDefault(e =>
-            e.Metadata == mapping.EntityType
-            && e.State != EntityState.Deleted
-            && e.CurrentValues[mapping.Type.IdField] is { } key
-            && Convert.ToInt64(key, System.Globalization.CultureInfo.InvariantCulture) == id);
+    /// <summary>Finds a tracked, not deleted entity of a bus type by ID; the index over the tracker is built once per save.</summary>
+    private static EntityEntry? FindTracked(DbContext context, EntityMapping mapping, long id, ref Dictionary<(IEntityType, long), EntityEntry>? index)
+    {
+        if (index is null)
+        {
+            index = [];
+            foreach (var entry in context.ChangeTracker.Entries())
+            {
+                if (entry.State != EntityState.Deleted
+                    && entry.Metadata.FindPrimaryKey() is { Properties.Count: 1 } key
+                    && entry.CurrentValues[key.Properties[0]] is { } value
+                    && value is int or long or short)
+                {
+                    index.TryAdd((entry.Metadata, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)), entry);
+                }
+            }
+        }
+
+        return mapping.Type.IdField == mapping.EntityType.FindPrimaryKey()?.Properties.SingleOrDefault()?.Name
+            ? index.GetValueOrDefault((mapping.EntityType, id))
+            : context.ChangeTracker.Entries().FirstOrDefault(e =>
+                e.Metadata == mapping.EntityType
+                && e.State != EntityState.Deleted
+                && e.CurrentValues[mapping.Type.IdField] is { } value
+                && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) == id);
+    }
 }
