@@ -63,7 +63,15 @@ internal static class TaskPayload
                 throw new TaskPayloadException("The task payload has no \"object\".");
             }
 
-            return ReadSnapshot(obj, registry);
+            try
+            {
+                return ReadSnapshot(obj, registry);
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or FormatException)
+            {
+                // A JSON value of the wrong kind somewhere in the tree (an object where an array belongs, say).
+                throw new TaskPayloadException($"The task payload does not have the version-1 shape: {exception.Message}", exception);
+            }
         }
     }
 
@@ -227,19 +235,31 @@ internal static class TaskPayload
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String
-            || !element.TryGetProperty("id", out var id) || !id.TryGetInt64(out var idValue))
+            || !element.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out var idValue))
         {
-            throw new TaskPayloadException("A translation record in the task payload has no \"type\" or \"id\".");
+            throw new TaskPayloadException("A translation record in the task payload has no string \"type\" or integer \"id\".");
         }
 
         return new TranslationRecord(
             type.GetString()!,
             idValue,
-            element.TryGetProperty("guid", out var guid) && guid.TryGetGuid(out var guidValue) ? guidValue : null,
-            element.TryGetProperty("codeName", out var codeName) ? codeName.GetString() : null,
-            element.TryGetProperty("site", out var site) ? site.GetString() : null,
+            element.TryGetProperty("guid", out var guid) && guid.ValueKind != JsonValueKind.Null ? ReadGuid(guid) : null,
+            element.TryGetProperty("codeName", out var codeName) ? ReadString(codeName, "codeName") : null,
+            element.TryGetProperty("site", out var site) ? ReadString(site, "site") : null,
             element.TryGetProperty("parent", out var parent) ? ReadRecord(parent) : null);
     }
+
+    private static Guid ReadGuid(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var guid)
+            ? guid
+            : throw new TaskPayloadException($"A translation record's \"guid\" is not a GUID: {value.GetRawText()}.");
+
+    private static string? ReadString(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null => null,
+        _ => throw new TaskPayloadException($"A translation record's \"{name}\" is not a string: {value.GetRawText()}."),
+    };
 
     private static object? ReadValue(JsonElement value, string typeName, string field) => value.ValueKind switch
     {

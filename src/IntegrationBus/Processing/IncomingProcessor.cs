@@ -36,8 +36,9 @@ internal sealed class IncomingProcessor(BusRuntime runtime, int index, IInternal
         {
             snapshot = TaskPayload.Deserialize(task.Payload, runtime.Types);
         }
-        catch (TaskPayloadException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Whatever is wrong with a stored payload, retrying cannot repair it: park it, never block the queue.
             Log.TaskPayloadUnreadable(logger, task.Id, _connector.Name, Direction, exception.Message);
             return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, exception.Message, now, Park: true));
         }

@@ -28,9 +28,9 @@ internal sealed class OutgoingProcessor(BusRuntime runtime, int index, RetryBack
         {
             snapshot = TaskPayload.Deserialize(task.Payload, runtime.Types);
         }
-        catch (TaskPayloadException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Retrying cannot repair a payload: park it and go on with the rest of the queue.
+            // Whatever is wrong with a stored payload, retrying cannot repair it: park it, never block the queue.
             Log.TaskPayloadUnreadable(logger, task.Id, _connector.Name, Direction, exception.Message);
             return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, exception.Message, runtime.TimeProvider.GetUtcNow(), Park: true));
         }

@@ -199,6 +199,7 @@ public sealed class OutgoingRunnerTests
             [
                 new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 1, null, "{not json", now, ["crm"]),
                 new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 2, null, """{"v":1,"object":{"type":"no.such","fields":{}}}""", now, ["crm"]),
+                new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.SimpleSnapshot, "crm.contact", 4, null, """{"v":1,"object":{"type":"crm.contact","fields":{},"refs":{"UserID":{"type":"cms.user","id":"abc"}}}}""", now, ["crm"]),
                 new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 3, null, """{"v":1,"object":{"type":"cms.user","fields":{"UserID":3,"UserName":"ok"}}}""", now, ["crm"]),
             ],
             null,
@@ -210,10 +211,11 @@ public sealed class OutgoingRunnerTests
 
         Assert.Equal("ok", Assert.Single(crm.Calls).Object.CodeName);
         var parked = await bus.ListAsync("crm");
-        Assert.Equal(2, parked.Count);
+        Assert.Equal(3, parked.Count);
         Assert.All(parked, p => Assert.Equal(SynchronizationStatus.Failed, p.Status));
         Assert.Contains("not valid JSON", parked[0].LastError, StringComparison.Ordinal);
         Assert.Contains("'no.such'", parked[1].LastError, StringComparison.Ordinal);
+        Assert.Contains("integer \"id\"", parked[2].LastError, StringComparison.Ordinal);
     }
 
     [Fact]
