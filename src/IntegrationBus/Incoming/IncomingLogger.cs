@@ -12,16 +12,59 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
 {
     private readonly IncomingAppendBatcher _appends = new(runtime.Store);
 
-    public async Task<ExternalTaskResult> LogAsync(
-        string connectorName, object externalObject, TaskType taskType, DataType dataType, string? siteName,
-        IncomingPolicy policy, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<ExternalTaskResult> LogAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken)
+    {
+        var (append, refused, index) = await PrepareAsync(connectorName, change, cancellationToken).ConfigureAwait(false);
+        if (append is null)
+        {
+            return refused!;
+        }
+
+        var appended = await _appends.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        return Queued(append, appended, index);
+    }
+
+    /// <summary>Queues many changes of one connector in one store transaction (a bulk import); each gets its own result.</summary>
+    public async Task<IReadOnlyList<ExternalTaskResult>> LogManyAsync(string connectorName, IReadOnlyList<ExternalChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var results = new ExternalTaskResult[changes.Count];
+        var appends = new List<(int Position, IncomingAppend Append, int Index)>(changes.Count);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (append, refused, index) = await PrepareAsync(connectorName, changes[i], cancellationToken).ConfigureAwait(false);
+            if (append is null)
+            {
+                results[i] = refused!;
+            }
+            else
+            {
+                appends.Add((i, append, index));
+            }
+        }
+
+        if (appends.Count > 0)
+        {
+            var appended = await runtime.Store.AppendIncomingAsync([.. appends.Select(a => a.Append)], cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < appends.Count; j++)
+            {
+                results[appends[j].Position] = Queued(appends[j].Append, appended[j], appends[j].Index);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<(IncomingAppend? Append, ExternalTaskResult? Refused, int Index)> PrepareAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connectorName);
-        ArgumentNullException.ThrowIfNull(externalObject);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(change.ExternalObject);
+        var (externalObject, taskType, dataType, siteName, policy, idempotencyKey) = change;
         await runtime.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         if (Check(connectorName, taskType, dataType, siteName, policy, out var index) is { } refused)
         {
-            return Refuse(connectorName, refused);
+            return (null, Refuse(connectorName, refused), index);
         }
 
         var connector = runtime.Connectors.Connectors[index];
@@ -33,18 +76,18 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}"));
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}")), index);
         }
 
         if (prepared.Snapshot is not { } snapshot)
         {
-            return Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: prepared.Rejection ?? $"Connector '{connectorName}' returned no object."));
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: prepared.Rejection ?? $"Connector '{connectorName}' returned no object.")), index);
         }
 
         var obj = snapshot.Object;
         if (obj.Type.IsPage != taskType.IsPageOperation())
         {
-            return Refuse(connectorName, new(ExternalTaskStatus.Invalid, Message: $"Task type {taskType} does not fit '{obj.TypeName}', which is {(obj.Type.IsPage ? "a page type" : "an object type")}."));
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Invalid, Message: $"Task type {taskType} does not fit '{obj.TypeName}', which is {(obj.Type.IsPage ? "a page type" : "an object type")}.")), index);
         }
 
         if (siteName is not null && obj.Type.SiteField is { } siteField && obj[siteField] is null)
@@ -65,10 +108,14 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
         var task = new NewIntegrationTask(
             Guid.CreateVersion7(now), TaskDirection.Incoming, taskType, dataType, obj.TypeName, obj.GetInt64(obj.Type.IdField), obj.Site ?? siteName,
             TaskPayload.Serialize(snapshot, dataType), now, [connector.Name], connector.Name, policy);
-        var appended = await _appends.AppendAsync(new IncomingAppend(task, idempotencyKey, now - runtime.Options.IdempotencyRetention), cancellationToken).ConfigureAwait(false);
+        return (new IncomingAppend(task, idempotencyKey, now - runtime.Options.IdempotencyRetention), null, index);
+    }
+
+    private ExternalTaskResult Queued(IncomingAppend append, IncomingAppendResult appended, int index)
+    {
         if (!appended.Repeated)
         {
-            Log.IncomingQueued(logger, appended.TaskId, connector.Name, taskType, obj.TypeName);
+            Log.IncomingQueued(logger, appended.TaskId, append.Task.Connectors[0], append.Task.TaskType, append.Task.ObjectType);
             runtime.Wake(index, TaskDirection.Incoming);
         }
 

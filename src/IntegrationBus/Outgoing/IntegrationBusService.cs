@@ -114,7 +114,16 @@ public sealed class IntegrationBusService
         IncomingPolicy policy = IncomingPolicy.Default,
         string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        Incoming.LogAsync(connectorName, externalObject, taskType, dataType, siteName, policy, idempotencyKey, cancellationToken);
+        Incoming.LogAsync(connectorName, new ExternalChange(externalObject, taskType, dataType, siteName, policy, idempotencyKey), cancellationToken);
+
+    /// <summary>Queues many changes of one connector in one store transaction (a bulk import or a catch-up after an outage).</summary>
+    /// <remarks>Each change is converted and checked as by <see cref="ProcessExternalTaskAsync"/> and gets its own result, in order; refused changes queue nothing.</remarks>
+    /// <param name="connectorName">The connector the changes come from.</param>
+    /// <param name="changes">The changes, in the order they happened.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per change, in order.</returns>
+    public Task<IReadOnlyList<ExternalTaskResult>> ProcessExternalTasksAsync(string connectorName, IReadOnlyList<ExternalChange> changes, CancellationToken cancellationToken = default) =>
+        Incoming.LogManyAsync(connectorName, changes, cancellationToken);
 
     /// <summary>Makes a failed, skipped or parked task pending again for one connector (or all of its connectors) and wakes the runners.</summary>
     /// <param name="taskId">The task.</param>

@@ -234,6 +234,25 @@ public sealed class IncomingProcessingTests
         Assert.Single(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token));
     }
 
+    [Fact]
+    public async Task ProcessExternalTasksAsync_Bulk_OneResultEachInOrderAndRefusalsQueueNothing()
+    {
+        var (bus, _, data) = await StartAsync();
+        await using var _ = bus;
+        ExternalChange Contact(string email, string? key = null) =>
+            new(new CrmContact(Guid.NewGuid(), email, "crm-ann"), TaskType.CreateObject, DataType.SimpleSnapshot, "main", IdempotencyKey: key);
+
+        var results = await bus.Bus.ProcessExternalTasksAsync(
+            "crm",
+            [Contact("a@example.com", "k1"), new ExternalChange("not a contact", TaskType.CreateObject, DataType.Simple), Contact("b@example.com"), Contact("a-again@example.com", "k1")],
+            Token);
+
+        Assert.Equal([ExternalTaskStatus.Queued, ExternalTaskStatus.Rejected, ExternalTaskStatus.Queued, ExternalTaskStatus.Repeated], results.Select(r => r.Status));
+        Assert.Equal(results[0].TaskId, results[3].TaskId);
+        await data.WaitForAppliedAsync(2);
+        Assert.Equal(["a@example.com", "b@example.com"], data.Applied.Select(a => a.Object.GetString("Email")));
+    }
+
     [Theory]
     [InlineData("nope", ExternalTaskStatus.UnknownConnector, "'nope'")]
     [InlineData("disabled", ExternalTaskStatus.ConnectorDisabled, "disabled")]
