@@ -63,6 +63,12 @@ internal sealed class BusRuntime
     /// <summary>Creates the schema, registers connectors and loads settings; runs once, later calls await the first.</summary>
     public Task EnsureInitializedAsync(CancellationToken cancellationToken)
     {
+        // Every logged change passes here: after a successful start, no lock.
+        if (Volatile.Read(ref _initialization) is { IsCompletedSuccessfully: true } done)
+        {
+            return done;
+        }
+
         lock (_initializationLock)
         {
             if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
