@@ -118,8 +118,9 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
                 continue;
             }
 
-            child.Object[parentField] = Convert.ToInt64(parentId, System.Globalization.CultureInfo.InvariantCulture);
-            var childId = await new ReferenceResolver(new ObjectTypeRegistry([]), this).FindExistingAsync(child.Object, cancellationToken).ConfigureAwait(false);
+            var parent = Convert.ToInt64(parentId, System.Globalization.CultureInfo.InvariantCulture);
+            child.Object[parentField] = parent;
+            var childId = await ReferenceResolver.FindExistingAsync(this, child.Object, parent, cancellationToken).ConfigureAwait(false);
             var childEntity = childId is { } cid ? await FindAsync(context, childMapping, cid, cancellationToken).ConfigureAwait(false) : null;
             var childEntry = childEntity is null ? context.Entry(context.Add(Create(childMapping)).Entity) : context.Entry(childEntity);
             childMapping.ApplyTo(childEntry, child.Object);

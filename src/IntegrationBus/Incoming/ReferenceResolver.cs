@@ -61,11 +61,17 @@ public sealed class ReferenceResolver
     /// <param name="obj">The incoming object.</param>
     /// <param name="cancellationToken">Cancels the look-ups.</param>
     /// <returns>The internal ID, or <see langword="null"/> when the object does not exist yet.</returns>
-    public async Task<long?> FindExistingAsync(BusObject obj, CancellationToken cancellationToken)
+    public Task<long?> FindExistingAsync(BusObject obj, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        return FindExistingAsync(_handler, obj, parentId: null, cancellationToken);
+    }
+
+    /// <summary>The look-up behind <see cref="FindExistingAsync(BusObject, CancellationToken)"/>; a child's code name is looked up under <paramref name="parentId"/>.</summary>
+    internal static async Task<long?> FindExistingAsync(IInternalDataHandler handler, BusObject obj, long? parentId, CancellationToken cancellationToken)
+    {
         var guid = obj.Type.IsPage ? obj.NodeGuid ?? obj.Guid : obj.Guid;
-        if (guid is { } g && await _handler.FindObjectIdAsync(new ObjectLookup(obj.Type, Guid: g), cancellationToken).ConfigureAwait(false) is { } byGuid)
+        if (guid is { } g && await handler.FindObjectIdAsync(new ObjectLookup(obj.Type, Guid: g), cancellationToken).ConfigureAwait(false) is { } byGuid)
         {
             return byGuid;
         }
@@ -73,7 +79,7 @@ public sealed class ReferenceResolver
         var codeName = obj.Type.IsPage ? obj.AliasPath : obj.CodeName;
         return codeName is null
             ? null
-            : await _handler.FindObjectIdAsync(new ObjectLookup(obj.Type, CodeName: codeName, Site: obj.Site), cancellationToken).ConfigureAwait(false);
+            : await handler.FindObjectIdAsync(new ObjectLookup(obj.Type, CodeName: codeName, Site: obj.Site, ParentId: parentId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Rewrites every foreign key of a snapshot (children and bindings included) from its record to the internal ID.</summary>
