@@ -61,20 +61,17 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state) || !state.HasWork)
+        if (Saved(eventData) is not var (context, state, changes, untracked, source))
         {
             return result;
         }
 
-        var changes = EntityChanges.Describe(context, _model, state, out var untracked);
-        var source = new DbContextObjectDataSource(context, _model);
-        foreach (var (owner, id) in untracked)
+        foreach (var (type, ids) in untracked)
         {
-            changes.AddRange(source.GetObjects(owner.Type, [id]).Select(o => (o, TaskType.UpdateObject, (BusObject?)null)));
+            AddOwnerUpdates(changes, source.GetObjects(type, ids));
         }
 
-        var pending = Collect(state, changes);
-        state.AddTouched(_bus.Logger.Write(pending, Transaction(context), source));
+        state.AddTouched(_bus.Logger.Write(Collect(state, changes), Transaction(context), source));
         state.ClearCaptured();
         if (state.OwnedTransaction is { } owned)
         {
@@ -89,38 +86,21 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state) || !state.HasWork)
+        if (Saved(eventData) is not var (context, state, changes, untracked, source))
         {
             return result;
         }
 
-        var changes = EntityChanges.Describe(context, _model, state, out var untracked);
-        var source = new DbContextObjectDataSource(context, _model);
-        foreach (var (owner, id) in untracked)
+        foreach (var (type, ids) in untracked)
         {
-            foreach (var obj in await source.GetObjectsAsync(owner.Type, [id], cancellationToken).ConfigureAwait(false))
-            {
-                changes.Add((obj, TaskType.UpdateObject, null));
-            }
+            AddOwnerUpdates(changes, await source.GetObjectsAsync(type, ids, cancellationToken).ConfigureAwait(false));
         }
 
-        var pending = Collect(state, changes);
-        state.AddTouched(await _bus.Logger.WriteAsync(pending, Transaction(context), cancellationToken, source).ConfigureAwait(false));
+        state.AddTouched(await _bus.Logger.WriteAsync(Collect(state, changes), Transaction(context), cancellationToken, source).ConfigureAwait(false));
         state.ClearCaptured();
         if (state.OwnedTransaction is { } owned)
         {
-            state.CommittingOwned = true;
-            try
-            {
-                await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                state.CommittingOwned = false;
-                state.OwnedTransaction = null;
-                await owned.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await CommitOwnedAsync(state, owned, cancellationToken).ConfigureAwait(false);
             await FinishAsync(state).ConfigureAwait(false);
         }
 
@@ -186,6 +166,42 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private static DbTransaction Transaction(DbContext context) =>
         context.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.");
+
+    private static async Task CommitOwnedAsync(SaveState state, IDbContextTransaction owned, CancellationToken cancellationToken)
+    {
+        state.CommittingOwned = true;
+        try
+        {
+            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.CommittingOwned = false;
+            state.OwnedTransaction = null;
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a finished SaveChanges changed; binding owners the context does not track come back grouped by type, to be read in one query each.</summary>
+    private (DbContext Context, SaveState State, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Changes, Dictionary<ObjectTypeInfo, List<long>> Untracked, DbContextObjectDataSource Source)? Saved(SaveChangesCompletedEventData eventData)
+    {
+        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state) || !state.HasWork)
+        {
+            return null;
+        }
+
+        var changes = EntityChanges.Describe(context, _model, state, out var untracked);
+        var byType = untracked.GroupBy(u => u.Owner.Type).ToDictionary(g => g.Key, g => g.Select(u => u.Id).Distinct().ToList());
+        return (context, state, changes, byType, new DbContextObjectDataSource(context, _model));
+    }
+
+    private static void AddOwnerUpdates(List<(BusObject Object, TaskType TaskType, BusObject? Previous)> changes, IReadOnlyList<BusObject> owners)
+    {
+        foreach (var owner in owners)
+        {
+            changes.Add((owner, TaskType.UpdateObject, null));
+        }
+    }
 
     private static void CommitOwned(SaveState state, IDbContextTransaction owned)
     {
