@@ -13,11 +13,13 @@ namespace IntegrationBus.Outgoing;
 public sealed class IntegrationBusService
 {
     private readonly AsyncLocal<IntegrationScope?> _currentScope = new();
+    private readonly ILogger _logger;
 
     internal IntegrationBusService(BusRuntime runtime, IObjectDataSource? dataSource, ILoggerFactory loggerFactory)
     {
         Runtime = runtime;
         var logger = loggerFactory.CreateLogger<IntegrationBusService>();
+        _logger = logger;
         Incoming = new IncomingLogger(runtime, loggerFactory.CreateLogger<IncomingLogger>());
         Logger = new ChangeLogger(
             runtime,
@@ -134,6 +136,7 @@ public sealed class IntegrationBusService
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var count = await Runtime.Store.RetryAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
+        Processing.Log.OperatorRetried(_logger, taskId, connectorName ?? "all connectors", count);
         WakeAfterOperator(connectorName);
         return count;
     }
@@ -147,6 +150,7 @@ public sealed class IntegrationBusService
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var count = await Runtime.Store.DeleteAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
+        Processing.Log.OperatorDeleted(_logger, taskId, connectorName ?? "all connectors", count);
         WakeAfterOperator(connectorName);
         return count;
     }

@@ -48,4 +48,10 @@ internal static partial class Log
     [LoggerMessage(EventIds.RunWaitingForRetry, LogLevel.Debug,
         "{ConnectorName} ({Direction}) waits for task {TaskId}, due for retry at {NextAttemptAt} (none: an operator must retry or delete it)")]
     public static partial void RunWaitingForRetry(ILogger logger, string connectorName, TaskDirection direction, long taskId, DateTimeOffset? nextAttemptAt);
+
+    [LoggerMessage(EventIds.OperatorRetried, LogLevel.Information, "An operator retried task {TaskId} for {ConnectorName}: {Count} synchronizations pending again")]
+    public static partial void OperatorRetried(ILogger logger, long taskId, string connectorName, int count);
+
+    [LoggerMessage(EventIds.OperatorDeleted, LogLevel.Information, "An operator deleted task {TaskId} for {ConnectorName}: {Count} synchronizations removed")]
+    public static partial void OperatorDeleted(ILogger logger, long taskId, string connectorName, int count);
 }
