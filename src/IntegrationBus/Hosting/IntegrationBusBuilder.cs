@@ -18,7 +18,7 @@ public sealed class IntegrationBusBuilder
     /// <summary>Uses a task store; the last call wins.</summary>
     /// <param name="factory">Creates the store (a singleton).</param>
     /// <returns>This builder.</returns>
-    public IntegrationBusBuilder UseStore(Func<IServiceProvider, ITaskStore> factory)
+    public IntegrationBusBuilder UseStore(Func<IServiceProvider, TaskStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         Services.Replace(ServiceDescriptor.Singleton(factory));

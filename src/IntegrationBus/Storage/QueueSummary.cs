@@ -2,19 +2,42 @@ using IntegrationBus.Model;
 
 namespace IntegrationBus.Storage;
 
-/// <summary>The size and health of one queue (connector and direction).</summary>
-/// <param name="Connector">The connector.</param>
-/// <param name="Direction">The direction.</param>
-/// <param name="Pending">Tasks waiting.</param>
-/// <param name="Errors">Tasks in error (blocking until their retry is due).</param>
-/// <param name="Skipped">Tasks that failed with ErrorAndSkip.</param>
-/// <param name="Failed">Tasks parked as failed.</param>
-/// <param name="OldestCreatedAt">When the oldest queued task was logged, or <see langword="null"/> when empty.</param>
-public sealed record QueueSummary(
-    string Connector,
-    TaskDirection Direction,
-    long Pending,
-    long Errors,
-    long Skipped,
-    long Failed,
-    DateTimeOffset? OldestCreatedAt);
+/// <summary>The size, health and runner of one queue (connector and direction).</summary>
+public sealed record QueueSummary
+{
+    /// <summary>Gets the queue.</summary>
+    public required QueueKey Queue { get; init; }
+
+    /// <summary>Gets the connector.</summary>
+    public string Connector => Queue.Connector;
+
+    /// <summary>Gets the direction.</summary>
+    public TaskDirection Direction => Queue.Direction;
+
+    /// <summary>Gets the tasks waiting.</summary>
+    public long Pending { get; init; }
+
+    /// <summary>Gets the tasks in error (an error at the head holds the queue until its retry is due).</summary>
+    public long Errors { get; init; }
+
+    /// <summary>Gets the tasks that failed with ErrorAndSkip and wait for their retry.</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>Gets the tasks parked as failed, waiting for an operator.</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Gets every task still to deliver: pending, in error or skipped (parked ones not included).</summary>
+    public long Depth => Pending + Errors + Skipped;
+
+    /// <summary>Gets when the oldest task still to deliver was logged, or <see langword="null"/> when there is none.</summary>
+    public DateTimeOffset? OldestCreatedAt { get; init; }
+
+    /// <summary>Gets the owner of the queue's lease, or <see langword="null"/> when none was ever taken.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>Gets when the owner took the lease.</summary>
+    public DateTimeOffset? LeaseAcquiredAt { get; init; }
+
+    /// <summary>Gets when the lease expires unless renewed (in the store's time).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+}

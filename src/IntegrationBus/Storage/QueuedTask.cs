@@ -2,35 +2,60 @@ using IntegrationBus.Model;
 
 namespace IntegrationBus.Storage;
 
-/// <summary>A task as a runner reads it: the task and this connector's synchronization state.</summary>
-/// <param name="Id">The task ID; queues are processed in ascending ID order.</param>
-/// <param name="Guid">The task's stable GUID.</param>
-/// <param name="Direction">Outgoing or incoming.</param>
-/// <param name="TaskType">The operation.</param>
-/// <param name="DataType">How much of the object the payload carries.</param>
-/// <param name="ObjectType">The object (or page) type name.</param>
-/// <param name="ObjectId">The object's ID, when it has one.</param>
-/// <param name="Site">The object's site.</param>
-/// <param name="Payload">The versioned JSON payload.</param>
-/// <param name="CreatedAt">When the change was logged.</param>
-/// <param name="OriginConnector">For incoming tasks, the connector the change came from.</param>
-/// <param name="Policy">For incoming tasks, the failure policy.</param>
-/// <param name="Status">This connector's state for the task.</param>
-/// <param name="Attempts">How many failed attempts were recorded.</param>
-/// <param name="NextAttemptAt">When an errored task may be retried.</param>
-public sealed record QueuedTask(
-    long Id,
-    Guid Guid,
-    TaskDirection Direction,
-    TaskType TaskType,
-    DataType DataType,
-    string ObjectType,
-    long? ObjectId,
-    string? Site,
-    string Payload,
-    DateTimeOffset CreatedAt,
-    string? OriginConnector,
-    IncomingPolicy Policy,
-    SynchronizationStatus Status,
-    int Attempts,
-    DateTimeOffset? NextAttemptAt);
+/// <summary>A task as a runner reads it: the task and this queue's synchronization state.</summary>
+public sealed record QueuedTask
+{
+    /// <summary>Gets the task ID; queues are processed in ascending ID order.</summary>
+    public required long Id { get; init; }
+
+    /// <summary>Gets the task's stable GUID.</summary>
+    public required Guid Guid { get; init; }
+
+    /// <summary>Gets the direction.</summary>
+    public required TaskDirection Direction { get; init; }
+
+    /// <summary>Gets the operation.</summary>
+    public required TaskType TaskType { get; init; }
+
+    /// <summary>Gets how much of the object the payload carries.</summary>
+    public required DataType DataType { get; init; }
+
+    /// <summary>Gets the object (or page) type name.</summary>
+    public required string ObjectType { get; init; }
+
+    /// <summary>Gets the object's ID, when it has one.</summary>
+    public long? ObjectId { get; init; }
+
+    /// <summary>Gets the object's GUID (a page's node GUID), when it has one.</summary>
+    public Guid? ObjectGuid { get; init; }
+
+    /// <summary>Gets the object's site.</summary>
+    public string? Site { get; init; }
+
+    /// <summary>Gets the versioned JSON payload.</summary>
+    public required string Payload { get; init; }
+
+    /// <summary>Gets when the change was logged.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets, for incoming tasks, the connector the change came from.</summary>
+    public string? OriginConnector { get; init; }
+
+    /// <summary>Gets, for incoming tasks, the failure policy.</summary>
+    public IncomingPolicy Policy { get; init; }
+
+    /// <summary>Gets this queue's state for the task.</summary>
+    public SynchronizationStatus Status { get; init; }
+
+    /// <summary>Gets how many failed attempts were recorded.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>Gets when an errored or skipped task may be retried.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Gets the W3C <c>traceparent</c> stored with the task.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>Gets the W3C <c>tracestate</c> stored with the task.</summary>
+    public string? TraceState { get; init; }
+}

@@ -3,18 +3,29 @@ using IntegrationBus.Connectors;
 namespace IntegrationBus.Storage;
 
 /// <summary>The result of one attempt at one task, to record.</summary>
-/// <param name="TaskId">The task.</param>
-/// <param name="Result">The result; <see cref="TaskResultKind.SkipNow"/> records nothing.</param>
-/// <param name="Message">The error message, for errors.</param>
-/// <param name="AttemptedAt">When the attempt ran.</param>
-/// <param name="NextAttemptAt">For <see cref="TaskResultKind.Error"/>, when the task may be retried.</param>
-/// <param name="Park">Whether to park the task as <see cref="SynchronizationStatus.Failed"/> instead.</param>
-/// <param name="Discard">Whether to drop the task for this connector as if it succeeded (the DeleteOnError policy).</param>
-public readonly record struct TaskOutcome(
-    long TaskId,
-    TaskResultKind Result,
-    string? Message,
-    DateTimeOffset AttemptedAt,
-    DateTimeOffset? NextAttemptAt = null,
-    bool Park = false,
-    bool Discard = false);
+public readonly record struct TaskOutcome
+{
+    /// <summary>Gets the task.</summary>
+    public required long TaskId { get; init; }
+
+    /// <summary>Gets the result; <see cref="TaskResultKind.SkipNow"/> records nothing.</summary>
+    public required TaskResultKind Result { get; init; }
+
+    /// <summary>Gets the error message, for errors.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Gets the error's details for the attempt log (an exception's type, message and stack trace), for errors.</summary>
+    public string? Details { get; init; }
+
+    /// <summary>Gets when the attempt ran.</summary>
+    public required DateTimeOffset AttemptedAt { get; init; }
+
+    /// <summary>Gets, for <see cref="TaskResultKind.Error"/> and <see cref="TaskResultKind.ErrorAndSkip"/>, when the task may be retried.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Gets a value indicating whether to park the task as <see cref="SynchronizationStatus.Failed"/> instead.</summary>
+    public bool Park { get; init; }
+
+    /// <summary>Gets a value indicating whether to drop the task for this queue as if it succeeded (the DeleteOnError policy).</summary>
+    public bool Discard { get; init; }
+}

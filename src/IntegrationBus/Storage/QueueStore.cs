@@ -1,0 +1,70 @@
+using System.Data.Common;
+
+namespace IntegrationBus.Storage;
+
+/// <summary>The queue part of a <see cref="TaskStore"/>: append tasks, fetch a queue's next batch, record results.</summary>
+/// <remarks>Queues are per (connector, direction) and ordered by ascending task ID; IDs are never reused.</remarks>
+public abstract class QueueStore
+{
+    /// <summary>Appends tasks in one batch: one task row each and one synchronization row per connector.</summary>
+    /// <param name="tasks">The tasks, in the order they happened.</param>
+    /// <param name="transaction">
+    /// The caller's open transaction on the same database, or <see langword="null"/> for a transaction of the
+    /// store's own. With a transaction the tasks exist if and only if the caller commits.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The IDs given to the tasks, in order.</returns>
+    /// <exception cref="ArgumentException">A task is invalid, or the transaction does not belong to the store's database.</exception>
+    public abstract Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken);
+
+    /// <summary>Appends tasks synchronously inside the caller's transaction.</summary>
+    /// <remarks>
+    /// The one synchronous I/O member: EF Core's synchronous <c>SaveChanges</c> hook cannot await. Everything else
+    /// uses <see cref="AppendAsync"/>.
+    /// </remarks>
+    /// <param name="tasks">The tasks, in the order they happened.</param>
+    /// <param name="transaction">The caller's open transaction on the same database.</param>
+    /// <returns>The IDs given to the tasks, in order.</returns>
+    /// <exception cref="ArgumentException">A task is invalid, or the transaction does not belong to the store's database.</exception>
+    public abstract IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction);
+
+    /// <summary>
+    /// Appends incoming tasks in one transaction, in order. An append whose idempotency key was already used for its
+    /// connector within its retention window (earlier, or earlier in the same batch) appends nothing and returns the
+    /// earlier task. Each key check and append is atomic.
+    /// </summary>
+    /// <param name="appends">The tasks with their keys; each task names exactly one connector.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per append, in order: the task's ID and GUID and whether it was a repeat.</returns>
+    public abstract Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken);
+
+    /// <summary>Reads the next tasks of a queue, oldest first.</summary>
+    /// <remarks>
+    /// Returns pending tasks, tasks in <see cref="SynchronizationStatus.Error"/> (due or not: the runner decides, because
+    /// an error at the head holds the queue), and tasks in <see cref="SynchronizationStatus.Skipped"/> whose next attempt
+    /// is due at <see cref="FetchRequest.Now"/>. Tasks parked as <see cref="SynchronizationStatus.Failed"/> are never returned.
+    /// </remarks>
+    /// <param name="request">The queue, the position after which to read, the batch size and the current time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tasks in ascending ID order.</returns>
+    public abstract Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Records the results of a batch in one transaction, fenced by the runner's lease.</summary>
+    /// <remarks>
+    /// <para>
+    /// When <see cref="RecordRequest.Lease"/>'s token is no longer the queue's current token (another runner took the
+    /// lease since), nothing is recorded and the tasks stay as they were, for the new owner.
+    /// </para>
+    /// <para>
+    /// <c>Ok</c> (and an outcome marked <see cref="TaskOutcome.Discard"/>) removes the connector's synchronization row,
+    /// and the task with its attempt log once no connector needs it (also when several connectors acknowledge one task
+    /// at the same moment). <c>Error</c> and <c>ErrorAndSkip</c> count an attempt, store the message, the next attempt
+    /// and the status (<see cref="SynchronizationStatus.Failed"/> when <see cref="TaskOutcome.Park"/>) and add an
+    /// attempt-log entry. <c>SkipNow</c> records nothing.
+    /// </para>
+    /// </remarks>
+    /// <param name="request">The lease, the outcomes and whether delivered tasks go to the history.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when recorded; <see langword="false"/> when the lease is stale and nothing was recorded.</returns>
+    public abstract Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken);
+}
