@@ -2,7 +2,7 @@ namespace IntegrationBus.Diagnostics;
 
 /// <summary>
 /// Every logging event ID of the core, by area: 1xxx hosting and configuration, 2xxx outgoing logging,
-/// 3xxx processing, 4xxx incoming, 5xxx storage. IDs and names are fixed once published.
+/// 3xxx processing, 4xxx incoming, 5xxx storage. Operator actions are hosting events (1009). IDs and names are fixed once published.
 /// </summary>
 internal static class EventIds
 {
@@ -10,11 +10,18 @@ internal static class EventIds
     public const int SettingsChanged = 1002;
     public const int ConnectorEnabledChanged = 1003;
     public const int SettingsRefreshFailed = 1004;
+    public const int RetentionApplied = 1005;
+    public const int RetentionFailed = 1006;
+    public const int NotificationListenFailed = 1007;
+    public const int NotificationPublishFailed = 1008;
+    public const int ManagementAction = 1009;
+    public const int SynchronousCallsUnfinished = 1010;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;
     public const int UnchangedUpdateIgnored = 2003;
     public const int ReferenceNotFound = 2004;
+    public const int SynchronousCallsDiscarded = 2005;
 
     public const int OperatorRetried = 3013;
     public const int OperatorDeleted = 3014;
@@ -38,4 +45,8 @@ internal static class EventIds
     public const int TaskPayloadUnreadable = 3010;
     public const int TaskSkipped = 3011;
     public const int RunWaitingForRetry = 3012;
+    public const int RunnerWaiting = 3015;
+    public const int LeaseLost = 3016;
+    public const int ResultsRefused = 3017;
+    public const int PayloadFieldIgnored = 3018;
 }

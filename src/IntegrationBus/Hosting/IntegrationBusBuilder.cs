@@ -47,36 +47,34 @@ public sealed class IntegrationBusBuilder
 
     /// <summary>Adds a connector (a singleton created with constructor injection).</summary>
     /// <typeparam name="TConnector">The connector type.</typeparam>
-    /// <param name="configure">Sets the connector's options.</param>
+    /// <param name="configure">Sets this connector's options (after named options of its code name, if any).</param>
     /// <returns>This builder.</returns>
     public IntegrationBusBuilder AddConnector<TConnector>(Action<ConnectorOptions>? configure = null)
         where TConnector : Connector
     {
         Services.TryAddSingleton<TConnector>();
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Connector, TConnector>(sp => sp.GetRequiredService<TConnector>()));
-        var options = Services.AddOptions<ConnectorOptions>(ConnectorSet.ConnectorOptionsName(typeof(TConnector)));
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
+        Services.AddSingleton(new ConnectorRegistration(sp => sp.GetRequiredService<TConnector>(), configure));
         return this;
     }
 
     /// <summary>Adds a connector instance that the application created itself.</summary>
     /// <param name="connector">The connector.</param>
-    /// <param name="configure">Sets the options of connectors of this type.</param>
+    /// <param name="configure">Sets this connector's options (after named options of its code name, if any); another instance of the same class has its own.</param>
     /// <returns>This builder.</returns>
     public IntegrationBusBuilder AddConnector(Connector connector, Action<ConnectorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(connector);
-        Services.AddSingleton(connector);
-        var options = Services.AddOptions<ConnectorOptions>(ConnectorSet.ConnectorOptionsName(connector.GetType()));
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        Services.AddSingleton(new ConnectorRegistration(_ => connector, configure));
+        return this;
+    }
 
+    /// <summary>Uses a notifier between nodes instead of the store's own (<see cref="TaskStore.Notifier"/>); the last call wins.</summary>
+    /// <param name="factory">Creates the notifier (a singleton).</param>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder UseNotifier(Func<IServiceProvider, BusNotifier> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.Replace(ServiceDescriptor.Singleton(factory));
         return this;
     }
 

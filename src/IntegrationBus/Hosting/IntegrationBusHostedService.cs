@@ -1,50 +1,104 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Incoming;
+using IntegrationBus.Management;
+using IntegrationBus.Model;
+using IntegrationBus.Outgoing;
 using IntegrationBus.Processing;
+using IntegrationBus.Settings;
+using IntegrationBus.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Hosting;
 
-/// <summary>Supervises the runner loops: one per connector and direction, plus the settings refresh.</summary>
-internal sealed class IntegrationBusHostedService(BusRuntime runtime, Incoming.IInternalDataHandler? handler, ILoggerFactory loggerFactory) : BackgroundService
+/// <summary>
+/// Supervises the bus's loops: one runner per connector and direction, the listener for other nodes' notifications,
+/// the settings poll (the fallback when a notification is missed) and the retention schedule.
+/// </summary>
+internal sealed class IntegrationBusHostedService(
+    BusStartup startup,
+    ConnectorRegistry connectors,
+    ObjectTypeRegistry types,
+    TaskStore store,
+    SettingsState settings,
+    NodeChannel channel,
+    BusNode node,
+    IncomingOrigin origin,
+    IntegrationBusManagement management,
+    SynchronousCalls synchronousCalls,
+    IInternalDataHandler? handler,
+    IntegrationBusOptions options,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<IntegrationBusHostedService>();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // The schema, connectors and settings must be ready before the application starts logging changes.
-        await runtime.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await startup.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Synchronous connector calls started from synchronous save hooks finish before the bus is gone.
+        using var timeout = new CancellationTokenSource(options.ShutdownTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await synchronousCalls.WhenAllAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            Log.SynchronousCallsUnfinished(_logger, synchronousCalls.Count);
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = new RetryBackoff(runtime.Options.RetryDelay, runtime.Options.MaxRetryDelay, Random.Shared.NextDouble);
-        var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
-        var loops = new List<Task>((2 * runtime.Connectors.Count) + 1) { RefreshSettingsAsync(stoppingToken) };
-        for (var i = 0; i < runtime.Connectors.Count; i++)
+        if (stoppingToken.IsCancellationRequested)
         {
-            loops.Add(new QueueRunner(runtime, i, new OutgoingProcessor(runtime, i, backoff, runnerLogger), backoff, runnerLogger).RunAsync(stoppingToken));
-            loops.Add(new QueueRunner(runtime, i, new IncomingProcessor(runtime, i, handler, runnerLogger), backoff, runnerLogger).RunAsync(stoppingToken));
+            // The host is stopping already: no runner starts.
+            return Task.CompletedTask;
+        }
+
+        var backoff = new RetryBackoff(options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
+        var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
+        var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger);
+        var loops = new List<Task>((2 * connectors.Count) + 3)
+        {
+            channel.ListenAsync(stoppingToken),
+            RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => Log.SettingsRefreshFailed(_logger, exception), stoppingToken),
+            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => Log.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
+        };
+        foreach (var connector in connectors.All)
+        {
+            var outgoing = new OutgoingProcessor(connector, types, time, backoff, runnerLogger);
+            var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
+            loops.Add(new QueueRunner(connector.Outgoing, outgoing, context).RunAsync(stoppingToken));
+            loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));
         }
 
         return Task.WhenAll(loops);
     }
 
-    private async Task RefreshSettingsAsync(CancellationToken stoppingToken)
+    private async Task RepeatAsync(TimeSpan period, Func<CancellationToken, Task> action, Action<Exception> onFailure, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(runtime.Options.SweepInterval, runtime.TimeProvider);
+        using var timer = new PeriodicTimer(period, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {
-                    // Settings and connector switches changed on another node take effect here at the sweep.
-                    await runtime.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                    await action(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
-                    Log.SettingsRefreshFailed(_logger, exception);
+                    onFailure(exception);
                 }
             }
         }

@@ -26,6 +26,7 @@ public sealed class IntegrationBusOptions
     public TimeSpan SweepInterval { get; set; } = IntegrationBusDefaults.SweepInterval;
 
     /// <summary>Gets or sets how long a runner lease lasts unless renewed; a crashed node's queues are taken over after it.</summary>
+    /// <remarks>A running runner renews its lease every third of this duration, however long a batch or a connector call takes.</remarks>
     /// <value>30 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = IntegrationBusDefaults.LeaseDuration;
@@ -38,6 +39,11 @@ public sealed class IntegrationBusOptions
     /// <value>24 hours.</value>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan IdempotencyRetention { get; set; } = IntegrationBusDefaults.IdempotencyRetention;
+
+    /// <summary>Gets or sets how often retention runs on this node (what it deletes is set by <see cref="Settings.BusSettings"/>).</summary>
+    /// <value>1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = IntegrationBusDefaults.RetentionInterval;
 
     /// <summary>Gets or sets how long stopping may take to record the results of tasks already processed.</summary>
     /// <value>5 seconds.</value>

@@ -1,6 +1,9 @@
 using IntegrationBus.Connectors;
+using IntegrationBus.Incoming;
+using IntegrationBus.Management;
 using IntegrationBus.Model;
 using IntegrationBus.Outgoing;
+using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +16,7 @@ namespace IntegrationBus.Hosting;
 /// <summary>Registers IntegrationBus in a service collection.</summary>
 public static class IntegrationBusServiceCollectionExtensions
 {
-    /// <summary>Adds the bus, its hosted runner service and validated options; safe to call more than once.</summary>
+    /// <summary>Adds the bus, its hosted runner service, its management service and validated options; safe to call more than once.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Picks the store and adds connectors and types.</param>
     /// <returns>The builder, for further configuration.</returns>
@@ -36,25 +39,85 @@ public static class IntegrationBusServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntegrationBusOptions>, IntegrationBusOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>());
-        services.TryAddSingleton(sp => new ObjectTypeRegistry(
-            sp.GetServices<ObjectTypeInfo>().Concat(sp.GetServices<IObjectTypeSource>().SelectMany(source => source.GetTypes()))));
-        services.TryAddSingleton(sp => new ConnectorSet(sp.GetServices<Connector>(), sp.GetRequiredService<IOptionsMonitor<ConnectorOptions>>()));
-        services.TryAddSingleton(sp => new BusRuntime(
-            sp.GetService<ITaskStore>() ?? throw new IntegrationBusException("No task store is configured. Call UseSqlite(...) (or another Use…Store) in AddIntegrationBus."),
-            sp.GetRequiredService<ObjectTypeRegistry>(),
-            sp.GetRequiredService<ConnectorSet>(),
-            sp.GetRequiredService<IOptions<IntegrationBusOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<BusRuntime>>()));
-        services.TryAddSingleton(sp => new IntegrationBusService(
-            sp.GetRequiredService<BusRuntime>(),
-            sp.GetService<IObjectDataSource>(),
-            sp.GetRequiredService<ILoggerFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntegrationBusHostedService>(sp => new IntegrationBusHostedService(
-            sp.GetRequiredService<BusRuntime>(),
-            sp.GetService<Incoming.IInternalDataHandler>(),
-            sp.GetRequiredService<ILoggerFactory>())));
+        AddRuntime(services);
         configure?.Invoke(builder);
         return builder;
     }
+
+    private static void AddRuntime(IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new ObjectTypeRegistry(
+            sp.GetServices<ObjectTypeInfo>().Concat(sp.GetServices<IObjectTypeSource>().SelectMany(source => source.GetTypes()))));
+        services.TryAddSingleton(sp => new ConnectorRegistry(
+            sp, sp.GetServices<ConnectorRegistration>(), sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(), sp.GetServices<IValidateOptions<ConnectorOptions>>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<IntegrationBusOptions>>().Value);
+        services.TryAddSingleton<BusNode>();
+        services.TryAddSingleton<IncomingOrigin>();
+        services.TryAddSingleton<SynchronousCalls>();
+        services.TryAddSingleton(sp => new SettingsState(Store(sp), sp.GetRequiredService<ConnectorRegistry>(), sp.GetRequiredService<ILogger<SettingsState>>()));
+        services.TryAddSingleton(sp => new BusStartup(
+            Store(sp), sp.GetRequiredService<ConnectorRegistry>(), sp.GetRequiredService<ObjectTypeRegistry>(), sp.GetRequiredService<SettingsState>(), sp.GetRequiredService<ILogger<BusStartup>>()));
+        services.TryAddSingleton(sp => new NodeChannel(
+            sp.GetRequiredService<BusNode>(),
+            sp.GetService<BusNotifier>() ?? Store(sp).Notifier,
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<NodeChannel>>()));
+        services.TryAddSingleton(sp => new ChangeLogger(
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<IncomingOrigin>(),
+            new SnapshotBuilder(sp.GetRequiredService<ObjectTypeRegistry>(), sp.GetService<IObjectDataSource>(), sp.GetRequiredService<ILogger<SnapshotBuilder>>()),
+            Store(sp),
+            sp.GetRequiredService<SynchronousCalls>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ChangeLogger>>()));
+        services.TryAddSingleton(sp => new IncomingLogger(
+            sp.GetRequiredService<BusStartup>(),
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<ObjectTypeRegistry>(),
+            Store(sp),
+            sp.GetRequiredService<IntegrationBusOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IncomingLogger>>()));
+        services.TryAddSingleton(sp => new IntegrationBusService(
+            sp.GetRequiredService<BusStartup>(),
+            sp.GetRequiredService<ChangeLogger>(),
+            sp.GetRequiredService<IncomingLogger>(),
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<ObjectTypeRegistry>(),
+            sp.GetRequiredService<NodeChannel>(),
+            sp.GetRequiredService<ILogger<IntegrationBusService>>()));
+        services.TryAddSingleton(sp => new IntegrationBusManagement(
+            sp.GetRequiredService<BusStartup>(),
+            Store(sp),
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<NodeChannel>(),
+            sp.GetRequiredService<ObjectTypeRegistry>(),
+            sp.GetRequiredService<IntegrationBusOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IntegrationBusManagement>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntegrationBusHostedService>(sp => new IntegrationBusHostedService(
+            sp.GetRequiredService<BusStartup>(),
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<ObjectTypeRegistry>(),
+            Store(sp),
+            sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<NodeChannel>(),
+            sp.GetRequiredService<BusNode>(),
+            sp.GetRequiredService<IncomingOrigin>(),
+            sp.GetRequiredService<IntegrationBusManagement>(),
+            sp.GetRequiredService<SynchronousCalls>(),
+            sp.GetService<IInternalDataHandler>(),
+            sp.GetRequiredService<IntegrationBusOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>())));
+    }
+
+    private static TaskStore Store(IServiceProvider services) =>
+        services.GetService<TaskStore>()
+            ?? throw new IntegrationBusException("No task store is configured. Call UseSqlite(...) (or another Use…Store) in AddIntegrationBus.");
 }

@@ -17,4 +17,20 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.SettingsRefreshFailed, LogLevel.Warning, "Could not refresh settings from the store; keeping the last known ones")]
     public static partial void SettingsRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventIds.RetentionApplied, LogLevel.Information,
+        "Retention deleted {Attempts} attempt-log entries, {Failed} parked synchronizations, {IdempotencyKeys} idempotency keys, {History} history and {Audit} audit entries")]
+    public static partial void RetentionApplied(ILogger logger, long attempts, long failed, long idempotencyKeys, long history, long audit);
+
+    [LoggerMessage(EventIds.RetentionFailed, LogLevel.Warning, "Retention could not run; it is tried again in {RetryDelay}")]
+    public static partial void RetentionFailed(ILogger logger, TimeSpan retryDelay, Exception exception);
+
+    [LoggerMessage(EventIds.NotificationListenFailed, LogLevel.Warning, "Listening for notifications from other nodes failed; listening again in {RetryDelay} (polling covers the gap)")]
+    public static partial void NotificationListenFailed(ILogger logger, TimeSpan retryDelay, Exception exception);
+
+    [LoggerMessage(EventIds.NotificationPublishFailed, LogLevel.Warning, "Could not notify other nodes of {Kind}; they see it at their next poll")]
+    public static partial void NotificationPublishFailed(ILogger logger, Storage.BusNotificationKind kind, Exception exception);
+
+    [LoggerMessage(EventIds.SynchronousCallsUnfinished, LogLevel.Warning, "{Count} synchronous connector calls were still running when the bus stopped")]
+    public static partial void SynchronousCallsUnfinished(ILogger logger, int count);
 }

@@ -5,11 +5,16 @@ namespace IntegrationBus.Incoming;
 
 /// <summary>
 /// Group commit for incoming tasks: concurrent callers' tasks are appended in one store transaction. The caller that
-/// gets the turn writes everything queued so far; the others find their result ready when their turn comes.
+/// gets the turn writes what is queued, batch after batch, until its own task is written; nobody waits for a turn that
+/// no later caller would give.
 /// </summary>
-/// <remarks>No background task: the batch is written by one of the callers. A batch that fails fails every caller in it.</remarks>
+/// <remarks>
+/// No background task: the batch is written by one of the callers. A caller cancelled while waiting for its turn
+/// withdraws its task (it is never written); once a writer has taken the task, the caller gets its result. A batch that
+/// fails fails every caller in it.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used, which it is not.")]
-internal sealed class IncomingAppendBatcher(ITaskStore store)
+internal sealed class IncomingAppendBatcher(QueueStore store)
 {
     private const int MaxBatch = 500;
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -19,10 +24,25 @@ internal sealed class IncomingAppendBatcher(ITaskStore store)
     {
         var item = new Item(append);
         _queue.Enqueue(item);
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!item.Done.Task.IsCompleted)
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (item.TryWithdraw())
+            {
+                throw;
+            }
+
+            // A writer took the task before the cancellation: it is being written, so its result is the answer.
+            return await item.Done.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            // The task is either written by an earlier turn (which finished before releasing it) or still queued.
+            while (!item.Done.Task.IsCompleted)
             {
                 await WriteQueuedAsync().ConfigureAwait(false);
             }
@@ -40,7 +60,15 @@ internal sealed class IncomingAppendBatcher(ITaskStore store)
         var batch = new List<Item>();
         while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
         {
-            batch.Add(next);
+            if (next.TryClaim())
+            {
+                batch.Add(next);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
         }
 
         try
@@ -63,8 +91,19 @@ internal sealed class IncomingAppendBatcher(ITaskStore store)
 
     private sealed class Item(IncomingAppend append)
     {
+        private const int Waiting = 0;
+        private const int Claimed = 1;
+        private const int Withdrawn = 2;
+        private int _state;
+
         public IncomingAppend Append { get; } = append;
 
         public TaskCompletionSource<IncomingAppendResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>A writer takes the task, unless its caller withdrew it.</summary>
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Waiting) == Waiting;
+
+        /// <summary>The caller withdraws the task, unless a writer took it.</summary>
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) == Waiting;
     }
 }

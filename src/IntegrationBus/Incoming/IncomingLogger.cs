@@ -1,6 +1,7 @@
 using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
 using IntegrationBus.Model;
+using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
@@ -8,20 +9,28 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Incoming;
 
 /// <summary>Turns a change from an external system into a queued incoming task (DESIGN.md §5), or says why not.</summary>
-internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
+internal sealed class IncomingLogger(
+    BusStartup startup,
+    ConnectorRegistry connectors,
+    SettingsState settings,
+    ObjectTypeRegistry types,
+    TaskStore store,
+    IntegrationBusOptions options,
+    TimeProvider time,
+    ILogger<IncomingLogger> logger)
 {
-    private readonly IncomingAppendBatcher _appends = new(runtime.Store);
+    private readonly IncomingAppendBatcher _appends = new(store.Queue);
 
     public async Task<ExternalTaskResult> LogAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken)
     {
-        var (append, refused, index) = await PrepareAsync(connectorName, change, cancellationToken).ConfigureAwait(false);
+        var (append, refused, connector) = await PrepareAsync(connectorName, change, cancellationToken).ConfigureAwait(false);
         if (append is null)
         {
             return refused!;
         }
 
         var appended = await _appends.AppendAsync(append, cancellationToken).ConfigureAwait(false);
-        return Queued(append, appended, index);
+        return Queued(append, appended, connector!);
     }
 
     /// <summary>Queues many changes of one connector in one store transaction (a bulk import); each gets its own result.</summary>
@@ -29,46 +38,46 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var results = new ExternalTaskResult[changes.Count];
-        var appends = new List<(int Position, IncomingAppend Append, int Index)>(changes.Count);
+        var appends = new List<(int Position, IncomingAppend Append, ConnectorRuntime Connector)>(changes.Count);
         for (var i = 0; i < changes.Count; i++)
         {
-            var (append, refused, index) = await PrepareAsync(connectorName, changes[i], cancellationToken).ConfigureAwait(false);
+            var (append, refused, connector) = await PrepareAsync(connectorName, changes[i], cancellationToken).ConfigureAwait(false);
             if (append is null)
             {
                 results[i] = refused!;
             }
             else
             {
-                appends.Add((i, append, index));
+                appends.Add((i, append, connector!));
             }
         }
 
         if (appends.Count > 0)
         {
-            var appended = await runtime.Store.AppendIncomingAsync([.. appends.Select(a => a.Append)], cancellationToken).ConfigureAwait(false);
+            var appended = await store.Queue.AppendIncomingAsync([.. appends.Select(a => a.Append)], cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < appends.Count; j++)
             {
-                results[appends[j].Position] = Queued(appends[j].Append, appended[j], appends[j].Index);
+                results[appends[j].Position] = Queued(appends[j].Append, appended[j], appends[j].Connector);
             }
         }
 
         return results;
     }
 
-    private async Task<(IncomingAppend? Append, ExternalTaskResult? Refused, int Index)> PrepareAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken)
+    private async Task<(IncomingAppend? Append, ExternalTaskResult? Refused, ConnectorRuntime? Connector)> PrepareAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connectorName);
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(change.ExternalObject);
         var (externalObject, taskType, dataType, siteName, policy, idempotencyKey) = change;
-        await runtime.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        if (Check(connectorName, taskType, dataType, siteName, policy, out var index) is { } refused)
+        await startup.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        if (Check(connectorName, taskType, dataType, siteName, policy, out var runtime) is { } refused)
         {
-            return (null, Refuse(connectorName, refused), index);
+            return (null, Refuse(connectorName, refused), runtime);
         }
 
-        var connector = runtime.Connectors.Connectors[index];
-        var now = runtime.TimeProvider.GetUtcNow();
+        var connector = runtime!.Connector;
+        var now = time.GetUtcNow();
         InternalObjectResult prepared;
         try
         {
@@ -76,18 +85,18 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}")), index);
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}")), runtime);
         }
 
         if (prepared.Snapshot is not { } snapshot)
         {
-            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: prepared.Rejection ?? $"Connector '{connectorName}' returned no object.")), index);
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: prepared.Rejection ?? $"Connector '{connectorName}' returned no object.")), runtime);
         }
 
         var obj = snapshot.Object;
         if (obj.Type.IsPage != taskType.IsPageOperation())
         {
-            return (null, Refuse(connectorName, new(ExternalTaskStatus.Invalid, Message: $"Task type {taskType} does not fit '{obj.TypeName}', which is {(obj.Type.IsPage ? "a page type" : "an object type")}.")), index);
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Invalid, Message: $"Task type {taskType} does not fit '{obj.TypeName}', which is {(obj.Type.IsPage ? "a page type" : "an object type")}.")), runtime);
         }
 
         if (siteName is not null && obj.Type.SiteField is { } siteField && obj[siteField] is null)
@@ -105,37 +114,52 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
             snapshot = await WithReferencesAsync(connector, snapshot, dataType == DataType.Snapshot, cancellationToken).ConfigureAwait(false);
         }
 
-        var task = new NewIntegrationTask(
-            Guid.CreateVersion7(now), TaskDirection.Incoming, taskType, dataType, obj.TypeName, obj.GetInt64(obj.Type.IdField), obj.Site ?? siteName,
-            TaskPayload.Serialize(snapshot, dataType), now, [connector.Name], connector.Name, policy);
-        return (new IncomingAppend(task, idempotencyKey, now - runtime.Options.IdempotencyRetention), null, index);
+        var task = new NewIntegrationTask
+        {
+            Guid = Guid.CreateVersion7(now),
+            Direction = TaskDirection.Incoming,
+            TaskType = taskType,
+            DataType = dataType,
+            ObjectType = obj.TypeName,
+            ObjectId = obj.GetInt64(obj.Type.IdField),
+            ObjectGuid = obj.Type.IsPage ? obj.NodeGuid ?? obj.Guid : obj.Guid,
+            ObjectCodeName = obj.Type.IsPage ? obj.AliasPath ?? obj.CodeName : obj.CodeName,
+            ObjectDisplayName = obj.DisplayName,
+            Site = obj.Site ?? siteName,
+            Payload = TaskPayload.Serialize(snapshot, dataType),
+            CreatedAt = now,
+            Connectors = runtime.NameAsList,
+            OriginConnector = connector.Name,
+            Policy = policy,
+        };
+        return (new IncomingAppend(task, idempotencyKey, now - options.IdempotencyRetention), null, runtime);
     }
 
-    private ExternalTaskResult Queued(IncomingAppend append, IncomingAppendResult appended, int index)
+    private ExternalTaskResult Queued(IncomingAppend append, IncomingAppendResult appended, ConnectorRuntime connector)
     {
         if (!appended.Repeated)
         {
-            Log.IncomingQueued(logger, appended.TaskId, append.Task.Connectors[0], append.Task.TaskType, append.Task.ObjectType);
-            runtime.Wake(index, TaskDirection.Incoming);
+            Log.IncomingQueued(logger, appended.TaskId, connector.Name, append.Task.TaskType, append.Task.ObjectType);
+            connector.Incoming.Wake();
         }
 
         return new ExternalTaskResult(appended.Repeated ? ExternalTaskStatus.Repeated : ExternalTaskStatus.Queued, appended.TaskId, appended.TaskGuid);
     }
 
-    private ExternalTaskResult? Check(string connectorName, TaskType taskType, DataType dataType, string? siteName, IncomingPolicy policy, out int index)
+    private ExternalTaskResult? Check(string connectorName, TaskType taskType, DataType dataType, string? siteName, IncomingPolicy policy, out ConnectorRuntime? connector)
     {
-        if (!runtime.Connectors.TryGetIndex(connectorName, out index))
+        if (!connectors.TryGet(connectorName, out connector))
         {
             return new(ExternalTaskStatus.UnknownConnector, Message: $"No connector is named '{connectorName}'.");
         }
 
-        var settings = runtime.Settings;
-        if (!settings.Enabled || !settings.LogIncoming)
+        var current = settings.Current;
+        if (!current.Enabled || !current.LogIncoming)
         {
-            return new(ExternalTaskStatus.LoggingDisabled, Message: settings.Enabled ? "Incoming logging is switched off." : "The integration bus is switched off.");
+            return new(ExternalTaskStatus.LoggingDisabled, Message: current.Enabled ? "Incoming logging is switched off." : "The integration bus is switched off.");
         }
 
-        if (!runtime.Connectors.IsEnabled(index))
+        if (!connector.Enabled)
         {
             return new(ExternalTaskStatus.ConnectorDisabled, Message: $"Connector '{connectorName}' is disabled.");
         }
@@ -155,7 +179,7 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
             return new(ExternalTaskStatus.Invalid, Message: $"Policy '{policy}' is not defined.");
         }
 
-        var sites = runtime.Options.Sites;
+        var sites = options.Sites;
         if (siteName is not null && sites.Count > 0 && !sites.Contains(siteName, StringComparer.OrdinalIgnoreCase))
         {
             return new(ExternalTaskStatus.UnknownSite, Message: $"Site '{siteName}' is not one of the bus's sites ({string.Join(", ", sites)}).");
@@ -170,7 +194,7 @@ internal sealed class IncomingLogger(BusRuntime runtime, ILogger logger)
         var references = new Dictionary<string, TranslationRecord>(StringComparer.Ordinal);
         foreach (var key in obj.Type.ForeignKeys)
         {
-            if (obj[key.Field] is not { } externalId || !runtime.Types.TryGet(key.ReferencedType, out var referencedType))
+            if (obj[key.Field] is not { } externalId || !types.TryGet(key.ReferencedType, out var referencedType))
             {
                 continue;
             }

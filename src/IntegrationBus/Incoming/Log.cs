@@ -15,13 +15,13 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.IncomingFailedWaiting, LogLevel.Warning,
         "Incoming task {TaskId} from {ConnectorName} failed: {Message}; the incoming queue waits for an operator to retry or delete it")]
-    public static partial void IncomingFailedWaiting(ILogger logger, long taskId, string connectorName, string? message);
+    public static partial void IncomingFailedWaiting(ILogger logger, long taskId, string connectorName, string? message, Exception? exception);
 
     [LoggerMessage(EventIds.IncomingFailedSkipped, LogLevel.Warning, "Incoming task {TaskId} from {ConnectorName} failed and stays queued (SkipOnError): {Message}")]
-    public static partial void IncomingFailedSkipped(ILogger logger, long taskId, string connectorName, string? message);
+    public static partial void IncomingFailedSkipped(ILogger logger, long taskId, string connectorName, string? message, Exception? exception);
 
     [LoggerMessage(EventIds.IncomingFailedDeleted, LogLevel.Warning, "Incoming task {TaskId} from {ConnectorName} failed and was deleted (DeleteOnError): {Message}")]
-    public static partial void IncomingFailedDeleted(ILogger logger, long taskId, string connectorName, string? message);
+    public static partial void IncomingFailedDeleted(ILogger logger, long taskId, string connectorName, string? message, Exception? exception);
 
     [LoggerMessage(EventIds.IncomingApplied, LogLevel.Debug, "Applied incoming task {TaskId} from {ConnectorName}")]
     public static partial void IncomingApplied(ILogger logger, long taskId, string connectorName);

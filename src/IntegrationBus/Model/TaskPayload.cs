@@ -34,7 +34,15 @@ internal static class TaskPayload
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry)
+    /// <summary>Reads a payload back into objects of the registered types.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <param name="registry">The registered types.</param>
+    /// <param name="unknownField">
+    /// Called with the type and field name for each field the registered type no longer declares (a column dropped by a
+    /// deploy); such a field is left out. Without it, an unknown field is a <see cref="TaskPayloadException"/>.
+    /// </param>
+    /// <returns>The snapshot.</returns>
+    public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry, Action<string, string>? unknownField = null)
     {
         JsonDocument document;
         try
@@ -65,7 +73,7 @@ internal static class TaskPayload
 
             try
             {
-                return ReadSnapshot(obj, registry);
+                return ReadSnapshot(obj, registry, unknownField);
             }
             catch (Exception exception) when (exception is InvalidOperationException or FormatException)
             {
@@ -178,7 +186,7 @@ internal static class TaskPayload
         }
     }
 
-    private static ObjectSnapshot ReadSnapshot(JsonElement element, ObjectTypeRegistry registry)
+    private static ObjectSnapshot ReadSnapshot(JsonElement element, ObjectTypeRegistry registry, Action<string, string>? unknownField)
     {
         var typeName = element.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
             ? typeElement.GetString()!
@@ -195,6 +203,12 @@ internal static class TaskPayload
             {
                 if (!type.HasField(field.Name))
                 {
+                    if (unknownField is not null)
+                    {
+                        unknownField(typeName, field.Name);
+                        continue;
+                    }
+
                     throw new TaskPayloadException($"The task payload has field '{field.Name}', which object type '{typeName}' does not declare.");
                 }
 
@@ -212,10 +226,10 @@ internal static class TaskPayload
             }
         }
 
-        return new ObjectSnapshot(obj, references, ReadList(element, "children", registry), ReadList(element, "bindings", registry));
+        return new ObjectSnapshot(obj, references, ReadList(element, "children", registry, unknownField), ReadList(element, "bindings", registry, unknownField));
     }
 
-    private static List<ObjectSnapshot>? ReadList(JsonElement element, string name, ObjectTypeRegistry registry)
+    private static List<ObjectSnapshot>? ReadList(JsonElement element, string name, ObjectTypeRegistry registry, Action<string, string>? unknownField)
     {
         if (!element.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
         {
@@ -225,7 +239,7 @@ internal static class TaskPayload
         var items = new List<ObjectSnapshot>(array.GetArrayLength());
         foreach (var item in array.EnumerateArray())
         {
-            items.Add(ReadSnapshot(item, registry));
+            items.Add(ReadSnapshot(item, registry, unknownField));
         }
 
         return items;

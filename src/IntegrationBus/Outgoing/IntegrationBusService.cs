@@ -3,48 +3,51 @@ using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
 using IntegrationBus.Incoming;
 using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Outgoing;
 
-/// <summary>The application's entry point to the bus: log changes, open units of work, request processing, switch settings.</summary>
-/// <remarks>A singleton; safe to use from any thread. Each async flow has its own ambient <see cref="IntegrationScope"/>.</remarks>
+/// <summary>The application's entry point to the bus: log changes, open units of work, capture a data layer's changes, queue incoming changes, request processing.</summary>
+/// <remarks>
+/// A singleton; safe to use from any thread. Each async flow has its own ambient <see cref="IntegrationScope"/>.
+/// What operators do (queues, task lists, retry, delete, connector switches, settings, retention) is on
+/// <see cref="Management.IntegrationBusManagement"/>.
+/// </remarks>
 public sealed class IntegrationBusService
 {
     private readonly AsyncLocal<IntegrationScope?> _currentScope = new();
-    private readonly ILogger _logger;
+    private readonly BusStartup _startup;
+    private readonly ChangeLogger _changes;
+    private readonly IncomingLogger _incoming;
+    private readonly NodeChannel _channel;
+    private readonly ConnectorRegistry _connectors;
 
-    internal IntegrationBusService(BusRuntime runtime, IObjectDataSource? dataSource, ILoggerFactory loggerFactory)
+    internal IntegrationBusService(BusStartup startup, ChangeLogger changes, IncomingLogger incoming, ConnectorRegistry connectors, ObjectTypeRegistry types, NodeChannel channel, ILogger<IntegrationBusService> logger)
     {
-        Runtime = runtime;
-        var logger = loggerFactory.CreateLogger<IntegrationBusService>();
-        _logger = logger;
-        Incoming = new IncomingLogger(runtime, loggerFactory.CreateLogger<IncomingLogger>());
-        Logger = new ChangeLogger(
-            runtime,
-            new SnapshotBuilder(runtime.Types, dataSource, logger),
-            logger,
-            args => SynchronousProcessingFailed?.Invoke(this, args));
+        _startup = startup;
+        _changes = changes;
+        _incoming = incoming;
+        _connectors = connectors;
+        _channel = channel;
+        Types = types;
+        Logger = logger;
+        Connectors = [.. connectors.All.Select(c => c.Connector)];
+        changes.SynchronousFailed += args => SynchronousProcessingFailed?.Invoke(this, args);
     }
 
     /// <summary>Raised when a synchronous connector fails on a change (the change itself stands).</summary>
     public event EventHandler<SynchronousFailureEventArgs>? SynchronousProcessingFailed;
 
     /// <summary>Gets the registered object and page types.</summary>
-    public ObjectTypeRegistry Types => Runtime.Types;
+    public ObjectTypeRegistry Types { get; }
 
     /// <summary>Gets the registered connectors.</summary>
-    public IReadOnlyList<Connector> Connectors => Runtime.Connectors.Connectors;
+    public IReadOnlyList<Connector> Connectors { get; }
 
     /// <summary>Gets the ambient scope of the current async flow, or <see langword="null"/>.</summary>
     public IntegrationScope? CurrentScope => _currentScope.Value;
 
-    internal BusRuntime Runtime { get; }
-
-    internal ChangeLogger Logger { get; }
-
-    internal IncomingLogger Incoming { get; }
+    internal ILogger Logger { get; }
 
     /// <summary>Begins a unit of work whose tasks are written in one batch of the store's own when it completes.</summary>
     /// <returns>The scope, now ambient for the current async flow; dispose it.</returns>
@@ -52,12 +55,16 @@ public sealed class IntegrationBusService
 
     /// <summary>Begins a unit of work whose tasks are written inside the caller's transaction, so they exist if and only if it commits.</summary>
     /// <param name="transaction">An open transaction on the bus's database.</param>
-    /// <returns>The scope, now ambient for the current async flow; complete it before the commit, dispose it after.</returns>
+    /// <returns>The scope, now ambient for the current async flow; finish it with <see cref="IntegrationScope.CommitAsync"/>, then dispose it.</returns>
     public IntegrationScope BeginScope(DbTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         return Begin(transaction);
     }
+
+    /// <summary>Begins capturing a data layer's changes, to be written in its transaction (see <see cref="ChangeCapture"/>).</summary>
+    /// <returns>A new capture.</returns>
+    public ChangeCapture BeginCapture() => new(_changes);
 
     /// <summary>Logs a change into the ambient scope, or on its own (one batch of one) when there is none.</summary>
     /// <param name="obj">The changed object, after the change (before it, for a delete).</param>
@@ -83,7 +90,7 @@ public sealed class IntegrationBusService
             return;
         }
 
-        var single = new IntegrationScope(this, null, null);
+        var single = new IntegrationScope(this, BeginCapture(), null, null);
         await single.LogChangeAsync(obj, taskType, previous, cancellationToken).ConfigureAwait(false);
         if (single.PendingCount > 0)
         {
@@ -105,7 +112,7 @@ public sealed class IntegrationBusService
     /// <param name="siteName">The site, or <see langword="null"/> for global objects.</param>
     /// <param name="policy">What a failure of the task does.</param>
     /// <param name="idempotencyKey">A key under which a repeat within the retention window queues nothing new.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="cancellationToken">Cancels the call; a call cancelled while waiting for its write queues nothing.</param>
     /// <returns>Queued (with the task's ID), repeated, or why not.</returns>
     public Task<ExternalTaskResult> ProcessExternalTaskAsync(
         string connectorName,
@@ -116,7 +123,7 @@ public sealed class IntegrationBusService
         IncomingPolicy policy = IncomingPolicy.Default,
         string? idempotencyKey = null,
         CancellationToken cancellationToken = default) =>
-        Incoming.LogAsync(connectorName, new ExternalChange(externalObject, taskType, dataType, siteName, policy, idempotencyKey), cancellationToken);
+        _incoming.LogAsync(connectorName, new ExternalChange(externalObject, taskType, dataType, siteName, policy, idempotencyKey), cancellationToken);
 
     /// <summary>Queues many changes of one connector in one store transaction (a bulk import or a catch-up after an outage).</summary>
     /// <remarks>Each change is converted and checked as by <see cref="ProcessExternalTaskAsync"/> and gets its own result, in order; refused changes queue nothing.</remarks>
@@ -125,109 +132,28 @@ public sealed class IntegrationBusService
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per change, in order.</returns>
     public Task<IReadOnlyList<ExternalTaskResult>> ProcessExternalTasksAsync(string connectorName, IReadOnlyList<ExternalChange> changes, CancellationToken cancellationToken = default) =>
-        Incoming.LogManyAsync(connectorName, changes, cancellationToken);
+        _incoming.LogManyAsync(connectorName, changes, cancellationToken);
 
-    /// <summary>Makes a failed, skipped or parked task pending again for one connector (or all of its connectors) and wakes the runners.</summary>
-    /// <param name="taskId">The task.</param>
-    /// <param name="connectorName">Only this connector, or every connector of the task.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many synchronizations were reset.</returns>
-    public async Task<int> RetryTaskAsync(long taskId, string? connectorName = null, CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var count = await Runtime.Store.RetryAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
-        Processing.Log.OperatorRetried(_logger, taskId, connectorName ?? "all connectors", count);
-        WakeAfterOperator(connectorName);
-        return count;
-    }
-
-    /// <summary>Deletes a task for one connector (or all of its connectors) and wakes the runners, so a queue blocked by it goes on.</summary>
-    /// <param name="taskId">The task.</param>
-    /// <param name="connectorName">Only this connector, or every connector of the task.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many synchronizations were deleted.</returns>
-    public async Task<int> DeleteTaskAsync(long taskId, string? connectorName = null, CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var count = await Runtime.Store.DeleteAsync(taskId, connectorName, cancellationToken).ConfigureAwait(false);
-        Processing.Log.OperatorDeleted(_logger, taskId, connectorName ?? "all connectors", count);
-        WakeAfterOperator(connectorName);
-        return count;
-    }
-
-    /// <summary>Wakes the runners of one connector, or of all connectors, to process their queues now.</summary>
+    /// <summary>Wakes the runners of one connector, or of all connectors, to process their queues now, on every node.</summary>
     /// <param name="connectorName">The connector, or <see langword="null"/> for all.</param>
     /// <param name="direction">Only this direction, or both.</param>
+    /// <param name="cancellationToken">Cancels telling the other nodes (this node's runners are woken at once).</param>
+    /// <returns>A task that completes when the other nodes have been told.</returns>
     /// <exception cref="ArgumentException">No connector has that name.</exception>
-    public void RequestProcessing(string? connectorName = null, TaskDirection? direction = null)
+    public Task RequestProcessingAsync(string? connectorName = null, TaskDirection? direction = null, CancellationToken cancellationToken = default)
     {
-        if (connectorName is null)
-        {
-            Runtime.WakeAll(direction);
-            return;
-        }
-
-        if (!Runtime.Connectors.TryGetIndex(connectorName, out var index))
-        {
-            throw new ArgumentException($"No connector is named '{connectorName}'.", nameof(connectorName));
-        }
-
-        Runtime.Wake(index, direction);
+        var name = connectorName is null ? null : _connectors.Get(connectorName, nameof(connectorName)).Name;
+        return _channel.WakeEverywhereAsync(name, direction, cancellationToken);
     }
 
-    /// <summary>Tells whether a connector is enabled.</summary>
-    /// <param name="connectorName">The connector.</param>
-    /// <returns><see langword="true"/> when enabled.</returns>
-    /// <exception cref="ArgumentException">No connector has that name.</exception>
-    public bool IsConnectorEnabled(string connectorName) =>
-        Runtime.Connectors.TryGetIndex(connectorName, out var index)
-            ? Runtime.Connectors.IsEnabled(index)
-            : throw new ArgumentException($"No connector is named '{connectorName}'.", nameof(connectorName));
+    internal Task EnsureStartedAsync(CancellationToken cancellationToken) => _startup.EnsureStartedAsync(cancellationToken);
 
-    /// <summary>Enables or disables a connector (persisted). A disabled connector gets no new tasks and its queue waits.</summary>
-    /// <param name="connectorName">The connector.</param>
-    /// <param name="enabled">The new state.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the state is stored.</returns>
-    /// <exception cref="ArgumentException">No connector has that name.</exception>
-    public async Task SetConnectorEnabledAsync(string connectorName, bool enabled, CancellationToken cancellationToken = default)
+    internal ValueTask LogIntoAsync(IntegrationScope scope, ChangeCapture capture, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectorName);
-        if (!Runtime.Connectors.TryGetIndex(connectorName, out _)
-            || !await Runtime.SetConnectorEnabledAsync(connectorName, enabled, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ArgumentException($"No connector is named '{connectorName}'.", nameof(connectorName));
-        }
-    }
-
-    /// <summary>Reads the current settings from the store.</summary>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The settings.</returns>
-    public async Task<BusSettings> GetSettingsAsync(CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await Runtime.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return Runtime.Settings;
-    }
-
-    /// <summary>Stores new settings; they take effect at once on this node and at the next sweep on others.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the settings are stored.</returns>
-    public Task UpdateSettingsAsync(BusSettings settings, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        return Runtime.UpdateSettingsAsync(settings, cancellationToken);
-    }
-
-    internal Task EnsureInitializedAsync(CancellationToken cancellationToken) => Runtime.EnsureInitializedAsync(cancellationToken);
-
-    internal ValueTask LogIntoAsync(List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
-    {
-        var initialization = EnsureInitializedAsync(cancellationToken);
-        return initialization.IsCompletedSuccessfully
-            ? Logger.LogAsync(pending, obj, taskType, previous, cancellationToken)
-            : LogAfterAsync(initialization, pending, obj, taskType, previous, cancellationToken);
+        var started = EnsureStartedAsync(cancellationToken);
+        return started.IsCompletedSuccessfully
+            ? MatchAsync(scope, capture, obj, taskType, previous, cancellationToken)
+            : LogAfterStartAsync(started, scope, capture, obj, taskType, previous, cancellationToken);
     }
 
     internal void EndScope(IntegrationScope scope)
@@ -238,27 +164,32 @@ public sealed class IntegrationBusService
         }
     }
 
-    private async ValueTask LogAfterAsync(Task initialization, List<PendingChange> pending, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
+    private ValueTask MatchAsync(IntegrationScope scope, ChangeCapture capture, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
     {
-        await initialization.ConfigureAwait(false);
-        await Logger.LogAsync(pending, obj, taskType, previous, cancellationToken).ConfigureAwait(false);
+        if (capture.Match(obj, taskType, previous, copy: true) is not { } synchronous)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (scope.Transaction is not null)
+        {
+            // On a caller's transaction, synchronous connectors wait for the commit (IntegrationScope.CommitAsync).
+            capture.Defer(synchronous, obj, taskType);
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(_changes.CallSynchronousAsync(synchronous, obj, taskType, cancellationToken));
     }
 
-    private void WakeAfterOperator(string? connectorName)
+    private async ValueTask LogAfterStartAsync(Task started, IntegrationScope scope, ChangeCapture capture, BusObject obj, TaskType taskType, BusObject? previous, CancellationToken cancellationToken)
     {
-        if (connectorName is not null && Runtime.Connectors.TryGetIndex(connectorName, out var index))
-        {
-            Runtime.Wake(index, direction: null);
-        }
-        else
-        {
-            Runtime.WakeAll();
-        }
+        await started.ConfigureAwait(false);
+        await MatchAsync(scope, capture, obj, taskType, previous, cancellationToken).ConfigureAwait(false);
     }
 
     private IntegrationScope Begin(DbTransaction? transaction)
     {
-        var scope = new IntegrationScope(this, transaction, _currentScope.Value);
+        var scope = new IntegrationScope(this, BeginCapture(), transaction, _currentScope.Value);
         _currentScope.Value = scope;
         return scope;
     }

@@ -20,4 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventIds.ReferenceNotFound, LogLevel.Warning,
         "Object {ObjectType} {ObjectId} referenced by field {Field} was not found; its translation record holds only the type and ID")]
     public static partial void ReferenceNotFound(ILogger logger, string objectType, long objectId, string field);
+
+    [LoggerMessage(EventIds.SynchronousCallsDiscarded, LogLevel.Warning,
+        "{Count} changes of an IntegrationScope on a caller's transaction had synchronous connectors that were not called: the scope was disposed without CommitAsync, so it cannot know the transaction committed")]
+    public static partial void SynchronousCallsDiscarded(ILogger logger, int count);
 }

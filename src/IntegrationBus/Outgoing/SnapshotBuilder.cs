@@ -61,17 +61,23 @@ internal sealed class SnapshotBuilder(ObjectTypeRegistry types, IObjectDataSourc
                 DataType.SimpleSnapshot => WithReferences(change.Object, lookup),
                 _ => WithChildren(change.Object, lookup),
             };
-            tasks.Add(new NewIntegrationTask(
-                change.TaskGuid,
-                TaskDirection.Outgoing,
-                change.TaskType,
-                change.DataType,
-                change.Object.TypeName,
-                change.Object.GetInt64(change.Object.Type.IdField),
-                change.Object.Site,
-                TaskPayload.Serialize(snapshot, change.DataType),
-                change.CreatedAt,
-                change.Connectors));
+            var obj = change.Object;
+            tasks.Add(new NewIntegrationTask
+            {
+                Guid = change.TaskGuid,
+                Direction = TaskDirection.Outgoing,
+                TaskType = change.TaskType,
+                DataType = change.DataType,
+                ObjectType = obj.TypeName,
+                ObjectId = obj.GetInt64(obj.Type.IdField),
+                ObjectGuid = obj.Type.IsPage ? obj.NodeGuid ?? obj.Guid : obj.Guid,
+                ObjectCodeName = obj.Type.IsPage ? obj.AliasPath ?? obj.CodeName : obj.CodeName,
+                ObjectDisplayName = obj.DisplayName,
+                Site = obj.Site,
+                Payload = TaskPayload.Serialize(snapshot, change.DataType),
+                CreatedAt = change.CreatedAt,
+                Connectors = change.Connectors.Length == 1 ? change.Connectors[0].NameAsList : [.. change.Connectors.Select(c => c.Name)],
+            });
         }
 
         return tasks;

@@ -15,7 +15,7 @@ internal sealed class AsyncSignal
     }
 
     /// <summary>Waits until the signal is set or the delay passes; resets the signal. Returns whether it was set.</summary>
-    public async Task<bool> WaitAsync(TimeSpan delay, TimeProvider timeProvider, CancellationToken cancellationToken, Action<TimeSpan>? onWaiting = null)
+    public async Task<bool> WaitAsync(TimeSpan delay, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         Task signalled;
         lock (_lock)
@@ -27,7 +27,6 @@ internal sealed class AsyncSignal
         {
             using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timeout = Task.Delay(delay, timeProvider, delayCancellation.Token);
-            onWaiting?.Invoke(delay);
             var finished = await Task.WhenAny(signalled, timeout).ConfigureAwait(false);
             await delayCancellation.CancelAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();

@@ -14,5 +14,6 @@ internal interface ITaskProcessor
     /// <summary>Starts a run (for example a fresh translation cache).</summary>
     void BeginRun();
 
-    Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken stoppingToken);
+    /// <summary>Processes one task under the run's token (cancelled when the bus stops or the lease is lost).</summary>
+    Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken);
 }

@@ -1,5 +1,4 @@
 using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
 using IntegrationBus.Incoming;
 using IntegrationBus.Model;
 using IntegrationBus.Settings;
@@ -9,13 +8,21 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Processing;
 
 /// <summary>Resolves an incoming task's references and lets the data handler apply it; its policy decides what a failure does (DESIGN.md §5).</summary>
-internal sealed class IncomingProcessor(BusRuntime runtime, int index, IInternalDataHandler? handler, ILogger logger) : ITaskProcessor
+internal sealed class IncomingProcessor(
+    ConnectorRuntime connector,
+    ObjectTypeRegistry types,
+    IInternalDataHandler? handler,
+    IncomingOrigin origin,
+    TimeProvider time,
+    RetryBackoff backoff,
+    ILogger logger) : ITaskProcessor
 {
-    private readonly Connector _connector = runtime.Connectors.Connectors[index];
-    private readonly ConnectorOptions _options = runtime.Connectors.Options[index];
-    private readonly ReferenceResolver? _resolver = handler is null ? null : new ReferenceResolver(runtime.Types, handler);
+    private const string NoHandler = "No IInternalDataHandler is registered; call UseInternalDataHandler<T>() in AddIntegrationBus to apply incoming tasks.";
+    private readonly ReferenceResolver? _resolver = handler is null ? null : new ReferenceResolver(types, handler);
 
     public TaskDirection Direction => TaskDirection.Incoming;
+
+    private string Name => connector.Name;
 
     public bool IsEnabled(BusSettings settings) => settings.Enabled && settings.ProcessIncoming;
 
@@ -23,86 +30,79 @@ internal sealed class IncomingProcessor(BusRuntime runtime, int index, IInternal
     {
     }
 
-    public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken stoppingToken)
+    public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
-        var now = runtime.TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         if (task.Policy == IncomingPolicy.SkipOnce && task.Attempts == 0 && task.Status == SynchronizationStatus.Pending)
         {
-            return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.ErrorAndSkip, "Skipped once (SkipOnce policy).", now), Skipped: true);
+            // Due at once: the next run takes it.
+            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = "Skipped once (SkipOnce policy).", AttemptedAt = now, NextAttemptAt = now });
         }
 
         ObjectSnapshot snapshot;
         try
         {
-            snapshot = TaskPayload.Deserialize(task.Payload, runtime.Types);
+            snapshot = TaskPayload.Deserialize(task.Payload, types, (type, field) => Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Whatever is wrong with a stored payload, retrying cannot repair it: park it, never block the queue.
-            Log.TaskPayloadUnreadable(logger, task.Id, _connector.Name, Direction, exception.Message);
-            return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, exception.Message, now, Park: true));
+            Log.TaskPayloadUnreadable(logger, task.Id, Name, Direction, exception.Message);
+            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = exception.Message, AttemptedAt = now, Park = true });
         }
 
-        var result = await ApplyAsync(task, snapshot, stoppingToken).ConfigureAwait(false);
-        return Decide(task, result);
+        var call = handler is null || _resolver is null
+            ? new CallOutcome(TaskResult.Error(NoHandler), null)
+            : await ConnectorCall.InvokeAsync(token => ApplyAsync(task, snapshot, token), "The data handler", connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
+        return Decide(task, call);
     }
 
-    private async Task<TaskResult> ApplyAsync(QueuedTask task, ObjectSnapshot snapshot, CancellationToken stoppingToken)
+    private async Task<TaskResult> ApplyAsync(QueuedTask task, ObjectSnapshot snapshot, CancellationToken cancellationToken)
     {
-        if (handler is null || _resolver is null)
+        await _resolver!.ResolveForeignKeysAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var existing = await _resolver.FindExistingAsync(snapshot.Object, cancellationToken).ConfigureAwait(false);
+        var incoming = new IncomingTask(task.Id, task.Guid, Name, task.TaskType, task.DataType, snapshot, existing, task.Policy, task.Attempts + 1, task.CreatedAt);
+        using (origin.Enter(connector))
         {
-            return TaskResult.Error("No IInternalDataHandler is registered; call UseInternalDataHandler<T>() in AddIntegrationBus to apply incoming tasks.");
-        }
-
-        try
-        {
-            await _resolver.ResolveForeignKeysAsync(snapshot, stoppingToken).ConfigureAwait(false);
-            var existing = await _resolver.FindExistingAsync(snapshot.Object, stoppingToken).ConfigureAwait(false);
-            var incoming = new IncomingTask(task.Id, task.Guid, _connector.Name, task.TaskType, task.DataType, snapshot, existing, task.Policy, task.Attempts + 1, task.CreatedAt);
-            using (runtime.EnterIncoming(_connector))
-            {
-                return await handler.ApplyAsync(incoming, stoppingToken).ConfigureAwait(false)
-                    ?? TaskResult.Error("The data handler returned no result.");
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception exception)
-        {
-            return TaskResult.Error(exception is IntegrationBusException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}");
+            return await handler!.ApplyAsync(incoming, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private TaskDecision Decide(QueuedTask task, TaskResult result)
+    private TaskDecision Decide(QueuedTask task, CallOutcome call)
     {
-        var now = runtime.TimeProvider.GetUtcNow();
+        var (result, exception) = call;
+        var now = time.GetUtcNow();
         if (result.Kind == TaskResultKind.Ok)
         {
-            Incoming.Log.IncomingApplied(logger, task.Id, _connector.Name);
-            return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Ok, null, now));
+            Incoming.Log.IncomingApplied(logger, task.Id, Name);
+            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Ok, AttemptedAt = now });
         }
 
         if (result.Kind == TaskResultKind.SkipNow)
         {
-            return new TaskDecision(null, Skipped: true);
+            return new TaskDecision(null, SkippedNow: true);
         }
 
         var message = result.Message;
-        var park = _options.MaxAttempts is { } max && task.Attempts + 1 >= max;
+        var details = exception?.ToString();
+        var attempt = task.Attempts + 1;
+        var park = connector.Options.MaxAttempts is { } max && attempt >= max;
         switch (task.Policy)
         {
             case IncomingPolicy.DeleteOnError:
-                Incoming.Log.IncomingFailedDeleted(logger, task.Id, _connector.Name, message);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, message, now, Discard: true));
+                Incoming.Log.IncomingFailedDeleted(logger, task.Id, Name, message, exception);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now, Discard = true });
             case IncomingPolicy.SkipOnError:
-                Incoming.Log.IncomingFailedSkipped(logger, task.Id, _connector.Name, message);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.ErrorAndSkip, message, now, Park: park), Skipped: !park);
+                Incoming.Log.IncomingFailedSkipped(logger, task.Id, Name, message, exception);
+                return new TaskDecision(new TaskOutcome
+                {
+                    TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = message, Details = details, AttemptedAt = now,
+                    NextAttemptAt = park ? null : now + backoff.GetDelay(attempt), Park = park,
+                });
             default:
                 // An error waits for an operator: no retry time, and the queue stays blocked behind it.
-                Incoming.Log.IncomingFailedWaiting(logger, task.Id, _connector.Name, message);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, message, now), StopRun: true);
+                Incoming.Log.IncomingFailedWaiting(logger, task.Id, Name, message, exception);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now }, StopRun: true);
         }
     }
 }

@@ -1,3 +1,4 @@
+using IntegrationBus.Connectors;
 using IntegrationBus.Diagnostics;
 using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
@@ -10,26 +11,33 @@ internal static partial class Log
     [LoggerMessage(EventIds.RunnerStarted, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) started")]
     public static partial void RunnerStarted(ILogger logger, string connectorName, TaskDirection direction);
 
-    [LoggerMessage(EventIds.LeaseTaken, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) took the lease as {Owner}")]
-    public static partial void LeaseTaken(ILogger logger, string connectorName, TaskDirection direction, string owner);
+    [LoggerMessage(EventIds.LeaseTaken, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) took the lease as {Owner} with token {Token}")]
+    public static partial void LeaseTaken(ILogger logger, string connectorName, TaskDirection direction, string owner, long token);
 
     [LoggerMessage(EventIds.LeaseHeldElsewhere, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) waits: another node holds the lease")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string connectorName, TaskDirection direction);
 
+    [LoggerMessage(EventIds.LeaseLost, LogLevel.Warning, "Runner for {ConnectorName} ({Direction}) lost its lease (token {Token}): {Reason}; the run stops at once")]
+    public static partial void LeaseLost(ILogger logger, string connectorName, TaskDirection direction, long token, string reason, Exception? exception);
+
+    [LoggerMessage(EventIds.ResultsRefused, LogLevel.Warning,
+        "Runner for {ConnectorName} ({Direction}): the store refused the results of {TaskCount} tasks because lease token {Token} is stale; they stay queued for the new lease holder")]
+    public static partial void ResultsRefused(ILogger logger, string connectorName, TaskDirection direction, int taskCount, long token);
+
     [LoggerMessage(EventIds.TaskProcessed, LogLevel.Debug, "{ConnectorName} processed task {TaskId} ({Direction}) with {Result}")]
-    public static partial void TaskProcessed(ILogger logger, string connectorName, long taskId, TaskDirection direction, Connectors.TaskResultKind result);
+    public static partial void TaskProcessed(ILogger logger, string connectorName, long taskId, TaskDirection direction, TaskResultKind result);
 
     [LoggerMessage(EventIds.TaskFailed, LogLevel.Warning,
         "{ConnectorName} failed task {TaskId} ({Direction}) on attempt {Attempt}: {Message}; the queue waits and retries at {NextAttemptAt}")]
-    public static partial void TaskFailed(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message, DateTimeOffset nextAttemptAt);
+    public static partial void TaskFailed(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message, DateTimeOffset nextAttemptAt, Exception? exception);
 
     [LoggerMessage(EventIds.TaskFailedAndSkipped, LogLevel.Warning,
-        "{ConnectorName} failed task {TaskId} ({Direction}) on attempt {Attempt} and skipped it: {Message}")]
-    public static partial void TaskFailedAndSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message);
+        "{ConnectorName} failed task {TaskId} ({Direction}) on attempt {Attempt} and skipped it: {Message}; it is retried at {NextAttemptAt}")]
+    public static partial void TaskFailedAndSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message, DateTimeOffset nextAttemptAt, Exception? exception);
 
     [LoggerMessage(EventIds.TaskParked, LogLevel.Error,
         "{ConnectorName} parked task {TaskId} ({Direction}) as failed after {Attempt} attempts: {Message}; an operator must retry or delete it")]
-    public static partial void TaskParked(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message);
+    public static partial void TaskParked(ILogger logger, string connectorName, long taskId, TaskDirection direction, int attempt, string? message, Exception? exception);
 
     [LoggerMessage(EventIds.RunnerIterationFailed, LogLevel.Error,
         "Runner for {ConnectorName} ({Direction}) could not make progress; retrying in {RetryDelay}")]
@@ -42,6 +50,10 @@ internal static partial class Log
         "Task {TaskId} for {ConnectorName} ({Direction}) has an unreadable payload and is parked as failed: {Message}")]
     public static partial void TaskPayloadUnreadable(ILogger logger, long taskId, string connectorName, TaskDirection direction, string message);
 
+    [LoggerMessage(EventIds.PayloadFieldIgnored, LogLevel.Debug,
+        "Task {TaskId} for {ConnectorName} ({Direction}) carries field '{Field}', which object type '{ObjectType}' no longer declares; the field is ignored")]
+    public static partial void PayloadFieldIgnored(ILogger logger, long taskId, string connectorName, TaskDirection direction, string objectType, string field);
+
     [LoggerMessage(EventIds.TaskSkipped, LogLevel.Debug, "{ConnectorName} skipped task {TaskId} ({Direction}) for now: {Message}")]
     public static partial void TaskSkipped(ILogger logger, string connectorName, long taskId, TaskDirection direction, string? message);
 
@@ -49,9 +61,6 @@ internal static partial class Log
         "{ConnectorName} ({Direction}) waits for task {TaskId}, due for retry at {NextAttemptAt} (none: an operator must retry or delete it)")]
     public static partial void RunWaitingForRetry(ILogger logger, string connectorName, TaskDirection direction, long taskId, DateTimeOffset? nextAttemptAt);
 
-    [LoggerMessage(EventIds.OperatorRetried, LogLevel.Information, "An operator retried task {TaskId} for {ConnectorName}: {Count} synchronizations pending again")]
-    public static partial void OperatorRetried(ILogger logger, long taskId, string connectorName, int count);
-
-    [LoggerMessage(EventIds.OperatorDeleted, LogLevel.Information, "An operator deleted task {TaskId} for {ConnectorName}: {Count} synchronizations removed")]
-    public static partial void OperatorDeleted(ILogger logger, long taskId, string connectorName, int count);
+    [LoggerMessage(EventIds.RunnerWaiting, LogLevel.Debug, "Runner for {ConnectorName} ({Direction}) is idle; it looks again within {Wait} unless woken")]
+    public static partial void RunnerWaiting(ILogger logger, string connectorName, TaskDirection direction, TimeSpan wait);
 }

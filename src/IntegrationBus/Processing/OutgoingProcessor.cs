@@ -1,5 +1,4 @@
 using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
 using IntegrationBus.Model;
 using IntegrationBus.Settings;
 using IntegrationBus.Storage;
@@ -9,74 +8,69 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Processing;
 
 /// <summary>Hands outgoing tasks to the connector as disconnected copies and maps its results (DESIGN.md §4).</summary>
-internal sealed class OutgoingProcessor(BusRuntime runtime, int index, RetryBackoff backoff, ILogger logger) : ITaskProcessor
+internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
 {
-    private readonly Connector _connector = runtime.Connectors.Connectors[index];
-    private readonly ConnectorOptions _options = runtime.Connectors.Options[index];
-    private TranslationCache _translations = new(runtime.Types);
+    private readonly string _callee = $"Connector '{connector.Name}'";
+    private TranslationCache _translations = new(types);
 
     public TaskDirection Direction => TaskDirection.Outgoing;
 
+    private string Name => connector.Name;
+
     public bool IsEnabled(BusSettings settings) => settings.ShouldProcessOutgoing;
 
-    public void BeginRun() => _translations = new TranslationCache(runtime.Types);
+    public void BeginRun() => _translations = new TranslationCache(types);
 
-    public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken stoppingToken)
+    public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
         ObjectSnapshot snapshot;
         try
         {
-            snapshot = TaskPayload.Deserialize(task.Payload, runtime.Types);
+            snapshot = TaskPayload.Deserialize(task.Payload, types, (type, field) => Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Whatever is wrong with a stored payload, retrying cannot repair it: park it, never block the queue.
-            Log.TaskPayloadUnreadable(logger, task.Id, _connector.Name, Direction, exception.Message);
-            return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, exception.Message, runtime.TimeProvider.GetUtcNow(), Park: true));
+            Log.TaskPayloadUnreadable(logger, task.Id, Name, Direction, exception.Message);
+            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = exception.Message, AttemptedAt = time.GetUtcNow(), Park = true });
         }
 
         var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, _translations);
-        TaskResult result;
-        try
-        {
-            result = await _connector.InvokeOutgoingAsync(outgoing, stoppingToken).ConfigureAwait(false)
-                ?? TaskResult.Error($"Connector '{_connector.Name}' returned no result.");
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception exception)
-        {
-            result = TaskResult.Error($"{exception.GetType().Name}: {exception.Message}");
-        }
-
-        return Decide(task, result);
+        var call = await ConnectorCall.InvokeAsync(
+            token => connector.Connector.InvokeOutgoingAsync(outgoing, token), _callee, connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
+        return Decide(task, call);
     }
 
-    private TaskDecision Decide(QueuedTask task, TaskResult result)
+    private TaskDecision Decide(QueuedTask task, CallOutcome call)
     {
-        var now = runtime.TimeProvider.GetUtcNow();
+        var (result, exception) = call;
+        var now = time.GetUtcNow();
         var attempt = task.Attempts + 1;
-        var park = _options.MaxAttempts is { } max && attempt >= max;
+        var park = connector.Options.MaxAttempts is { } max && attempt >= max;
+        var details = exception?.ToString();
         switch (result.Kind)
         {
             case TaskResultKind.Ok:
-                Log.TaskProcessed(logger, _connector.Name, task.Id, Direction, result.Kind);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Ok, null, now));
+                Log.TaskProcessed(logger, Name, task.Id, Direction, result.Kind);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Ok, AttemptedAt = now });
             case TaskResultKind.SkipNow:
-                Log.TaskSkipped(logger, _connector.Name, task.Id, Direction, result.Message);
-                return new TaskDecision(null, Skipped: true);
+                Log.TaskSkipped(logger, Name, task.Id, Direction, result.Message);
+                return new TaskDecision(null, SkippedNow: true);
             case TaskResultKind.ErrorAndSkip when !park:
-                Log.TaskFailedAndSkipped(logger, _connector.Name, task.Id, Direction, attempt, result.Message);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.ErrorAndSkip, result.Message, now), Skipped: true);
+                // Skipped tasks respect the back-off too: the store does not return them before it.
+                var retryAt = now + backoff.GetDelay(attempt);
+                Log.TaskFailedAndSkipped(logger, Name, task.Id, Direction, attempt, result.Message, retryAt, exception);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = retryAt });
             case TaskResultKind.Error when !park:
                 var next = now + backoff.GetDelay(attempt);
-                Log.TaskFailed(logger, _connector.Name, task.Id, Direction, attempt, result.Message, next);
-                return new TaskDecision(new TaskOutcome(task.Id, TaskResultKind.Error, result.Message, now, next), StopRun: true, DueAt: next);
+                Log.TaskFailed(logger, Name, task.Id, Direction, attempt, result.Message, next, exception);
+                return new TaskDecision(
+                    new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = next },
+                    StopRun: true,
+                    DueAt: next);
             default:
-                Log.TaskParked(logger, _connector.Name, task.Id, Direction, attempt, result.Message);
-                return new TaskDecision(new TaskOutcome(task.Id, result.Kind, result.Message, now, Park: true));
+                Log.TaskParked(logger, Name, task.Id, Direction, attempt, result.Message, exception);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = result.Kind, Message = result.Message, Details = details, AttemptedAt = now, Park = true });
         }
     }
 }

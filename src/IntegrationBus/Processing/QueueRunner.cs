@@ -1,48 +1,35 @@
 using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Processing;
 
 /// <summary>
-/// The runner of one queue (connector and direction): waits for a wake-up, a due retry or the sweep; holds the
-/// cluster-wide lease; reads tasks oldest first in batches; lets the processor handle each; records each batch.
+/// The runner of one queue (connector and direction): waits for a wake-up, a due retry or the sweep; takes the
+/// cluster-wide lease and keeps it alive while it runs; reads tasks oldest first in batches; lets the processor handle
+/// each; records each batch under the lease's fencing token.
 /// </summary>
-internal sealed class QueueRunner
+internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, RunnerContext context)
 {
-    private readonly BusRuntime _runtime;
-    private readonly int _index;
-    private readonly Connector _connector;
-    private readonly ITaskProcessor _processor;
-    private readonly AsyncSignal _signal;
-    private readonly RetryBackoff _backoff;
-    private readonly ILogger _logger;
-    private DateTimeOffset _leaseValidUntil = DateTimeOffset.MinValue;
-    private bool _leaseRefusedLogged;
+    private readonly ILogger _logger = context.Logger;
     private DateTimeOffset? _dueAt;
-    private int _consecutiveSkippingRuns;
+    private DateTimeOffset? _skippedDueAt;
+    private bool _leaseRefusedLogged;
+    private int _consecutiveSkipNowRuns;
     private int _consecutiveFailures;
 
-    public QueueRunner(BusRuntime runtime, int index, ITaskProcessor processor, RetryBackoff backoff, ILogger logger)
-    {
-        _runtime = runtime;
-        _index = index;
-        _connector = runtime.Connectors.Connectors[index];
-        _processor = processor;
-        _signal = runtime.GetSignal(index, processor.Direction);
-        _backoff = backoff;
-        _logger = logger;
-    }
+    private TimeProvider Time => context.Time;
 
-    private TimeProvider Time => _runtime.TimeProvider;
-
-    private TaskDirection Direction => _processor.Direction;
+    private string Name => queue.Connector.Name;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        Log.RunnerStarted(_logger, _connector.Name, Direction);
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Log.RunnerStarted(_logger, Name, queue.Direction);
         try
         {
             // The first pass runs at once: tasks may be waiting from before the start.
@@ -60,13 +47,14 @@ internal sealed class QueueRunner
                 catch (Exception exception)
                 {
                     // Transient store errors (SQLite busy, a dropped connection): back off and try again.
-                    var delay = _backoff.GetDelay(++_consecutiveFailures);
-                    Log.RunnerIterationFailed(_logger, _connector.Name, Direction, delay, exception);
+                    var delay = context.Backoff.GetDelay(++_consecutiveFailures);
+                    Log.RunnerIterationFailed(_logger, Name, queue.Direction, delay, exception);
                     _dueAt = Time.GetUtcNow() + delay;
                 }
 
-                var hook = _runtime.RunnerWaiting;
-                await _signal.WaitAsync(NextWait(), Time, stoppingToken, hook is null ? null : delay => hook(_connector.Name, Direction, delay)).ConfigureAwait(false);
+                var wait = NextWait();
+                Log.RunnerWaiting(_logger, Name, queue.Direction, wait);
+                await queue.Signal.WaitAsync(wait, Time, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -76,23 +64,26 @@ internal sealed class QueueRunner
         finally
         {
             await ReleaseLeaseAsync().ConfigureAwait(false);
-            Log.RunnerStopped(_logger, _connector.Name, Direction);
+            Log.RunnerStopped(_logger, Name, queue.Direction);
         }
     }
 
     private TimeSpan NextWait()
     {
         var now = Time.GetUtcNow();
-        var wait = _runtime.Options.SweepInterval;
-        if (_dueAt is { } due)
+        var wait = context.Options.SweepInterval;
+        foreach (var due in (ReadOnlySpan<DateTimeOffset?>)[_dueAt, _skippedDueAt])
         {
-            wait = due <= now ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(wait.Ticks, (due - now).Ticks));
+            if (due is { } at)
+            {
+                wait = at <= now ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(wait.Ticks, (at - now).Ticks));
+            }
         }
 
         return wait;
     }
 
-    private bool CanRun() => _processor.IsEnabled(_runtime.Settings) && _runtime.Connectors.IsEnabled(_index);
+    private bool CanRun() => processor.IsEnabled(context.Settings.Current) && queue.Connector.Enabled;
 
     private async Task RunOnceAsync(CancellationToken stoppingToken)
     {
@@ -102,19 +93,71 @@ internal sealed class QueueRunner
             return;
         }
 
-        if (!await EnsureLeaseAsync(stoppingToken).ConfigureAwait(false))
+        var now = Time.GetUtcNow();
+        if (_skippedDueAt <= now)
         {
-            _dueAt = Time.GetUtcNow() + (_runtime.Options.LeaseDuration / 4);
+            // This run's fetch brings the skipped tasks back.
+            _skippedDueAt = null;
+        }
+
+        var keeper = await LeaseKeeper.TakeAsync(queue, context.Store.Leases, context.Owner, context.Options.LeaseDuration, Time, _logger, stoppingToken).ConfigureAwait(false);
+        if (keeper is null)
+        {
+            if (!_leaseRefusedLogged)
+            {
+                Log.LeaseHeldElsewhere(_logger, Name, queue.Direction);
+                _leaseRefusedLogged = true;
+            }
+
+            _dueAt = now + (context.Options.LeaseDuration / 4);
             return;
         }
 
-        _processor.BeginRun();
-        var after = 0L;
-        var skipped = false;
-        var stop = false;
-        while (!stop)
+        _leaseRefusedLogged = false;
+        bool skippedNow;
+        await using (keeper.ConfigureAwait(false))
         {
-            var batch = await _runtime.Store.FetchAsync(_connector.Name, Direction, after, _runtime.Options.BatchSize, stoppingToken).ConfigureAwait(false);
+            skippedNow = await RunBatchesAsync(keeper, stoppingToken).ConfigureAwait(false);
+            if (keeper.IsLost && !stoppingToken.IsCancellationRequested)
+            {
+                // Another node may hold the queue now: look again once its lease could have lapsed.
+                _dueAt = Time.GetUtcNow() + (context.Options.LeaseDuration / 4);
+            }
+        }
+
+        if (skippedNow && _dueAt is null)
+        {
+            // SkipNow leaves tasks pending without a record; without new traffic the retry timer makes the next run.
+            _dueAt = Time.GetUtcNow() + context.Backoff.GetDelay(++_consecutiveSkipNowRuns);
+        }
+        else if (!skippedNow)
+        {
+            _consecutiveSkipNowRuns = 0;
+        }
+    }
+
+    /// <summary>Runs batches until the queue is empty, an error holds it, the lease is lost or the bus stops.</summary>
+    /// <returns>Whether a task was left with SkipNow.</returns>
+    private async Task<bool> RunBatchesAsync(LeaseKeeper keeper, CancellationToken stoppingToken)
+    {
+        processor.BeginRun();
+        var after = 0L;
+        var skippedNow = false;
+        var stop = false;
+        var batchSize = context.Options.BatchSize;
+        while (!stop && !keeper.Token.IsCancellationRequested)
+        {
+            var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow() };
+            IReadOnlyList<QueuedTask> batch;
+            try
+            {
+                batch = await context.Store.Queue.FetchAsync(fetch, keeper.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (keeper.IsLost && !stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
             if (batch.Count == 0)
             {
                 break;
@@ -125,7 +168,7 @@ internal sealed class QueueRunner
             {
                 foreach (var task in batch)
                 {
-                    if (stoppingToken.IsCancellationRequested || !CanRun())
+                    if (keeper.Token.IsCancellationRequested || !CanRun())
                     {
                         stop = true;
                         break;
@@ -134,20 +177,21 @@ internal sealed class QueueRunner
                     if (task.Status == SynchronizationStatus.Error && (task.NextAttemptAt is null || task.NextAttemptAt > Time.GetUtcNow()))
                     {
                         // The head of the queue waits for its retry (or an operator); later tasks wait behind it so order holds.
-                        Log.RunWaitingForRetry(_logger, _connector.Name, Direction, task.Id, task.NextAttemptAt);
+                        Log.RunWaitingForRetry(_logger, Name, queue.Direction, task.Id, task.NextAttemptAt);
                         _dueAt = task.NextAttemptAt;
                         stop = true;
                         break;
                     }
 
-                    var decision = await _processor.ProcessAsync(task, stoppingToken).ConfigureAwait(false);
+                    var decision = await processor.ProcessAsync(task, keeper.Token).ConfigureAwait(false);
                     after = task.Id;
                     if (decision.Outcome is { } outcome)
                     {
                         outcomes.Add(outcome);
+                        NoteSkipped(outcome);
                     }
 
-                    skipped |= decision.Skipped;
+                    skippedNow |= decision.SkippedNow;
                     if (decision.StopRun)
                     {
                         _dueAt = decision.DueAt;
@@ -156,92 +200,68 @@ internal sealed class QueueRunner
                     }
                 }
             }
+            catch (OperationCanceledException) when (keeper.IsLost && !stoppingToken.IsCancellationRequested)
+            {
+                // The lease is gone: no further call; what was done is offered to the store, which refuses a stale token.
+                stop = true;
+            }
             finally
             {
-                await RecordAsync(outcomes, stoppingToken).ConfigureAwait(false);
+                stop |= !await RecordAsync(outcomes, keeper, stoppingToken).ConfigureAwait(false);
             }
 
-            stop |= batch.Count < _runtime.Options.BatchSize;
-            if (!stop)
-            {
-                await EnsureLeaseAsync(stoppingToken).ConfigureAwait(false);
-            }
+            stop |= batch.Count < batchSize;
         }
 
-        if (skipped && _dueAt is null)
+        return skippedNow;
+    }
+
+    private void NoteSkipped(TaskOutcome outcome)
+    {
+        if (outcome is { Result: TaskResultKind.ErrorAndSkip, Park: false, NextAttemptAt: { } retryAt } && (_skippedDueAt is null || retryAt < _skippedDueAt))
         {
-            // Skipped tasks come back in the next run; without new traffic the retry timer makes that run.
-            _dueAt = Time.GetUtcNow() + _backoff.GetDelay(++_consecutiveSkippingRuns);
-        }
-        else if (!skipped)
-        {
-            _consecutiveSkippingRuns = 0;
+            _skippedDueAt = retryAt;
         }
     }
 
-    private async Task RecordAsync(List<TaskOutcome> outcomes, CancellationToken stoppingToken)
+    /// <returns><see langword="false"/> when the store refused the results (the lease is stale): the run must stop.</returns>
+    private async Task<bool> RecordAsync(List<TaskOutcome> outcomes, LeaseKeeper keeper, CancellationToken stoppingToken)
     {
         if (outcomes.Count == 0)
         {
-            return;
+            return true;
         }
 
         // Results of work already done are recorded even while stopping, within the shutdown timeout.
-        using var timeout = new CancellationTokenSource(_runtime.Options.ShutdownTimeout, Time);
-        var token = stoppingToken.IsCancellationRequested ? timeout.Token : stoppingToken;
-        await _runtime.Store.RecordAsync(_connector.Name, Direction, outcomes, token).ConfigureAwait(false);
-    }
-
-    private async Task<bool> EnsureLeaseAsync(CancellationToken stoppingToken)
-    {
-        var now = Time.GetUtcNow();
-        var duration = _runtime.Options.LeaseDuration;
-        if (_leaseValidUntil - now > duration / 2)
+        using var timeout = stoppingToken.IsCancellationRequested ? new CancellationTokenSource(context.Options.ShutdownTimeout, Time) : null;
+        var request = new RecordRequest { Lease = keeper.Lease, Outcomes = outcomes, KeepHistory = context.Settings.Current.HistoryEnabled };
+        if (await context.Store.Queue.RecordAsync(request, timeout?.Token ?? stoppingToken).ConfigureAwait(false))
         {
             return true;
         }
 
-        var held = _leaseValidUntil > now;
-        if (await _runtime.Store.TryAcquireLeaseAsync(_connector.Name, Direction, _runtime.NodeId, now, duration, stoppingToken).ConfigureAwait(false))
-        {
-            if (!held)
-            {
-                Log.LeaseTaken(_logger, _connector.Name, Direction, _runtime.NodeId);
-            }
-
-            _leaseValidUntil = now + duration;
-            _leaseRefusedLogged = false;
-            return true;
-        }
-
-        if (!_leaseRefusedLogged)
-        {
-            Log.LeaseHeldElsewhere(_logger, _connector.Name, Direction);
-            _leaseRefusedLogged = true;
-        }
-
-        _leaseValidUntil = DateTimeOffset.MinValue;
+        Log.ResultsRefused(_logger, Name, queue.Direction, outcomes.Count, request.Lease.Token);
+        keeper.MarkLost("the store refused results under its token");
         return false;
     }
 
     private async Task ReleaseLeaseAsync()
     {
-        if (_leaseValidUntil <= Time.GetUtcNow())
+        if (queue.HeldLease is not { } held || held.ValidUntil <= Time.GetUtcNow())
         {
             return;
         }
 
+        queue.HeldLease = null;
         try
         {
-            using var timeout = new CancellationTokenSource(_runtime.Options.ShutdownTimeout, Time);
-            await _runtime.Store.ReleaseLeaseAsync(_connector.Name, Direction, _runtime.NodeId, timeout.Token).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(context.Options.ShutdownTimeout, Time);
+            await context.Store.Leases.ReleaseAsync(held.Lease, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // The lease expires by itself; another node takes over then.
-            Log.RunnerIterationFailed(_logger, _connector.Name, Direction, TimeSpan.Zero, exception);
+            Log.RunnerIterationFailed(_logger, Name, queue.Direction, TimeSpan.Zero, exception);
         }
-
-        _leaseValidUntil = DateTimeOffset.MinValue;
     }
 }

@@ -5,6 +5,6 @@ namespace IntegrationBus.Processing;
 /// <summary>What a runner does after one task: what to record, and whether the run stops (and until when).</summary>
 /// <param name="Outcome">The result to record, or <see langword="null"/> to record nothing.</param>
 /// <param name="StopRun">Whether later tasks must wait (an error keeps the order).</param>
-/// <param name="Skipped">Whether the task stays queued for the next run.</param>
+/// <param name="SkippedNow">Whether the task was left for the next run without a record (SkipNow).</param>
 /// <param name="DueAt">When a stopped run may go on, or <see langword="null"/> when an operator must act.</param>
-internal readonly record struct TaskDecision(TaskOutcome? Outcome, bool StopRun = false, bool Skipped = false, DateTimeOffset? DueAt = null);
+internal readonly record struct TaskDecision(TaskOutcome? Outcome, bool StopRun = false, bool SkippedNow = false, DateTimeOffset? DueAt = null);

@@ -1,0 +1,17 @@
+using IntegrationBus.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Management;
+
+/// <summary>Log messages of operator actions.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventIds.ManagementAction, LogLevel.Information, "{Actor} did {Action} on {Target}: {Count} tasks")]
+    public static partial void ManagementAction(ILogger logger, string actor, string action, string target, long count);
+
+    [LoggerMessage(EventIds.OperatorRetried, LogLevel.Information, "{Actor} retried task {TaskId} for {ConnectorName}: {Count} synchronizations pending again")]
+    public static partial void OperatorRetried(ILogger logger, string actor, long taskId, string connectorName, int count);
+
+    [LoggerMessage(EventIds.OperatorDeleted, LogLevel.Information, "{Actor} deleted task {TaskId} for {ConnectorName}: {Count} synchronizations removed")]
+    public static partial void OperatorDeleted(ILogger logger, string actor, long taskId, string connectorName, int count);
+}

@@ -1,0 +1,32 @@
+namespace IntegrationBus.Management;
+
+/// <summary>The action names the audit log uses; fixed once published.</summary>
+public static class ManagementActions
+{
+    /// <summary>A task retried.</summary>
+    public const string RetryTask = "task.retry";
+
+    /// <summary>A task deleted.</summary>
+    public const string DeleteTask = "task.delete";
+
+    /// <summary>Tasks retried by filter.</summary>
+    public const string RetryTasks = "tasks.retry";
+
+    /// <summary>Tasks deleted by filter.</summary>
+    public const string DeleteTasks = "tasks.delete";
+
+    /// <summary>A connector enabled.</summary>
+    public const string EnableConnector = "connector.enable";
+
+    /// <summary>A connector disabled.</summary>
+    public const string DisableConnector = "connector.disable";
+
+    /// <summary>Settings changed.</summary>
+    public const string UpdateSettings = "settings.update";
+
+    /// <summary>Retention applied on request.</summary>
+    public const string Purge = "retention.purge";
+
+    /// <summary>Processing requested.</summary>
+    public const string RequestProcessing = "processing.request";
+}

@@ -1,0 +1,16 @@
+using IntegrationBus.Hosting;
+using IntegrationBus.Settings;
+using IntegrationBus.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationBus.Processing;
+
+/// <summary>What every runner of one bus shares.</summary>
+/// <param name="Store">The store.</param>
+/// <param name="Settings">The stored settings as this node knows them.</param>
+/// <param name="Options">The start-up options.</param>
+/// <param name="Time">The clock.</param>
+/// <param name="Backoff">The retry back-off.</param>
+/// <param name="Owner">This node's lease owner ID.</param>
+/// <param name="Logger">The runners' logger.</param>
+internal sealed record RunnerContext(TaskStore Store, SettingsState Settings, IntegrationBusOptions Options, TimeProvider Time, RetryBackoff Backoff, string Owner, ILogger Logger);
