@@ -1,11 +1,13 @@
 using IntegrationBus.Model;
 using IntegrationBus.Hosting;
+using IntegrationBus.Management;
 using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Benchmarks;
 
@@ -25,7 +27,6 @@ internal sealed class BenchBus : IAsyncDisposable
         Path = path;
         Connectors = connectors;
         _hosted = [.. provider.GetServices<IHostedService>()];
-        Runtime.RunnerWaiting = OnRunnerWaiting;
     }
 
     public string Path { get; }
@@ -36,9 +37,9 @@ internal sealed class BenchBus : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
-    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+    public TaskStore Store => _provider.GetRequiredService<TaskStore>();
 
-    internal BusRuntime Runtime => _provider.GetRequiredService<BusRuntime>();
+    public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     /// <summary>Creates the bus and initializes the store, without starting the runners.</summary>
     public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null)
@@ -46,6 +47,9 @@ internal sealed class BenchBus : IAsyncDisposable
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
         var connectors = Enumerable.Range(1, connectorCount).Select(i => new BenchConnector($"bench{i}")).ToList();
         var services = new ServiceCollection();
+        var idle = new IdleListener();
+        // Only the runner-idle event is switched on, so per-task Debug events cost nothing here.
+        services.AddLogging(logging => logging.AddProvider(idle).AddFilter((category, level) => category == IdleListener.Category && level >= LogLevel.Debug));
         services.AddIntegrationBus(bus =>
         {
             bus.UseSqlite($"Data Source={path}").AddObjectType(BenchTypes.Item);
@@ -57,7 +61,8 @@ internal sealed class BenchBus : IAsyncDisposable
             configure?.Invoke(bus);
         });
         var bench = new BenchBus(services.BuildServiceProvider(), path, connectors);
-        await bench.Runtime.EnsureInitializedAsync(CancellationToken.None);
+        idle.OnIdle = bench.OnRunnerWaiting;
+        await bench.Management.GetSettingsAsync();
         return bench;
     }
 
@@ -131,7 +136,7 @@ internal sealed class BenchBus : IAsyncDisposable
         long total = 0;
         foreach (var connector in Connectors)
         {
-            total += await Store.CountAsync(new TaskQuery(Connector: connector.Name), CancellationToken.None);
+            total += await Store.Management.CountTasksAsync(new TaskQuery { Connector = connector.Name }, CancellationToken.None);
         }
 
         return total;
@@ -155,7 +160,7 @@ internal sealed class BenchBus : IAsyncDisposable
         }
     }
 
-    private void OnRunnerWaiting(string connectorName, TaskDirection direction, TimeSpan delay)
+    private void OnRunnerWaiting(string connectorName, TaskDirection direction)
     {
         if (direction == TaskDirection.Incoming)
         {

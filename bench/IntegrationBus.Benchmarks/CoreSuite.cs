@@ -28,7 +28,7 @@ internal static class CoreSuite
             var stopwatch = Stopwatch.StartNew();
             await bench.LogAsync(1, changes, 1_000);
             var elapsed = stopwatch.Elapsed;
-            samplePayload = await bench.Store.GetPayloadAsync(1, CancellationToken.None) ?? "";
+            samplePayload = (await bench.Store.Management.GetTaskAsync(1, CancellationToken.None))?.Payload ?? "";
             return changes / elapsed.TotalSeconds;
         });
         var single = await ctx.MedianAsync("logging, no scope", async () =>

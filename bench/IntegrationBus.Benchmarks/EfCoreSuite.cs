@@ -85,9 +85,8 @@ internal static class EfCoreSuite
                 await db.Database.EnsureCreatedAsync();
             }
 
-            var runtime = provider.GetRequiredService<BusRuntime>();
-            await runtime.EnsureInitializedAsync(CancellationToken.None);
-            await provider.GetRequiredService<Outgoing.IntegrationBusService>().UpdateSettingsAsync(new BusSettings(ProcessOutgoing: false));
+            var management = provider.GetRequiredService<Management.IntegrationBusManagement>();
+            await management.UpdateSettingsAsync(new BusSettings(ProcessOutgoing: false));
             var elapsed = TimeSpan.Zero;
             for (var save = 0; save < saves; save++)
             {
@@ -113,7 +112,7 @@ internal static class EfCoreSuite
                 }
             }
 
-            var queued = await runtime.Store.CountAsync(new Storage.TaskQuery(), CancellationToken.None);
+            var queued = await management.CountTasksAsync(new Storage.TaskQuery(), CancellationToken.None);
             if (queued != (withBus ? saves * EntitiesPerSave : 0))
             {
                 throw new InvalidOperationException($"{queued} tasks queued after {saves} saves (with bus: {withBus}).");

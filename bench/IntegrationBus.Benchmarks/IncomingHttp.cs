@@ -36,6 +36,8 @@ internal sealed class IncomingHttp : IAsyncDisposable
 
     public IntegrationBusService Bus => _app.Services.GetRequiredService<IntegrationBusService>();
 
+    public Management.IntegrationBusManagement Management => _app.Services.GetRequiredService<Management.IntegrationBusManagement>();
+
     /// <summary>Starts the application with incoming processing switched off (stored setting), so only intake runs.</summary>
     public static async Task<IncomingHttp> StartAsync()
     {
@@ -57,8 +59,7 @@ internal sealed class IncomingHttp : IAsyncDisposable
         var app = builder.Build();
         app.UseIntegrationBusScope();
         app.MapIntegrationBus("/integration");
-        var bus = app.Services.GetRequiredService<IntegrationBusService>();
-        await bus.UpdateSettingsAsync(new BusSettings(ProcessIncoming: false));
+        await app.Services.GetRequiredService<Management.IntegrationBusManagement>().UpdateSettingsAsync(new BusSettings(ProcessIncoming: false));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new IncomingHttp(app, path, new Uri(address));

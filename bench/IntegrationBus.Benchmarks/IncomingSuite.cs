@@ -26,7 +26,7 @@ internal static class IncomingSuite
             var bodies = Enumerable.Range(1, tasks).Select(i => IncomingHttp.Body(i)).ToArray();
             await using var host = await IncomingHttp.StartAsync();
             var (elapsed, latencies) = await host.PostAllAsync(bodies, Workers);
-            await CheckQueuedAsync(host.Bus, tasks);
+            await CheckQueuedAsync(host.Management, tasks);
             p50s.Add(BenchContext.Percentile(latencies, 0.50));
             p99s.Add(BenchContext.Percentile(latencies, 0.99));
             return tasks / elapsed.TotalSeconds;
@@ -43,14 +43,14 @@ internal static class IncomingSuite
         {
             await using var bench = await CreateAsync();
             var elapsed = await IntakeAsync(bench.Bus, tasks);
-            await CheckQueuedAsync(bench.Bus, tasks);
+            await CheckQueuedAsync(bench.Management, tasks);
             return tasks / elapsed.TotalSeconds;
         });
         var bulk = await ctx.MedianAsync("incoming intake in process, bulk", async () =>
         {
             await using var bench = await CreateAsync();
             var elapsed = await BulkIntakeAsync(bench.Bus, tasks);
-            await CheckQueuedAsync(bench.Bus, tasks);
+            await CheckQueuedAsync(bench.Management, tasks);
             return tasks / elapsed.TotalSeconds;
         });
         var batched = await CoreSuite.BatchedLoggingAsync(ctx, changes);
@@ -76,7 +76,7 @@ internal static class IncomingSuite
             await bench.StartAsync();
             await drained.WaitAsync(TimeSpan.FromMinutes(10));
             var elapsed = stopwatch.Elapsed;
-            var left = await bench.Store.CountAsync(new TaskQuery(Direction: TaskDirection.Incoming), CancellationToken.None);
+            var left = await bench.Store.Management.CountTasksAsync(new TaskQuery { Direction = TaskDirection.Incoming }, CancellationToken.None);
             return left == 0 && handler.Count == tasks
                 ? tasks / elapsed.TotalSeconds
                 : throw new InvalidOperationException($"{left} incoming tasks still queued, handler applied {handler.Count} of {tasks}.");
@@ -136,10 +136,9 @@ internal static class IncomingSuite
         return stopwatch.Elapsed;
     }
 
-    private static async Task CheckQueuedAsync(IntegrationBusService bus, int expected)
+    private static async Task CheckQueuedAsync(IntegrationBus.Management.IntegrationBusManagement management, int expected)
     {
-        var store = bus.Runtime.Store;
-        var queued = await store.CountAsync(new TaskQuery(Direction: TaskDirection.Incoming), CancellationToken.None);
+        var queued = await management.CountTasksAsync(new TaskQuery { Direction = TaskDirection.Incoming }, CancellationToken.None);
         if (queued != expected)
         {
             throw new InvalidOperationException($"{queued} incoming tasks queued, expected {expected}.");

@@ -71,7 +71,8 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
             AddOwnerUpdates(changes, source.GetObjects(type, ids));
         }
 
-        state.AddTouched(_bus.Logger.Write(Collect(state, changes), Transaction(context), source));
+        Collect(state, changes);
+        state.Capture.Write(Transaction(context), source);
         state.ClearCaptured();
         if (state.OwnedTransaction is { } owned)
         {
@@ -96,7 +97,8 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
             AddOwnerUpdates(changes, await source.GetObjectsAsync(type, ids, cancellationToken).ConfigureAwait(false));
         }
 
-        state.AddTouched(await _bus.Logger.WriteAsync(Collect(state, changes), Transaction(context), cancellationToken, source).ConfigureAwait(false));
+        Collect(state, changes);
+        await state.Capture.WriteAsync(Transaction(context), source, cancellationToken).ConfigureAwait(false);
         state.ClearCaptured();
         if (state.OwnedTransaction is { } owned)
         {
@@ -161,7 +163,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     }
 
     internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
-        _states.GetOrCreateValue(context).PageOperations.Add((page, operation));
+        State(context).PageOperations.Add((page, operation));
 
     private static DbTransaction Transaction(DbContext context) =>
         context.Database.CurrentTransaction?.GetDbTransaction()
@@ -220,61 +222,45 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
     private SaveState? Prepare(DbContext? context)
     {
-        if (context is null || !_bus.Runtime.Settings.ShouldLogOutgoing)
+        if (context is null)
         {
             return null;
         }
 
-        var state = _states.GetOrCreateValue(context);
+        var state = State(context);
+        if (!state.Capture.IsEnabled)
+        {
+            return null;
+        }
+
         EntityChanges.Capture(context, _model, state);
         return state.HasWork ? state : null;
     }
 
-    private List<PendingChange> Collect(SaveState state, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> changes)
+    private static void Collect(SaveState state, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> changes)
     {
-        var pending = new List<PendingChange>();
+        // The objects were built for this save, so the capture may keep them without a copy.
         foreach (var (obj, taskType, previous) in changes)
         {
-            if (_bus.Logger.Collect(pending, obj, taskType, previous, owned: true) is { } synchronous)
-            {
-                state.AfterCommit.Add((synchronous, obj, taskType));
-            }
+            state.Capture.Add(obj, taskType, previous);
         }
-
-        return pending;
     }
+
+    private SaveState State(DbContext context) => _states.GetValue(context, _ => new SaveState(_bus.BeginCapture()));
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && _states.TryGetValue(context, out var state) && !state.CommittingOwned ? state : null;
 
-    private void Finish(SaveState state)
+    private static void Finish(SaveState state)
     {
-        if (state.Touched is { } touched)
-        {
-            _bus.Logger.Wake(touched);
-        }
-
-        foreach (var (connectors, obj, taskType) in state.AfterCommit)
-        {
-            _bus.Logger.CallSynchronous(connectors, obj, taskType);
-        }
-
-        Reset(state);
+        state.ClearCaptured();
+        state.Capture.Committed();
     }
 
-    private async Task FinishAsync(SaveState state)
+    private static Task FinishAsync(SaveState state)
     {
-        if (state.Touched is { } touched)
-        {
-            _bus.Logger.Wake(touched);
-        }
-
-        var calls = state.AfterCommit.ToList();
-        Reset(state);
-        foreach (var (connectors, obj, taskType) in calls)
-        {
-            await _bus.Logger.CallSynchronousAsync(connectors, obj, taskType, CancellationToken.None).ConfigureAwait(false);
-        }
+        state.ClearCaptured();
+        return state.Capture.CommittedAsync(CancellationToken.None);
     }
 
     private void Discard(TransactionEndEventData eventData)
@@ -287,8 +273,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
     private static void Reset(SaveState state)
     {
-        state.Touched = null;
-        state.AfterCommit.Clear();
         state.ClearCaptured();
+        state.Capture.RolledBack();
     }
 }

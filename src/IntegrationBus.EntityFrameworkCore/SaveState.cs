@@ -1,13 +1,16 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Model;
+using IntegrationBus.Outgoing;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace IntegrationBus.EntityFrameworkCore;
 
 /// <summary>What one DbContext has captured for the bus between SavingChanges and the end of its transaction.</summary>
-internal sealed class SaveState
+internal sealed class SaveState(ChangeCapture capture)
 {
+    /// <summary>Gets the bus's capture: matched tasks to write in the transaction, runners to wake and synchronous calls to make after the commit.</summary>
+    public ChangeCapture Capture { get; } = capture;
+
     public List<CapturedEntry> Captured { get; } = [];
 
     public List<(EntityEntry Entry, BindingMapping Binding, bool Deleted)> Bindings { get; } = [];
@@ -22,26 +25,7 @@ internal sealed class SaveState
 
     public bool CommittingOwned { get; set; }
 
-    /// <summary>Synchronous connector calls waiting for the commit, with the objects they get.</summary>
-    public List<(List<Connector> Connectors, BusObject Object, TaskType TaskType)> AfterCommit { get; } = [];
-
-    public bool[]? Touched { get; set; }
-
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
-
-    public void AddTouched(bool[] touched)
-    {
-        if (Touched is null)
-        {
-            Touched = touched;
-            return;
-        }
-
-        for (var i = 0; i < touched.Length; i++)
-        {
-            Touched[i] |= touched[i];
-        }
-    }
 
     public void ClearCaptured()
     {

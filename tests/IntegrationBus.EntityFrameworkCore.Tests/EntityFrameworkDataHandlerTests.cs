@@ -84,7 +84,7 @@ public sealed class EntityFrameworkDataHandlerTests
         var result = await bus.Bus.ProcessExternalTaskAsync("crm", json, taskType, DataType.SimpleSnapshot, "main", cancellationToken: Token);
         Assert.True(result.IsQueued, result.Message);
         await idle;
-        var left = await bus.Store.ListAsync(new Storage.TaskQuery("crm", TaskDirection.Incoming), Token);
+        var left = (await bus.Management.ListTasksAsync(new Storage.TaskQuery { Connector = "crm", Direction = TaskDirection.Incoming }, Token)).Items;
         Assert.True(left.Count == 0, string.Join("; ", left.Select(t => t.LastError)));
     }
 

@@ -1,6 +1,7 @@
 using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
 using IntegrationBus.Model;
+using IntegrationBus.Management;
 using IntegrationBus.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,7 +49,7 @@ public static class ContentEndpoints
         MapPolls(api);
         MapPages(api);
         api.MapGet("/search", (SearchIndex index) => index.Documents);
-        api.MapGet("/queues", async (ITaskStore store, CancellationToken ct) => await store.GetQueuesAsync(ct));
+        api.MapGet("/queues", async (IntegrationBusManagement management, CancellationToken ct) => await management.GetQueuesAsync(ct));
     }
 
     private static void MapPolls(RouteGroupBuilder api)

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using IntegrationBus.Demo.Content;
 using IntegrationBus.Demo.Crm;
 using IntegrationBus.Demo.Search;
-using IntegrationBus.Storage;
+using IntegrationBus.Management;
 
 namespace IntegrationBus.Demo.Scenario;
 
@@ -152,8 +152,8 @@ public sealed class ScenarioRunner(DemoLinks links, DeliveryLog deliveries, Time
         }
     }
 
-    private async Task<IReadOnlyList<QueueSummary>> QueuesAsync(CancellationToken ct) =>
-        (await _content.GetFromJsonAsync<List<QueueSummary>>(new Uri("api/queues", UriKind.Relative), ct))!;
+    private async Task<IReadOnlyList<QueueOverview>> QueuesAsync(CancellationToken ct) =>
+        (await _content.GetFromJsonAsync<List<QueueOverview>>(new Uri("api/queues", UriKind.Relative), ct))!;
 
     private async Task PrintQueuesAsync(string title, CancellationToken ct)
     {

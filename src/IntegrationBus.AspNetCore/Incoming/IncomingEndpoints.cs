@@ -72,7 +72,7 @@ internal sealed class IncomingEndpoints(
             direction = Enum.Parse<TaskDirection>(name);
         }
 
-        bus.RequestProcessing(connector, direction);
+        await bus.RequestProcessingAsync(connector, direction, context.RequestAborted).ConfigureAwait(false);
         Log.ProcessingRequested(logger, connector, direction);
         return TypedResults.Accepted((string?)null);
     }

@@ -16,6 +16,7 @@ internal static class EventIds
     public const int NotificationPublishFailed = 1008;
     public const int ManagementAction = 1009;
     public const int SynchronousCallsUnfinished = 1010;
+    public const int SynchronousCallsWaiting = 1011;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;
@@ -49,4 +50,5 @@ internal static class EventIds
     public const int LeaseLost = 3016;
     public const int ResultsRefused = 3017;
     public const int PayloadFieldIgnored = 3018;
+    public const int LeaseRenewed = 3019;
 }

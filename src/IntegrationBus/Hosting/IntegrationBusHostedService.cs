@@ -45,6 +45,12 @@ internal sealed class IntegrationBusHostedService(
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         // Synchronous connector calls started from synchronous save hooks finish before the bus is gone.
+        if (synchronousCalls.Count == 0)
+        {
+            return;
+        }
+
+        Log.SynchronousCallsWaiting(_logger, options.ShutdownTimeout, synchronousCalls.Count);
         using var timeout = new CancellationTokenSource(options.ShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -67,7 +73,7 @@ internal sealed class IntegrationBusHostedService(
 
         var backoff = new RetryBackoff(options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
         var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
-        var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger);
+        var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger, loggerFactory.CreateLogger(RunnerContext.IdleCategory));
         var loops = new List<Task>((2 * connectors.Count) + 3)
         {
             channel.ListenAsync(stoppingToken),

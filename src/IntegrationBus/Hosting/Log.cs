@@ -31,6 +31,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.NotificationPublishFailed, LogLevel.Warning, "Could not notify other nodes of {Kind}; they see it at their next poll")]
     public static partial void NotificationPublishFailed(ILogger logger, Storage.BusNotificationKind kind, Exception exception);
 
+    [LoggerMessage(EventIds.SynchronousCallsWaiting, LogLevel.Information, "Waiting up to {Timeout} for {Count} synchronous connector calls to finish")]
+    public static partial void SynchronousCallsWaiting(ILogger logger, TimeSpan timeout, int count);
+
     [LoggerMessage(EventIds.SynchronousCallsUnfinished, LogLevel.Warning, "{Count} synchronous connector calls were still running when the bus stopped")]
     public static partial void SynchronousCallsUnfinished(ILogger logger, int count);
 }

@@ -67,8 +67,14 @@ public sealed class ReferenceResolver
         return FindExistingAsync(_handler, obj, parentId: null, cancellationToken);
     }
 
-    /// <summary>The look-up behind <see cref="FindExistingAsync(BusObject, CancellationToken)"/>; a child's code name is looked up under <paramref name="parentId"/>.</summary>
-    internal static async Task<long?> FindExistingAsync(IInternalDataHandler handler, BusObject obj, long? parentId, CancellationToken cancellationToken)
+    /// <summary>Finds the internal ID of an object through a data handler's look-ups: by its GUID, else by its code name (and site), under <paramref name="parentId"/> for a child.</summary>
+    /// <remarks>The look-up behind <see cref="FindExistingAsync(BusObject, CancellationToken)"/>, for data handlers that apply children themselves.</remarks>
+    /// <param name="handler">The data handler whose look-ups are used.</param>
+    /// <param name="obj">The object.</param>
+    /// <param name="parentId">The parent's internal ID for a child, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the look-ups.</param>
+    /// <returns>The internal ID, or <see langword="null"/> when the object does not exist yet.</returns>
+    public static async Task<long?> FindExistingAsync(IInternalDataHandler handler, BusObject obj, long? parentId, CancellationToken cancellationToken)
     {
         var guid = obj.Type.IsPage ? obj.NodeGuid ?? obj.Guid : obj.Guid;
         if (guid is { } g && await handler.FindObjectIdAsync(new ObjectLookup(obj.Type, Guid: g), cancellationToken).ConfigureAwait(false) is { } byGuid)

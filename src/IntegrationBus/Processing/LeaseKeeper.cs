@@ -137,6 +137,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
                     return;
                 }
 
+                Log.LeaseRenewed(_logger, _queue.Connector.Name, _queue.Direction, renewed.Token, renewed.ExpiresAt);
                 var next = new HeldLease(renewed, now + _duration);
                 Volatile.Write(ref _held, next);
                 _queue.HeldLease = next;

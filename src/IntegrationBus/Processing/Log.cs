@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.LeaseTaken, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) took the lease as {Owner} with token {Token}")]
     public static partial void LeaseTaken(ILogger logger, string connectorName, TaskDirection direction, string owner, long token);
 
+    [LoggerMessage(EventIds.LeaseRenewed, LogLevel.Debug, "Runner for {ConnectorName} ({Direction}) renewed its lease (token {Token}) until {ExpiresAt}")]
+    public static partial void LeaseRenewed(ILogger logger, string connectorName, TaskDirection direction, long token, DateTimeOffset expiresAt);
+
     [LoggerMessage(EventIds.LeaseHeldElsewhere, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) waits: another node holds the lease")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string connectorName, TaskDirection direction);
 

@@ -53,7 +53,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                 }
 
                 var wait = NextWait();
-                Log.RunnerWaiting(_logger, Name, queue.Direction, wait);
+                Log.RunnerWaiting(context.IdleLogger, Name, queue.Direction, wait);
                 await queue.Signal.WaitAsync(wait, Time, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using IntegrationBus.AspNetCore.Tests.Support;
 using IntegrationBus.Model;
 using IntegrationBus.Settings;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.AspNetCore.Tests.Incoming;
 
@@ -120,7 +121,7 @@ public sealed class IncomingEndpointTests
     public async Task PostIncoming_ConnectorDisabled_Returns409()
     {
         await using var host = await HttpTestHost.StartAsync();
-        await host.Bus.SetConnectorEnabledAsync("crm", false, Token);
+        await host.Services.GetRequiredService<IntegrationBus.Management.IntegrationBusManagement>().SetConnectorEnabledAsync("crm", false, cancellationToken: Token);
 
         var response = await host.Client.SendAsync(HttpTestHost.Incoming("crm", HttpTestHost.Body()), Token);
 
@@ -133,7 +134,7 @@ public sealed class IncomingEndpointTests
     public async Task PostIncoming_IncomingLoggingOff_Returns409()
     {
         await using var host = await HttpTestHost.StartAsync();
-        await host.Bus.UpdateSettingsAsync(new BusSettings(LogIncoming: false), Token);
+        await host.Services.GetRequiredService<IntegrationBus.Management.IntegrationBusManagement>().UpdateSettingsAsync(new BusSettings(LogIncoming: false), cancellationToken: Token);
 
         var response = await host.Client.SendAsync(HttpTestHost.Incoming("crm", HttpTestHost.Body()), Token);
 

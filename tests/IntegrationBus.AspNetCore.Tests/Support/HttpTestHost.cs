@@ -107,7 +107,7 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     /// <summary>Every task row for a connector and direction (all connectors when null).</summary>
     public async Task<IReadOnlyList<TaskSummary>> TasksAsync(string? connector = null, TaskDirection? direction = TaskDirection.Incoming) =>
-        await Services.GetRequiredService<ITaskStore>().ListAsync(new TaskQuery(connector, direction, Limit: 10_000), TestContext.Current.CancellationToken);
+        (await Services.GetRequiredService<IntegrationBus.Management.IntegrationBusManagement>().ListTasksAsync(new TaskQuery { Connector = connector, Direction = direction, Limit = 1_000 }, TestContext.Current.CancellationToken)).Items;
 
     public static string Body(string taskType = "CreateObject", string? email = "ann@example.com", string extra = "") =>
         $$"""{ "taskType": "{{taskType}}", "object": { "email": "{{email}}" }{{extra}} }""";

@@ -1,5 +1,6 @@
 using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
+using IntegrationBus.Management;
 using IntegrationBus.Outgoing;
 using IntegrationBus.Settings;
 using IntegrationBus.Sqlite;
@@ -8,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.EntityFrameworkCore.Tests.Support;
 
@@ -17,10 +19,13 @@ public sealed class EfBus : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
 
-    private EfBus(ServiceProvider provider, string path)
+    private readonly LogSignals _signals;
+
+    private EfBus(ServiceProvider provider, string path, LogSignals signals)
     {
         _provider = provider;
         Path = path;
+        _signals = signals;
         _hosted = [.. provider.GetServices<IHostedService>()];
     }
 
@@ -28,23 +33,14 @@ public sealed class EfBus : IAsyncDisposable
 
     public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
 
-    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+    public TaskStore Store => _provider.GetRequiredService<TaskStore>();
+
+    public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     public IServiceProvider Services => _provider;
 
     /// <summary>Completes when the connector's incoming runner next waits (it has processed what it could).</summary>
-    public Task NextIncomingIdleAsync(string connector)
-    {
-        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _provider.GetRequiredService<BusRuntime>().RunnerWaiting = (name, direction, _) =>
-        {
-            if (name == connector && direction == Model.TaskDirection.Incoming)
-            {
-                source.TrySetResult();
-            }
-        };
-        return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-    }
+    public Task NextIncomingIdleAsync(string connector) => _signals.NextRunnerWaitAsync(connector, Model.TaskDirection.Incoming, _ => true);
 
     public static async Task<EfBus> StartAsync(
         IEnumerable<Connector> connectors,
@@ -54,6 +50,8 @@ public sealed class EfBus : IAsyncDisposable
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-ef-{Guid.NewGuid():N}.db");
         var services = new ServiceCollection();
+        var signals = new LogSignals();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(signals));
         var builder = services.AddIntegrationBus(bus =>
         {
             bus.UseSqlite($"Data Source={path}")
@@ -66,7 +64,7 @@ public sealed class EfBus : IAsyncDisposable
         });
         configure?.Invoke(builder);
         services.AddDbContext<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp));
-        var efBus = new EfBus(services.BuildServiceProvider(), path);
+        var efBus = new EfBus(services.BuildServiceProvider(), path, signals);
         await using (var scope = efBus._provider.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<AppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
@@ -74,30 +72,19 @@ public sealed class EfBus : IAsyncDisposable
 
         if (!processing)
         {
-            await efBus.Bus.UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, TestContext.Current.CancellationToken);
+            await efBus.Management.UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, cancellationToken: TestContext.Current.CancellationToken);
         }
 
         // Start the runners and wait until each has made its first pass, so later signals are not raced by it.
-        var runtime = efBus._provider.GetRequiredService<BusRuntime>();
-        var expected = runtime.Connectors.Count * 2;
-        var seen = new HashSet<(string, Model.TaskDirection)>();
-        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        runtime.RunnerWaiting = (name, direction, _) =>
-        {
-            lock (seen)
-            {
-                if (seen.Add((name, direction)) && seen.Count == expected)
-                {
-                    settled.TrySetResult();
-                }
-            }
-        };
+        var settled = efBus.Bus.Connectors
+            .SelectMany(c => new[] { Model.TaskDirection.Outgoing, Model.TaskDirection.Incoming }.Select(d => signals.NextRunnerWaitAsync(c.Name, d, _ => true)))
+            .ToList();
         foreach (var hosted in efBus._hosted)
         {
             await hosted.StartAsync(TestContext.Current.CancellationToken);
         }
 
-        await settled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await Task.WhenAll(settled);
         return efBus;
     }
 
@@ -116,9 +103,9 @@ public sealed class EfBus : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<TaskSummary>> QueueAsync(string? connector = null) =>
-        await Store.ListAsync(new TaskQuery(connector, Limit: 10_000), TestContext.Current.CancellationToken);
+        (await Management.ListTasksAsync(new TaskQuery { Connector = connector, Limit = IntegrationBusManagement.MaxPageSize }, TestContext.Current.CancellationToken)).Items;
 
-    public async Task<string?> PayloadAsync(long taskId) => await Store.GetPayloadAsync(taskId, TestContext.Current.CancellationToken);
+    public async Task<string?> PayloadAsync(long taskId) => (await Store.Management.GetTaskAsync(taskId, TestContext.Current.CancellationToken))?.Payload;
 
     public async ValueTask DisposeAsync()
     {

@@ -131,6 +131,61 @@ public sealed class OutgoingRunnerTests
         TestContext.Current.TestOutputHelper?.WriteLine($"A delivered {deliveredByA.Count}, B {deliveredByB.Count}; B's first delivery came {takeover.TotalMilliseconds:F0} ms after the kill.");
     }
 
+    [Fact]
+    public async Task TwoProcesses_CallsTakeTwiceTheLease_HeartbeatKeepsOneRunnerAndNothingIsLost()
+    {
+        const int Count = 6;
+        var lease = TimeSpan.FromSeconds(1);
+        using var directory = new FaultDirectory();
+        var logA = directory.File("a.log");
+        var logB = directory.File("b.log");
+        await WorkerProcess.SeedAsync(directory.Database, Count);
+
+        await using (var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs: 2_000))
+        await using (var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs: 2_000))
+        {
+            await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
+            await Task.WhenAll(a.StopAsync(), b.StopAsync());
+        }
+
+        Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
+        var deliveries = DeliveryLog.Read(logA).Concat(DeliveryLog.Read(logB)).ToList();
+        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveries.Select(d => d.ObjectId).Order());
+        Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
+    }
+
+    [Fact]
+    public async Task TwoProcesses_HolderKilledInACallLongerThanTheLease_OtherTakesOverAndNothingIsLost()
+    {
+        const int Count = 6;
+        var lease = TimeSpan.FromSeconds(1);
+        using var directory = new FaultDirectory();
+        var logA = directory.File("a.log");
+        var logB = directory.File("b.log");
+        await WorkerProcess.SeedAsync(directory.Database, Count);
+
+        await using var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs: 2_000);
+        await DeliveryLog.WaitUntilAsync(d => d.Count >= 1, logA);
+        await using var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs: 2_000);
+
+        // A is inside its second call (2 s, twice the lease) and holds the lease by its heartbeat: kill it there.
+        await a.KillAsync();
+        var killed = Stopwatch.StartNew();
+        var queuedAtKill = await FaultStore.QueuedObjectIdsAsync(directory.Database);
+        var deliveredByA = DeliveryLog.Read(logA);
+        await DeliveryLog.WaitUntilAsync(d => d.Count > 0, logB);
+        var takeover = killed.Elapsed;
+        await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
+        await b.StopAsync();
+
+        Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
+        var deliveredByB = DeliveryLog.Read(logB);
+        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveredByA.Concat(deliveredByB).Select(d => d.ObjectId).Distinct().Order());
+        Assert.All(deliveredByB.Select(d => d.ObjectId).Intersect(deliveredByA.Select(d => d.ObjectId)), id => Assert.Contains(id, queuedAtKill));
+        Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
+        Assert.True(takeover < lease + TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(2), $"B's first delivery came {takeover} after the kill.");
+    }
+
     private static bool AllDelivered(IReadOnlyList<Delivery> deliveries, int count) =>
         deliveries.Select(d => d.ObjectId).Distinct().Count() >= count;
 }

@@ -109,7 +109,7 @@ public sealed class IncomingProcessingTests
         await waiting;
 
         Assert.Empty(data.Applied);
-        var queued = await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token);
+        var queued = await bus.ListAsync("crm", TaskDirection.Incoming);
         Assert.Equal(2, queued.Count);
         Assert.Equal(SynchronizationStatus.Error, queued[0].Status);
         Assert.Null(queued[0].NextAttemptAt);
@@ -123,7 +123,7 @@ public sealed class IncomingProcessingTests
         Assert.Empty(data.Applied);
 
         data.Objects.Add(SampleTypes.Create(SampleTypes.User, ("UserID", 43), ("UserGuid", crm.Users["crm-bob"].Guid), ("UserName", "bob")));
-        Assert.Equal(1, await bus.Bus.RetryTaskAsync(first.TaskId!.Value, "crm", Token));
+        Assert.Equal(1, await bus.Management.RetryTaskAsync(first.TaskId!.Value, "crm", cancellationToken: Token));
         await data.WaitForAppliedAsync(2);
         Assert.Equal(["bob@example.com", "a@example.com"], data.Applied.Select(a => a.Object.GetString("Email")));
     }
@@ -138,7 +138,7 @@ public sealed class IncomingProcessingTests
         await waiting;
         await SendAsync(bus, "a@example.com");
 
-        Assert.Equal(1, await bus.Bus.DeleteTaskAsync(blocked.TaskId!.Value, cancellationToken: Token));
+        Assert.Equal(1, await bus.Management.DeleteTaskAsync(blocked.TaskId!.Value, cancellationToken: Token));
 
         await data.WaitForAppliedAsync(1);
         Assert.Equal("a@example.com", data.Applied[0].Object.GetString("Email"));
@@ -151,19 +151,19 @@ public sealed class IncomingProcessingTests
         await using var _ = bus;
         data.Apply = task => Task.FromResult(task.Object.GetString("Email") == "bad@example.com" ? TaskResult.Error("duplicate e-mail") : TaskResult.Ok);
 
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { ProcessIncoming = false }, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default with { ProcessIncoming = false }, cancellationToken: Token);
         await SendAsync(bus, "bad@example.com", IncomingPolicy.SkipOnError);
         await SendAsync(bus, "a@example.com", IncomingPolicy.SkipOnError);
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default, cancellationToken: Token);
         await data.WaitForAppliedAsync(2);
 
         // Any wait of the runner from now on comes after that run recorded its results.
         var idle = bus.NextRunnerIdleAsync("crm", TaskDirection.Incoming);
-        bus.Bus.RequestProcessing("crm", TaskDirection.Incoming);
+        await bus.Bus.RequestProcessingAsync("crm", TaskDirection.Incoming, Token);
         await idle;
 
         Assert.Equal(["bad@example.com", "a@example.com"], data.Applied.Take(2).Select(a => a.Object.GetString("Email")));
-        var kept = Assert.Single(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token));
+        var kept = Assert.Single(await bus.ListAsync("crm", TaskDirection.Incoming));
         Assert.Equal(SynchronizationStatus.Skipped, kept.Status);
         Assert.Equal("duplicate e-mail", kept.LastError);
     }
@@ -182,9 +182,9 @@ public sealed class IncomingProcessingTests
 
         await data.WaitForAppliedAsync(2);
         idle = bus.NextRunnerIdleAsync("crm", TaskDirection.Incoming);
-        bus.Bus.RequestProcessing("crm", TaskDirection.Incoming);
+        await bus.Bus.RequestProcessingAsync("crm", TaskDirection.Incoming, Token);
         await idle;
-        Assert.Empty(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token));
+        Assert.Empty(await bus.ListAsync("crm", TaskDirection.Incoming));
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class IncomingProcessingTests
         await SendAsync(bus, "a@example.com");
         await idle;
 
-        var failed = Assert.Single(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token));
+        var failed = Assert.Single(await bus.ListAsync("crm", TaskDirection.Incoming));
         Assert.Equal(SynchronizationStatus.Error, failed.Status);
         Assert.Contains("constraint violated", failed.LastError, StringComparison.Ordinal);
     }
@@ -231,7 +231,7 @@ public sealed class IncomingProcessingTests
         Assert.Equal(ExternalTaskStatus.Repeated, again.Status);
         Assert.Equal(first.TaskId, again.TaskId);
         Assert.Equal(first.TaskGuid, again.TaskGuid);
-        Assert.Single(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Incoming), Token));
+        Assert.Single(await bus.ListAsync("crm", TaskDirection.Incoming));
     }
 
     [Fact]
@@ -271,8 +271,8 @@ public sealed class IncomingProcessingTests
         switch (scenario)
         {
             case "nope": connector = "nope"; break;
-            case "disabled": await bus.Bus.SetConnectorEnabledAsync("crm", false, Token); break;
-            case "logging-off": await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { LogIncoming = false }, Token); break;
+            case "disabled": await bus.Management.SetConnectorEnabledAsync("crm", false, cancellationToken: Token); break;
+            case "logging-off": await bus.Management.UpdateSettingsAsync(BusSettings.Default with { LogIncoming = false }, cancellationToken: Token); break;
             case "rejected": crm.RejectReason = "CRM says no"; break;
             case "unknown-site": site = "elsewhere"; break;
             case "all": taskType = TaskType.All; break;
@@ -292,14 +292,14 @@ public sealed class IncomingProcessingTests
     {
         var (bus, _, data) = await StartAsync();
         await using var _ = bus;
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { ProcessIncoming = false }, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default with { ProcessIncoming = false }, cancellationToken: Token);
         var idle = bus.NextRunnerIdleAsync("crm", TaskDirection.Incoming);
 
         await SendAsync(bus, "a@example.com");
         await idle;
         Assert.Empty(data.Applied);
 
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default, cancellationToken: Token);
         await data.WaitForAppliedAsync(1);
     }
 
@@ -313,11 +313,11 @@ public sealed class IncomingProcessingTests
         foreach (var name in new[] { "crm", "erp" })
         {
             var payload = "{\"v\":1,\"object\":{\"type\":\"crm.contact\",\"fields\":{\"ContactGuid\":\"" + Guid.NewGuid() + "\",\"Email\":\"" + name + "@example.com\"}}}";
-            await bus.Store.AppendAsync([new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Incoming, TaskType.CreateObject, DataType.Simple, "crm.contact", null, null, payload, now, [name], name)], null, Token);
+            await bus.Store.Queue.AppendAsync([new NewIntegrationTask { Guid = Guid.NewGuid(), Direction = TaskDirection.Incoming, TaskType = TaskType.CreateObject, DataType = DataType.Simple, ObjectType = "crm.contact", Payload = payload, CreatedAt = now, Connectors = [name], OriginConnector = name }], null, Token);
         }
 
         var idle = bus.NextRunnerIdleAsync("erp", TaskDirection.Incoming);
-        bus.Bus.RequestProcessing("erp", TaskDirection.Incoming);
+        await bus.Bus.RequestProcessingAsync("erp", TaskDirection.Incoming, Token);
         await idle;
 
         Assert.Equal(["erp@example.com"], data.Applied.Select(a => a.Object.GetString("Email")));
@@ -359,6 +359,6 @@ public sealed class IncomingProcessingTests
 
         await search.WaitForCallsAsync(1);
         Assert.Equal("crm.contact", search.Calls[0].Object.TypeName);
-        Assert.Empty(await bus.Store.ListAsync(new TaskQuery("crm", TaskDirection.Outgoing), Token));
+        Assert.Empty(await bus.ListAsync("crm", TaskDirection.Outgoing));
     }
 }

@@ -21,7 +21,7 @@ public sealed class IntegrationScopeTests
     {
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm], start: false);
-        await bus.Runtime.EnsureInitializedAsync(Token);
+        await bus.EnsureStartedAsync();
         await using (var connection = new SqliteConnection(bus.ConnectionString))
         {
             await connection.OpenAsync(Token);
@@ -193,20 +193,20 @@ public sealed class IntegrationScopeTests
     {
         var sync = new RecordingConnector("audit", s => s.AllObjects(SubscriptionMode.Sync));
         await using var bus = await TestBus.StartAsync([Crm(), sync], start: false);
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { LogOutgoing = false }, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default with { LogOutgoing = false }, cancellationToken: Token);
 
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "a"), TaskType.CreateObject, Token);
 
         Assert.Empty(await bus.ListAsync());
         Assert.Empty(sync.SynchronousCalls);
-        Assert.False((await bus.Bus.GetSettingsAsync(Token)).LogOutgoing);
+        Assert.False((await bus.Management.GetSettingsAsync(Token)).LogOutgoing);
     }
 
     [Fact]
     public async Task Settings_BusDisabled_NothingLogged()
     {
         await using var bus = await TestBus.StartAsync([Crm()], start: false);
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { Enabled = false }, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default with { Enabled = false }, cancellationToken: Token);
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "a"), TaskType.CreateObject, Token);
         Assert.Empty(await bus.ListAsync());
     }
@@ -216,13 +216,13 @@ public sealed class IntegrationScopeTests
     {
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm]);
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, cancellationToken: Token);
 
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "a"), TaskType.CreateObject, Token);
         Assert.Single(await bus.ListAsync());
         Assert.Empty(crm.Calls);
 
-        await bus.Bus.UpdateSettingsAsync(BusSettings.Default, Token);
+        await bus.Management.UpdateSettingsAsync(BusSettings.Default, cancellationToken: Token);
         await crm.WaitForCallsAsync(1);
     }
 
@@ -231,15 +231,15 @@ public sealed class IntegrationScopeTests
     {
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm]);
-        await bus.Store.SetConnectorEnabledAsync("crm", enabled: true, Token);
+        await bus.Store.Configuration.SetConnectorEnabledAsync("crm", enabled: true, Token);
 
-        await bus.Bus.SetConnectorEnabledAsync("crm", enabled: false, Token);
+        await bus.Management.SetConnectorEnabledAsync("crm", false, cancellationToken: Token);
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "a"), TaskType.CreateObject, Token);
         Assert.Empty(await bus.ListAsync());
-        Assert.False(bus.Bus.IsConnectorEnabled("crm"));
-        Assert.Contains(await bus.Store.GetConnectorsAsync(Token), c => c.Name == "crm" && !c.Enabled);
+        Assert.False((await bus.Management.GetConnectorsAsync(Token)).Single(c => c.Name == "crm").Enabled);
+        Assert.Contains(await bus.Store.Configuration.GetConnectorsAsync(Token), c => c.Name == "crm" && !c.Enabled);
 
-        await bus.Bus.SetConnectorEnabledAsync("crm", enabled: true, Token);
+        await bus.Management.SetConnectorEnabledAsync("crm", true, cancellationToken: Token);
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(2, "b"), TaskType.CreateObject, Token);
         await crm.WaitForCallsAsync(1);
         Assert.Equal("b", crm.Calls[0].Object.CodeName);

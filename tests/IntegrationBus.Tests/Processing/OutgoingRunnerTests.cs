@@ -99,7 +99,7 @@ public sealed class OutgoingRunnerTests
             Assert.InRange(delays[i], nominal * 0.8, nominal);
         }
 
-        var attempts = await bus.Store.GetAttemptsAsync((await bus.ListAsync("crm"))[0].TaskId, Token);
+        var attempts = await bus.Store.Management.GetAttemptsAsync((await bus.ListAsync("crm"))[0].TaskId, Token);
         Assert.True(attempts.Count >= 4);
         Assert.All(attempts, a => Assert.Equal("still down", a.Message));
     }
@@ -193,14 +193,13 @@ public sealed class OutgoingRunnerTests
     {
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm], start: false);
-        await bus.Store.InitializeAsync(Token);
-        var now = bus.Time.GetUtcNow();
-        await bus.Store.AppendAsync(
+        await bus.EnsureStartedAsync();
+        await bus.Store.Queue.AppendAsync(
             [
-                new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 1, null, "{not json", now, ["crm"]),
-                new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 2, null, """{"v":1,"object":{"type":"no.such","fields":{}}}""", now, ["crm"]),
-                new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.SimpleSnapshot, "crm.contact", 4, null, """{"v":1,"object":{"type":"crm.contact","fields":{},"refs":{"UserID":{"type":"cms.user","id":"abc"}}}}""", now, ["crm"]),
-                new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 3, null, """{"v":1,"object":{"type":"cms.user","fields":{"UserID":3,"UserName":"ok"}}}""", now, ["crm"]),
+                Outgoing(1, "{not json"),
+                Outgoing(2, """{"v":1,"object":{"type":"no.such","fields":{}}}"""),
+                Outgoing(4, """{"v":1,"object":{"type":"crm.contact","fields":{},"refs":{"UserID":{"type":"cms.user","id":"abc"}}}}""") with { DataType = DataType.SimpleSnapshot, ObjectType = "crm.contact" },
+                Outgoing(3, """{"v":1,"object":{"type":"cms.user","fields":{"UserID":3,"UserName":"ok"}}}"""),
             ],
             null,
             Token);
@@ -237,10 +236,23 @@ public sealed class OutgoingRunnerTests
     }
 
     [Fact]
-    public async Task RequestProcessing_UnknownConnector_Throws()
+    public async Task RequestProcessingAsync_UnknownConnector_Throws()
     {
         await using var bus = await TestBus.StartAsync([Crm()], start: false);
-        var exception = Assert.Throws<ArgumentException>(() => bus.Bus.RequestProcessing("nope"));
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => bus.Bus.RequestProcessingAsync("nope", cancellationToken: Token));
         Assert.Contains("'nope'", exception.Message, StringComparison.Ordinal);
     }
+
+    internal static NewIntegrationTask Outgoing(long objectId, string payload, string connector = "crm") => new()
+    {
+        Guid = Guid.NewGuid(),
+        Direction = TaskDirection.Outgoing,
+        TaskType = TaskType.CreateObject,
+        DataType = DataType.Simple,
+        ObjectType = "cms.user",
+        ObjectId = objectId,
+        Payload = payload,
+        CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        Connectors = [connector],
+    };
 }

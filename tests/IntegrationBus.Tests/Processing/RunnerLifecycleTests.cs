@@ -15,14 +15,12 @@ public sealed class RunnerLifecycleTests
     {
         var crm = new RecordingConnector("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
         await using var bus = await TestBus.StartAsync([crm]);
-        var now = bus.Time.GetUtcNow();
-        await bus.Store.AppendAsync(
-            [new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 1, null,
-                """{"v":1,"object":{"type":"cms.user","fields":{"UserID":1,"UserName":"other-node"}}}""", now, ["crm"])],
+        await bus.Store.Queue.AppendAsync(
+            [OutgoingRunnerTests.Outgoing(1, """{"v":1,"object":{"type":"cms.user","fields":{"UserID":1,"UserName":"other-node"}}}""")],
             null,
             Token);
 
-        bus.Bus.RequestProcessing("crm");
+        await bus.Bus.RequestProcessingAsync("crm", cancellationToken: Token);
 
         await crm.WaitForCallsAsync(1);
         Assert.Equal("other-node", crm.Calls[0].Object.CodeName);
@@ -33,14 +31,10 @@ public sealed class RunnerLifecycleTests
     {
         var crm = new RecordingConnector("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
         await using var bus = await TestBus.StartAsync([crm]);
-        await bus.Store.AppendAsync(
-            [new NewIntegrationTask(Guid.NewGuid(), TaskDirection.Outgoing, TaskType.CreateObject, DataType.Simple, "cms.user", 1, null,
-                """{"v":1,"object":{"type":"cms.user","fields":{"UserID":1}}}""", bus.Time.GetUtcNow(), ["crm"])],
-            null,
-            Token);
+        await bus.Store.Queue.AppendAsync([OutgoingRunnerTests.Outgoing(1, """{"v":1,"object":{"type":"cms.user","fields":{"UserID":1}}}""")], null, Token);
 
         Assert.Empty(crm.Calls);
-        bus.Time.Advance(bus.Runtime.Options.SweepInterval);
+        bus.Time.Advance(bus.Options.SweepInterval);
 
         await crm.WaitForCallsAsync(1);
     }
@@ -68,7 +62,7 @@ public sealed class RunnerLifecycleTests
             await bus.StopHostAsync();
 
             var pending = await bus.ListAsync("crm");
-            Assert.Equal([3L, 4, 5], pending.Select(p => p.ObjectId!.Value));
+            Assert.Equal([3L, 4, 5], pending.Select(p => p.Task.ObjectId!.Value));
             Assert.All(pending, p => Assert.Equal(SynchronizationStatus.Pending, p.Status));
         }
         finally

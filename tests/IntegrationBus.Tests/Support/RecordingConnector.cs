@@ -15,6 +15,9 @@ public class RecordingConnector(string name, Action<SubscriptionBuilder> subscri
 
     public Func<OutgoingTask, TaskResult> Behaviour { get; set; } = _ => TaskResult.Ok;
 
+    /// <summary>Gets or sets an asynchronous behaviour that wins over <see cref="Behaviour"/> (a call that waits, honours or ignores its token).</summary>
+    public Func<OutgoingTask, CancellationToken, Task<TaskResult>>? AsyncBehaviour { get; set; }
+
     public Func<SynchronousChange, TaskResult> SynchronousBehaviour { get; set; } = _ => TaskResult.Ok;
 
     public Func<TranslationRecord, ExternalId?> ExternalIds { get; set; } = _ => null;
@@ -65,7 +68,7 @@ public class RecordingConnector(string name, Action<SubscriptionBuilder> subscri
                 await TranslateColumnsToExternalAsync(task, cancellationToken);
             }
 
-            return Behaviour(task);
+            return AsyncBehaviour is { } behaviour ? await behaviour(task, cancellationToken) : Behaviour(task);
         }
         finally
         {

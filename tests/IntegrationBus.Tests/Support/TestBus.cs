@@ -1,12 +1,15 @@
 using IntegrationBus.Connectors;
 using IntegrationBus.Hosting;
+using IntegrationBus.Management;
 using IntegrationBus.Model;
 using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
+using IntegrationBus.TestKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationBus.Tests.Support;
@@ -16,17 +19,16 @@ public sealed class TestBus : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
-    private readonly Lock _lock = new();
+    private readonly LogSignals _signals;
     private bool _stopped;
-    private readonly List<(string Connector, TaskDirection Direction, bool Idle, TaskCompletionSource<TimeSpan> Source)> _waitWaiters = [];
 
-    private TestBus(ServiceProvider provider, string path, FakeTimeProvider time)
+    private TestBus(ServiceProvider provider, string path, FakeTimeProvider time, LogSignals signals)
     {
         _provider = provider;
         Path = path;
         Time = time;
+        _signals = signals;
         _hosted = [.. provider.GetServices<IHostedService>()];
-        Runtime.RunnerWaiting = OnRunnerWaiting;
     }
 
     public string Path { get; }
@@ -37,21 +39,33 @@ public sealed class TestBus : IAsyncDisposable
 
     public IntegrationBusService Bus => _provider.GetRequiredService<IntegrationBusService>();
 
-    public ITaskStore Store => _provider.GetRequiredService<ITaskStore>();
+    public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
-    internal BusRuntime Runtime => _provider.GetRequiredService<BusRuntime>();
+    public TaskStore Store => _provider.GetRequiredService<TaskStore>();
+
+    public IServiceProvider Services => _provider;
+
+    public IntegrationBusOptions Options => _provider.GetRequiredService<IntegrationBusOptions>();
+
+    /// <summary>Gets the bus's log events as awaitable signals.</summary>
+    public LogSignals Signals => _signals;
 
     public static async Task<TestBus> StartAsync(
         IEnumerable<Connector> connectors,
         Action<IntegrationBusBuilder>? configure = null,
         bool start = true,
-        Action<ConnectorOptions>? connectorOptions = null)
+        Action<ConnectorOptions>? connectorOptions = null,
+        Action<IServiceCollection>? services = null,
+        string? path = null,
+        FakeTimeProvider? time = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        var builder = services.AddIntegrationBus(bus =>
+        path ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        time ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var signals = new LogSignals();
+        var collection = new ServiceCollection();
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(signals));
+        var builder = collection.AddIntegrationBus(bus =>
         {
             bus.UseSqlite($"Data Source={path}");
             foreach (var type in SampleTypes.All)
@@ -65,7 +79,8 @@ public sealed class TestBus : IAsyncDisposable
             }
         });
         configure?.Invoke(builder);
-        var testBus = new TestBus(services.BuildServiceProvider(validateScopes: true), path, time);
+        services?.Invoke(collection);
+        var testBus = new TestBus(collection.BuildServiceProvider(validateScopes: true), path, time, signals);
         if (start)
         {
             await testBus.StartHostAsync();
@@ -74,10 +89,13 @@ public sealed class TestBus : IAsyncDisposable
         return testBus;
     }
 
+    /// <summary>Makes the bus ready (schema, connectors, settings) without starting its runners.</summary>
+    public Task EnsureStartedAsync() => _provider.GetRequiredService<BusStartup>().EnsureStartedAsync(TestContext.Current.CancellationToken);
+
     /// <summary>Starts the runners and returns once each has made its first pass and waits.</summary>
     public async Task StartHostAsync()
     {
-        var idle = Runtime.Connectors.Connectors
+        var idle = Bus.Connectors
             .SelectMany(c => new[] { NextRunnerIdleAsync(c.Name), NextRunnerIdleAsync(c.Name, TaskDirection.Incoming) })
             .ToList();
         foreach (var hosted in _hosted)
@@ -89,24 +107,20 @@ public sealed class TestBus : IAsyncDisposable
     }
 
     /// <summary>Completes when the connector's runner next starts to wait with a due time (not just the sweep).</summary>
-    public Task<TimeSpan> NextRunnerWaitAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) => NextWaitAsync(connector, direction, idle: false);
+    public Task<TimeSpan> NextRunnerWaitAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) =>
+        _signals.NextRunnerWaitAsync(connector, direction, wait => wait < Options.SweepInterval);
 
     /// <summary>Completes when the connector's runner next starts to wait for anything, the sweep included (it is idle).</summary>
-    public Task<TimeSpan> NextRunnerIdleAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) => NextWaitAsync(connector, direction, idle: true);
+    public Task<TimeSpan> NextRunnerIdleAsync(string connector, TaskDirection direction = TaskDirection.Outgoing) =>
+        _signals.NextRunnerWaitAsync(connector, direction, _ => true);
 
-    private Task<TimeSpan> NextWaitAsync(string connector, TaskDirection direction, bool idle)
-    {
-        var source = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            _waitWaiters.Add((connector, direction, idle, source));
-        }
+    /// <summary>Completes when the next event with that ID for the connector and direction is logged.</summary>
+    public Task<IReadOnlyDictionary<string, object?>> NextEventAsync(int eventId, string connector, TaskDirection direction = TaskDirection.Outgoing) =>
+        _signals.NextQueueEventAsync(eventId, connector, direction);
 
-        return source.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-    }
-
-    public async Task<IReadOnlyList<TaskSummary>> ListAsync(string? connector = null) =>
-        await Store.ListAsync(new TaskQuery(Connector: connector, Limit: 10_000), TestContext.Current.CancellationToken);
+    /// <summary>Lists every task row (task × connector), optionally of one connector.</summary>
+    public async Task<IReadOnlyList<TaskSummary>> ListAsync(string? connector = null, TaskDirection? direction = null) =>
+        (await Management.ListTasksAsync(new TaskQuery { Connector = connector, Direction = direction, Limit = IntegrationBusManagement.MaxPageSize }, TestContext.Current.CancellationToken)).Items;
 
     public async Task StopHostAsync()
     {
@@ -131,19 +145,6 @@ public sealed class TestBus : IAsyncDisposable
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(Path + suffix);
-        }
-    }
-
-    private void OnRunnerWaiting(string connector, TaskDirection direction, TimeSpan delay)
-    {
-        var due = delay < Runtime.Options.SweepInterval;
-        lock (_lock)
-        {
-            foreach (var waiter in _waitWaiters.Where(w => w.Connector == connector && w.Direction == direction && (w.Idle || due)).ToList())
-            {
-                waiter.Source.TrySetResult(delay);
-                _waitWaiters.Remove(waiter);
-            }
         }
     }
 }

@@ -1,0 +1,147 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Diagnostics;
+using IntegrationBus.Model;
+using IntegrationBus.Sqlite;
+using IntegrationBus.Storage;
+using IntegrationBus.Subscriptions;
+using IntegrationBus.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IntegrationBus.Tests.Processing;
+
+/// <summary>Leases that cannot be outlived: renewed on a heartbeat, fenced, and a run that stops the moment its lease is gone.</summary>
+public sealed class LeaseTests
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static RecordingConnector Crm() => new("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
+
+    [Fact]
+    public async Task RunAsync_CallLastsThreeLeaseDurations_HeartbeatKeepsLeaseAndOtherNodeNeverRuns()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = Crm();
+        slow.AsyncBehaviour = (_, token) =>
+        {
+            started.TrySetResult();
+            return release.Task.WaitAsync(token);
+        };
+        var other = Crm();
+        await using var nodeA = await TestBus.StartAsync([slow], path: path, time: time);
+        await nodeA.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        await using var nodeB = await TestBus.StartAsync([other], path: path, time: time);
+
+        for (var step = 0; step < 9; step++)
+        {
+            // A third of the lease per step: A's heartbeat renews each time; B keeps finding the lease taken.
+            var renewed = nodeA.NextEventAsync(EventIds.LeaseRenewed, "crm");
+            var refused = nodeB.NextRunnerIdleAsync("crm");
+            time.Advance(LeaseDuration / 3);
+            await renewed;
+            await refused;
+        }
+
+        Assert.Empty(other.Calls);
+        var idle = nodeA.NextRunnerIdleAsync("crm");
+        release.SetResult(TaskResult.Ok);
+        await idle;
+
+        Assert.Single(slow.Calls);
+        Assert.Empty(other.Calls);
+        Assert.Empty(await nodeA.ListAsync("crm"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RenewalLost_StopsAtOnceWithNoFurtherCallAndTasksStayPending()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crm = Crm();
+        crm.AsyncBehaviour = async (_, token) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return TaskResult.Ok;
+        };
+        ControlledStore? store = null;
+        await using var bus = await TestBus.StartAsync([crm], b => b.UseStore(sp => store = new ControlledStore(sp.GetRequiredService<SqliteTaskStore>())));
+        await using (var scope = bus.Bus.BeginScope())
+        {
+            await scope.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+            await scope.LogChangeAsync(SampleTypes.NewUser(2, "u2"), TaskType.CreateObject, Token);
+            await scope.CompleteAsync(Token);
+        }
+
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        store!.LoseRenewals = true;
+        var lost = bus.NextEventAsync(EventIds.LeaseLost, "crm");
+        var idle = bus.NextRunnerIdleAsync("crm");
+        bus.Time.Advance(LeaseDuration / 3);
+        await lost;
+        await idle;
+
+        Assert.Single(crm.Calls);
+        var rows = await bus.ListAsync("crm");
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal((SynchronizationStatus.Pending, 0), (r.Status, r.Attempts)));
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherOwnerTookLeaseDuringCall_ResultsRefusedAndTaskStaysPending()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crm = Crm();
+        crm.AsyncBehaviour = (_, token) =>
+        {
+            started.TrySetResult();
+            return release.Task;
+        };
+        await using var bus = await TestBus.StartAsync([crm]);
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        // A node whose clock judges A's lease expired takes it: a new owner, a higher token.
+        var stolen = await bus.Store.Leases.TryAcquireAsync(
+            new LeaseRequest { Queue = new QueueKey("crm", TaskDirection.Outgoing), Owner = "node-b", Duration = LeaseDuration, Now = bus.Time.GetUtcNow().AddHours(1) }, Token);
+        Assert.NotNull(stolen);
+        var refused = bus.NextEventAsync(EventIds.ResultsRefused, "crm");
+        release.SetResult(TaskResult.Error("would have been recorded"));
+        await refused;
+
+        var row = Assert.Single(await bus.ListAsync("crm"));
+        Assert.Equal((SynchronizationStatus.Pending, 0, null), (row.Status, row.Attempts, row.LastError));
+        Assert.Empty(await bus.Store.Management.GetAttemptsAsync(row.TaskId, Token));
+    }
+
+    [Fact]
+    public async Task RunAsync_CallIgnoresItsTokenPastTaskTimeout_CountsAsErrorAndKeepsOrder()
+    {
+        var crm = Crm();
+        var hang = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        crm.AsyncBehaviour = (task, _) => task.Object.CodeName == "u1" ? hang.Task : Task.FromResult(TaskResult.Ok);
+        await using var bus = await TestBus.StartAsync([crm], connectorOptions: o => o.TaskTimeout = TimeSpan.FromSeconds(5));
+        var waiting = bus.NextRunnerWaitAsync("crm");
+        await using (var scope = bus.Bus.BeginScope())
+        {
+            await scope.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+            await scope.LogChangeAsync(SampleTypes.NewUser(2, "u2"), TaskType.CreateObject, Token);
+            await scope.CompleteAsync(Token);
+        }
+
+        bus.Time.Advance(TimeSpan.FromSeconds(5));
+        await waiting;
+
+        var rows = await bus.ListAsync("crm");
+        Assert.Equal([SynchronizationStatus.Error, SynchronizationStatus.Pending], rows.Select(r => r.Status));
+        Assert.Contains("task timeout of 00:00:05", rows[0].LastError, StringComparison.Ordinal);
+        Assert.Empty(crm.Calls);
+        hang.SetResult(TaskResult.Ok);
+    }
+}

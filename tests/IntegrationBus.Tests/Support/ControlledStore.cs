@@ -1,0 +1,83 @@
+using IntegrationBus.Storage;
+
+namespace IntegrationBus.Tests.Support;
+
+/// <summary>A real store with switches a test can turn: hold start-up, lose a lease renewal, count calls.</summary>
+public sealed class ControlledStore(TaskStore inner) : TaskStore
+{
+    private readonly ControlledLeases _leases = new(inner.Leases);
+
+    /// <summary>Gets or sets a gate that <see cref="InitializeAsync"/> waits for (null: no wait).</summary>
+    public TaskCompletionSource? InitializeGate { get; set; }
+
+    /// <summary>Gets how often <see cref="InitializeAsync"/> ran.</summary>
+    public int InitializeCalls => Volatile.Read(ref _initializeCalls);
+
+    /// <summary>Gets or sets a value indicating whether lease renewals answer "lost" (another owner took it).</summary>
+    public bool LoseRenewals
+    {
+        get => _leases.LoseRenewals;
+        set => _leases.LoseRenewals = value;
+    }
+
+    /// <summary>Gets how many renewals succeeded.</summary>
+    public int Renewals => _leases.Renewals;
+
+    private int _initializeCalls;
+
+    public TaskStore Inner => inner;
+
+    public override QueueStore Queue => inner.Queue;
+
+    public override LeaseStore Leases => _leases;
+
+    public override ConfigurationStore Configuration => inner.Configuration;
+
+    public override ManagementStore Management => inner.Management;
+
+    public override RetentionStore Retention => inner.Retention;
+
+    public override BusNotifier? Notifier => inner.Notifier;
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _initializeCalls);
+        if (InitializeGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        await inner.InitializeAsync(cancellationToken);
+    }
+
+    private sealed class ControlledLeases(LeaseStore inner) : LeaseStore
+    {
+        private int _renewals;
+
+        public bool LoseRenewals { get; set; }
+
+        public int Renewals => Volatile.Read(ref _renewals);
+
+        public override bool UsesStoreClock => inner.UsesStoreClock;
+
+        public override Task<QueueLease?> TryAcquireAsync(LeaseRequest request, CancellationToken cancellationToken) => inner.TryAcquireAsync(request, cancellationToken);
+
+        public override async Task<QueueLease?> RenewAsync(QueueLease lease, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            if (LoseRenewals)
+            {
+                return null;
+            }
+
+            var renewed = await inner.RenewAsync(lease, duration, now, cancellationToken);
+            if (renewed is not null)
+            {
+                Interlocked.Increment(ref _renewals);
+            }
+
+            return renewed;
+        }
+
+        public override Task ReleaseAsync(QueueLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
+    }
+}
