@@ -9,4 +9,8 @@ public sealed record ExternalTaskResult(ExternalTaskStatus Status, long? TaskId 
 {
     /// <summary>Gets a value indicating whether the change is queued (now or earlier).</summary>
     public bool IsQueued => Status is ExternalTaskStatus.Queued or ExternalTaskStatus.Repeated;
+
+    /// <summary>Gets the exception the connector threw while converting the object, when that is why it was rejected.</summary>
+    /// <remarks>Its text is not in <see cref="Message"/>, which may be shown to the external system (the HTTP service does).</remarks>
+    public Exception? Exception { get; init; }
 }

@@ -85,7 +85,9 @@ internal sealed class IncomingLogger(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' could not convert the external object: {exception.Message}")), runtime);
+            // The exception stays in the result and the log; the message may travel back to the external system.
+            Log.IncomingConversionFailed(logger, connectorName, exception);
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' failed to convert the external object; the application log has the details.") { Exception = exception }), runtime);
         }
 
         if (prepared.Snapshot is not { } snapshot)

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.IncomingApplied, LogLevel.Debug, "Applied incoming task {TaskId} from {ConnectorName}")]
     public static partial void IncomingApplied(ILogger logger, long taskId, string connectorName);
+
+    [LoggerMessage(EventIds.IncomingConversionFailed, LogLevel.Warning, "Connector {ConnectorName} threw while converting an external object; the change is rejected")]
+    public static partial void IncomingConversionFailed(ILogger logger, string connectorName, Exception exception);
 }

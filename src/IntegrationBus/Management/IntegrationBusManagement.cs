@@ -116,7 +116,7 @@ public sealed class IntegrationBusManagement
         var attempts = await _store.Management.GetAttemptsAsync(taskId, cancellationToken).ConfigureAwait(false);
         try
         {
-            return new TaskInspection { Detail = detail, Attempts = attempts, Snapshot = TaskPayload.Deserialize(detail.Payload, _types, static (_, _) => { }) };
+            return new TaskInspection { Detail = detail, Attempts = attempts, Snapshot = TaskPayload.Deserialize(detail.Payload, _types, new List<(string Type, string Field)>()) };
         }
         catch (TaskPayloadException exception)
         {

@@ -37,12 +37,12 @@ internal static class TaskPayload
     /// <summary>Reads a payload back into objects of the registered types.</summary>
     /// <param name="payload">The payload.</param>
     /// <param name="registry">The registered types.</param>
-    /// <param name="unknownField">
-    /// Called with the type and field name for each field the registered type no longer declares (a column dropped by a
+    /// <param name="ignoredFields">
+    /// Receives the type and field name of each field the registered type no longer declares (a column dropped by a
     /// deploy); such a field is left out. Without it, an unknown field is a <see cref="TaskPayloadException"/>.
     /// </param>
     /// <returns>The snapshot.</returns>
-    public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry, Action<string, string>? unknownField = null)
+    public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry, ICollection<(string Type, string Field)>? ignoredFields = null)
     {
         JsonDocument document;
         try
@@ -73,7 +73,7 @@ internal static class TaskPayload
 
             try
             {
-                return ReadSnapshot(obj, registry, unknownField);
+                return ReadSnapshot(obj, registry, ignoredFields);
             }
             catch (Exception exception) when (exception is InvalidOperationException or FormatException)
             {
@@ -186,7 +186,7 @@ internal static class TaskPayload
         }
     }
 
-    private static ObjectSnapshot ReadSnapshot(JsonElement element, ObjectTypeRegistry registry, Action<string, string>? unknownField)
+    private static ObjectSnapshot ReadSnapshot(JsonElement element, ObjectTypeRegistry registry, ICollection<(string Type, string Field)>? unknownField)
     {
         var typeName = element.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
             ? typeElement.GetString()!
@@ -205,7 +205,7 @@ internal static class TaskPayload
                 {
                     if (unknownField is not null)
                     {
-                        unknownField(typeName, field.Name);
+                        unknownField.Add((typeName, field.Name));
                         continue;
                     }
 
@@ -229,7 +229,7 @@ internal static class TaskPayload
         return new ObjectSnapshot(obj, references, ReadList(element, "children", registry, unknownField), ReadList(element, "bindings", registry, unknownField));
     }
 
-    private static List<ObjectSnapshot>? ReadList(JsonElement element, string name, ObjectTypeRegistry registry, Action<string, string>? unknownField)
+    private static List<ObjectSnapshot>? ReadList(JsonElement element, string name, ObjectTypeRegistry registry, ICollection<(string Type, string Field)>? unknownField)
     {
         if (!element.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
         {

@@ -10,7 +10,9 @@ namespace IntegrationBus.Processing;
 internal static class ConnectorCall
 {
     /// <summary>Makes the call.</summary>
-    /// <param name="call">The call, given the token it must honour.</param>
+    /// <typeparam name="TState">What the call needs (passed through, so the call needs no closure).</typeparam>
+    /// <param name="call">The call, given its state and the token it must honour.</param>
+    /// <param name="state">The call's state.</param>
     /// <param name="callee">Who is called, for the error of a null result (<c>Connector 'crm'</c>).</param>
     /// <param name="timeout">The connector's task timeout, or <see langword="null"/>.</param>
     /// <param name="time">The clock the timeout runs on.</param>
@@ -19,13 +21,13 @@ internal static class ConnectorCall
     /// A call that ignores its token is abandoned when the timeout passes or the run ends: the runner stops waiting
     /// for it. Cancellation of the run itself (the bus stops, the lease is lost) is rethrown, never a result.
     /// </remarks>
-    public static async Task<CallOutcome> InvokeAsync(Func<CancellationToken, Task<TaskResult>> call, string callee, TimeSpan? timeout, TimeProvider time, CancellationToken runToken)
+    public static async Task<CallOutcome> InvokeAsync<TState>(Func<TState, CancellationToken, Task<TaskResult>> call, TState state, string callee, TimeSpan? timeout, TimeProvider time, CancellationToken runToken)
     {
         if (timeout is not { } limit)
         {
             try
             {
-                return Completed(await call(runToken).WaitAsync(runToken).ConfigureAwait(false), callee);
+                return Completed(await call(state, runToken).WaitAsync(runToken).ConfigureAwait(false), callee);
             }
             catch (OperationCanceledException) when (runToken.IsCancellationRequested)
             {
@@ -41,7 +43,7 @@ internal static class ConnectorCall
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(runToken, timeoutSource.Token);
         try
         {
-            return Completed(await call(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false), callee);
+            return Completed(await call(state, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false), callee);
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {

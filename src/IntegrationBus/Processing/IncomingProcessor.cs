@@ -42,7 +42,12 @@ internal sealed class IncomingProcessor(
         ObjectSnapshot snapshot;
         try
         {
-            snapshot = TaskPayload.Deserialize(task.Payload, types, (type, field) => Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field));
+            var ignored = new List<(string Type, string Field)>();
+            snapshot = TaskPayload.Deserialize(task.Payload, types, ignored);
+            foreach (var (type, field) in ignored)
+            {
+                Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -53,7 +58,7 @@ internal sealed class IncomingProcessor(
 
         var call = handler is null || _resolver is null
             ? new CallOutcome(TaskResult.Error(NoHandler), null)
-            : await ConnectorCall.InvokeAsync(token => ApplyAsync(task, snapshot, token), "The data handler", connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
+            : await ConnectorCall.InvokeAsync(static (state, token) => state.Processor.ApplyAsync(state.Task, state.Snapshot, token), (Processor: this, Task: task, Snapshot: snapshot), "The data handler", connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
         return Decide(task, call);
     }
 

@@ -11,6 +11,7 @@ namespace IntegrationBus.Processing;
 internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
 {
     private readonly string _callee = $"Connector '{connector.Name}'";
+    private readonly List<(string Type, string Field)> _ignoredFields = [];
     private TranslationCache _translations = new(types);
 
     public TaskDirection Direction => TaskDirection.Outgoing;
@@ -26,7 +27,8 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         ObjectSnapshot snapshot;
         try
         {
-            snapshot = TaskPayload.Deserialize(task.Payload, types, (type, field) => Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field));
+            snapshot = TaskPayload.Deserialize(task.Payload, types, _ignoredFields);
+            LogIgnoredFields(task);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -37,8 +39,18 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
 
         var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, _translations);
         var call = await ConnectorCall.InvokeAsync(
-            token => connector.Connector.InvokeOutgoingAsync(outgoing, token), _callee, connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
+            static (state, token) => state.Connector.InvokeOutgoingAsync(state.Task, token), (connector.Connector, Task: outgoing), _callee, connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
         return Decide(task, call);
+    }
+
+    private void LogIgnoredFields(QueuedTask task)
+    {
+        foreach (var (type, field) in _ignoredFields)
+        {
+            Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field);
+        }
+
+        _ignoredFields.Clear();
     }
 
     private TaskDecision Decide(QueuedTask task, CallOutcome call)

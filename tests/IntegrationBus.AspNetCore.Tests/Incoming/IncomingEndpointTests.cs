@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationBus.AspNetCore.Tests.Support;
+using IntegrationBus.Incoming;
 using IntegrationBus.Model;
 using IntegrationBus.Settings;
 using Microsoft.Extensions.DependencyInjection;
@@ -154,6 +155,33 @@ public sealed class IncomingEndpointTests
         var problem = await HttpTestHost.AssertProblemAsync(response, 422, "object-rejected");
         Assert.Equal("E-mail is missing.", problem.GetProperty("detail").GetString());
         Assert.Empty(await host.TasksAsync());
+    }
+
+    [Fact]
+    public async Task PostIncoming_ConnectorThrowsWhileConverting_Returns422WithoutTheExceptionText()
+    {
+        await using var host = await HttpTestHost.StartAsync();
+        var body = """{ "taskType": "CreateObject", "object": { "throw": "secret connection string Password=hunter2" } }""";
+
+        var response = await host.Client.SendAsync(HttpTestHost.Incoming("crm", body), Token);
+
+        var problem = await HttpTestHost.AssertProblemAsync(response, 422, "object-rejected");
+        Assert.DoesNotContain("hunter2", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("failed to convert", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await host.TasksAsync());
+    }
+
+    [Fact]
+    public async Task ProcessExternalTaskAsync_ConnectorThrowsWhileConverting_ResultCarriesTheException()
+    {
+        await using var host = await HttpTestHost.StartAsync();
+        using var document = JsonDocument.Parse("""{ "throw": "bad input" }""");
+
+        var result = await host.Bus.ProcessExternalTaskAsync("crm", document.RootElement.Clone(), TaskType.CreateObject, DataType.Simple, null, cancellationToken: Token);
+
+        Assert.Equal(ExternalTaskStatus.Rejected, result.Status);
+        Assert.Equal("bad input", Assert.IsType<InvalidOperationException>(result.Exception).Message);
+        Assert.DoesNotContain("bad input", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,6 +30,11 @@ public sealed class TestConnector(string name) : Connector(name)
             Received.Add(json);
         }
 
+        if (json.TryGetProperty("throw", out var secret))
+        {
+            throw new InvalidOperationException(secret.GetString());
+        }
+
         if (json.TryGetProperty("reject", out var reason))
         {
             return ValueTask.FromResult(InternalObjectResult.Reject(reason.GetString()!));
