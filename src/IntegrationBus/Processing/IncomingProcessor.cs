@@ -35,8 +35,8 @@ internal sealed class IncomingProcessor(
         var now = time.GetUtcNow();
         if (task.Policy == IncomingPolicy.SkipOnce && task.Attempts == 0 && task.Status == SynchronizationStatus.Pending)
         {
-            // Due at once: the next run takes it.
-            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = "Skipped once (SkipOnce policy).", AttemptedAt = now, NextAttemptAt = now });
+            // The next pass comes after the first back-off step, giving what the task depends on time to arrive.
+            return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = "Skipped once (SkipOnce policy).", AttemptedAt = now, NextAttemptAt = now + backoff.GetDelay(1) });
         }
 
         ObjectSnapshot snapshot;

@@ -4,6 +4,7 @@ using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.Tests.Processing;
 
@@ -77,7 +78,6 @@ public sealed class RetryAndErrorTests
         await ignored;
         Assert.Equal("kept", crm.Calls[0].Object.CodeName);
         Assert.DoesNotContain("DroppedColumn", crm.Calls[0].Object.Fields.Keys);
-        await bus.NextRunnerIdleAsync("crm");
         Assert.Empty(await bus.ListAsync("crm"));
     }
 
@@ -92,10 +92,11 @@ public sealed class RetryAndErrorTests
             .AddConnector(strict, o => o.MaxAttempts = 1)
             .AddConnector(patient, o => o.MaxAttempts = 5));
         var patientWaiting = bus.NextRunnerWaitAsync("patient");
+        var strictIdle = bus.NextRunnerIdleAsync("strict");
 
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
         await patientWaiting;
-        await strict.WaitForCallsAsync(1);
+        await strictIdle;
 
         Assert.Equal(SynchronizationStatus.Failed, Assert.Single(await bus.ListAsync("strict")).Status);
         Assert.Equal(SynchronizationStatus.Error, Assert.Single(await bus.ListAsync("patient")).Status);
