@@ -50,9 +50,11 @@ public sealed class RetryAndErrorTests
         crm.Behaviour = _ => throw new InvalidOperationException("socket closed");
         await using var bus = await TestBus.StartAsync([crm]);
         var failed = bus.NextEventAsync(EventIds.TaskFailed, "crm");
+        var recorded = bus.NextRunnerWaitAsync("crm");
 
         await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
         var logged = await failed;
+        await recorded;
 
         var row = Assert.Single(await bus.ListAsync("crm"));
         Assert.Equal("InvalidOperationException: socket closed", row.LastError);
