@@ -10,7 +10,7 @@ internal sealed class SqliteRetentionStore(SqliteDatabase database, ILogger logg
     private const string AttemptsSql = "DELETE FROM integration_attempt WHERE attempted_at < @before;";
 
     // The redundant status test lets SQLite read the partial index of unfinished rows instead of the whole table.
-    private const string FailedSql = "DELETE FROM integration_synchronization WHERE status <> 0 AND status = 3 AND last_run_at < @before RETURNING task_id;";
+    internal const string FailedSql = "DELETE FROM integration_synchronization WHERE status <> 0 AND status = 3 AND last_run_at < @before RETURNING task_id;";
 
     private const string IdempotencyKeysSql = "DELETE FROM integration_idempotency WHERE created_at < @before;";
 

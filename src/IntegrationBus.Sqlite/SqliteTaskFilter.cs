@@ -32,6 +32,22 @@ internal sealed class SqliteTaskFilter
     /// <summary>Gets a value indicating whether a condition reads the task row (so counting must join it).</summary>
     public bool NeedsTask { get; private set; }
 
+    /// <summary>
+    /// Gets a value indicating whether only unfinished (not pending) rows match, so the query reads the partial index
+    /// of unfinished rows: they are few, while pending rows can be millions.
+    /// </summary>
+    public bool OnlyUnfinished { get; private set; }
+
+    /// <summary>Gets the table reference of the synchronization table, with the index hint when <see cref="OnlyUnfinished"/>.</summary>
+    /// <remarks>
+    /// SQLite does not pick the partial index by itself when the query needs columns it does not hold (the estimate
+    /// of looking each row up wins without statistics), so it is named; <c>INDEXED BY</c> fails rather than scan when
+    /// the index cannot be used, and the redundant <c>s.status &lt;&gt; 0</c> makes sure it can.
+    /// </remarks>
+    public string SynchronizationTable => OnlyUnfinished
+        ? "integration_synchronization s INDEXED BY ix_integration_synchronization_unfinished"
+        : "integration_synchronization s";
+
     /// <summary>Gets the conditions, each starting with <c> AND </c>.</summary>
     public string Where => _where.ToString();
 
@@ -137,6 +153,7 @@ internal sealed class SqliteTaskFilter
         if (onlyUnfinished || Query.Status is { } and not SynchronizationStatus.Pending)
         {
             Add(" AND s.status <> 0");
+            OnlyUnfinished = true;
         }
 
         if (Query.Status is { } status)

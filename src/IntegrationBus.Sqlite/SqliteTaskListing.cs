@@ -15,9 +15,12 @@ namespace IntegrationBus.Sqlite;
 /// </remarks>
 internal static class SqliteTaskListing
 {
-    private const string ListSql = $"""
+    private const string ListSelectSql = $"""
         SELECT {SqliteValues.TaskInfoColumns}, {SqliteValues.SynchronizationColumns}, s.connector_id
-        FROM integration_synchronization s
+        FROM
+        """;
+
+    private const string ListJoinSql = """
         JOIN integration_task t ON t.id = s.task_id
         JOIN integration_connector c ON c.id = s.connector_id
         WHERE 1 = 1
@@ -64,7 +67,7 @@ internal static class SqliteTaskListing
     public static long Count(SqliteConnection connection, SqliteTaskFilter filter)
     {
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT COUNT(*) FROM integration_synchronization s");
+        var sql = new StringBuilder("SELECT COUNT(*) FROM ").Append(filter.SynchronizationTable);
         if (filter.NeedsTask)
         {
             sql.Append(" JOIN integration_task t ON t.id = s.task_id");
@@ -107,12 +110,7 @@ internal static class SqliteTaskListing
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        // Order by the side that drives the join, so SQLite reads an index in order instead of sorting every match.
-        var taskDriven = filter.ConnectorId is null && filter.Query.ObjectType is not null;
-        var sql = new StringBuilder(ListSql).Append(oneDirection is null ? filter.Where : filter.WhereOneDirection)
-            .Append(taskDriven ? " ORDER BY t.id, c.name, s.direction" : " ORDER BY s.task_id, c.name, s.direction")
-            .Append(" LIMIT @limit;");
-        SetText(command, sql);
+        SetText(command, ListSql(filter, oneDirection));
         filter.Bind(command, oneDirection);
         command.Parameters.AddWithValue("@limit", filter.Query.Limit);
         var rows = new List<(TaskSummary Row, long ConnectorId)>();
@@ -130,6 +128,21 @@ internal static class SqliteTaskListing
         return rows;
     }
 
+    /// <summary>The text of a list query: the filter's conditions, ordered by the side that drives the join.</summary>
+    /// <param name="filter">The filter.</param>
+    /// <param name="oneDirection">The direction when the list is read one direction at a time.</param>
+    /// <returns>The SQL text; its parameters are the filter's, <c>@one_direction</c> and <c>@limit</c>.</returns>
+    internal static string ListSql(SqliteTaskFilter filter, TaskDirection? oneDirection)
+    {
+        // Without a connector but with an object type, SQLite reads the object-type index, which is in task ID order.
+        var taskDriven = filter.ConnectorId is null && filter.Query.ObjectType is not null;
+        return new StringBuilder(ListSelectSql).Append(' ').Append(filter.SynchronizationTable).Append('\n').Append(ListJoinSql)
+            .Append(oneDirection is null ? filter.Where : filter.WhereOneDirection)
+            .Append(taskDriven ? " ORDER BY t.id, c.name, s.direction" : " ORDER BY s.task_id, c.name, s.direction")
+            .Append(" LIMIT @limit;")
+            .ToString();
+    }
+
     private static string ToJson(List<(TaskSummary Row, long ConnectorId)> rows)
     {
         var json = new StringBuilder("[");
@@ -144,5 +157,9 @@ internal static class SqliteTaskListing
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "The text is built from constant fragments only; every value is a parameter.")]
-    private static void SetText(SqliteCommand command, StringBuilder sql) => command.CommandText = sql.ToString();
+    private static void SetText(SqliteCommand command, StringBuilder sql) => SetText(command, sql.ToString());
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "The text is built from constant fragments only; every value is a parameter.")]
+    private static void SetText(SqliteCommand command, string sql) => command.CommandText = sql;
 }
