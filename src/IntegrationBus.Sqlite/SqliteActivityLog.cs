@@ -24,7 +24,7 @@ internal static class SqliteActivityLog
         SELECT id, at, actor, action, target, count FROM integration_audit
         WHERE @before_id IS NULL OR id < @before_id
         ORDER BY id DESC
-        LIMIT @limit;
+        LIMIT CAST(@limit AS INTEGER);
         """;
 
     // The task columns in the order of SqliteValues.TaskInfoColumns, read from the history row.
@@ -170,7 +170,7 @@ internal static class SqliteActivityLog
                 command.Parameters.AddWithValue("@before_id", beforeId);
             }
 
-            SetText(command, sql.Append(" ORDER BY h.id DESC LIMIT @limit;"));
+            SetText(command, sql.Append(" ORDER BY h.id DESC LIMIT CAST(@limit AS INTEGER);"));
             command.Parameters.AddWithValue("@limit", query.Limit);
             var entries = new List<DeliveredTask>();
             using var reader = command.ExecuteReader();

@@ -9,8 +9,16 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
 {
     /// <summary>Reads a queue's next batch through the synchronization primary key.</summary>
     /// <remarks>
+    /// <para>
     /// Pending and errored rows always; skipped rows once due; parked rows never. The status test is a filter on the
     /// primary-key range, so a queue is read in task order without a sort however many rows it holds.
+    /// </para>
+    /// <para>
+    /// The limit is written <c>CAST(@limit AS INTEGER)</c>, not a bare <c>@limit</c>: with a bare parameter in
+    /// <c>LIMIT</c> each run of the prepared statement cost about 100 microseconds more (measured here, a fetch of 100
+    /// tasks went from 0.8 to 1.8 microseconds a task before reading any column); any expression around it avoids that.
+    /// Every <c>LIMIT</c> of the store is written so.
+    /// </para>
     /// </remarks>
     internal const string FetchSql = $"""
         SELECT {SqliteValues.QueuedTaskColumns}
@@ -19,7 +27,7 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
         WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
           AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
         ORDER BY s.task_id
-        LIMIT @limit;
+        LIMIT CAST(@limit AS INTEGER);
         """;
 
     private readonly SqliteTaskAppender _appender = new(database);

@@ -294,6 +294,13 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         ArgumentException.ThrowIfNullOrWhiteSpace(task.ObjectType);
         ArgumentNullException.ThrowIfNull(task.Payload);
         ArgumentNullException.ThrowIfNull(task.Connectors);
+        if (!Enum.IsDefined(task.Direction) || !Enum.IsDefined(task.TaskType) || !Enum.IsDefined(task.DataType) || !Enum.IsDefined(task.Policy))
+        {
+            throw new ArgumentException(
+                $"Task {task.Guid} for object type '{task.ObjectType}' has an undefined direction ({(int)task.Direction}), task type ({(int)task.TaskType}), data type ({(int)task.DataType}) or policy ({(int)task.Policy}); use the enums' named values.",
+                nameof(task));
+        }
+
         if (task.Connectors.Count == 0)
         {
             throw new ArgumentException($"Task {task.Guid} for object type '{task.ObjectType}' has no connector; every task needs at least one.", nameof(task));

@@ -139,7 +139,7 @@ internal static class SqliteTaskListing
         return new StringBuilder(ListSelectSql).Append(' ').Append(filter.SynchronizationTable).Append('\n').Append(ListJoinSql)
             .Append(oneDirection is null ? filter.Where : filter.WhereOneDirection)
             .Append(taskDriven ? " ORDER BY t.id, c.name, s.direction" : " ORDER BY s.task_id, c.name, s.direction")
-            .Append(" LIMIT @limit;")
+            .Append(" LIMIT CAST(@limit AS INTEGER);")
             .ToString();
     }
 
