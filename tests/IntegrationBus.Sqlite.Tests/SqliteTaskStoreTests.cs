@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
 using Microsoft.Data.Sqlite;
@@ -223,6 +224,36 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
 
         Assert.Equal(ids, (await FetchAllAsync(crm)).Select(t => t.Id));
         Assert.Equal("held", (await Store.Configuration.GetSettingsAsync(Ct))["blocker"]);
+    }
+
+    [Fact]
+    public async Task FetchAsync_LargestStoredValues_ReadBackExactly()
+    {
+        var crm = Some.Connector();
+        var task = Some.IncomingTask(crm, IncomingPolicy.DeleteOnError, crm) with { TaskType = TaskType.MovePage, DataType = DataType.Snapshot };
+        var id = await AppendOneAsync(task);
+        await using (var connection = await SqliteStore.OpenConnectionAsync(Ct))
+        {
+            await SqliteTestFiles.ScalarAsync<long>(connection, $"UPDATE integration_synchronization SET attempts = {int.MaxValue}, status = 2 WHERE task_id = {id}; SELECT changes();");
+        }
+
+        var queued = Assert.Single(await FetchAllAsync(crm, TaskDirection.Incoming));
+
+        Assert.Equal(
+            (TaskDirection.Incoming, TaskType.MovePage, DataType.Snapshot, IncomingPolicy.DeleteOnError, SynchronizationStatus.Skipped, int.MaxValue),
+            (queued.Direction, queued.TaskType, queued.DataType, queued.Policy, queued.Status, queued.Attempts));
+    }
+
+    [Fact]
+    public async Task AppendAsync_UndefinedEnumValue_ThrowsNamingTheTask()
+    {
+        var task = Some.Task(Some.Connector()) with { TaskType = (TaskType)999 };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.Queue.AppendAsync([task], null, Ct));
+
+        Assert.Contains(task.Guid.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
     }
 
     [Fact]
