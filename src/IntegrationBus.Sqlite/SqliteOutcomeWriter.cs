@@ -10,9 +10,9 @@ namespace IntegrationBus.Sqlite;
 /// <summary>Writes one <see cref="QueueStore.RecordAsync"/> batch with the writer's prepared statements.</summary>
 /// <remarks>
 /// Errors are written as they come (an update and an attempt-log row each). Acknowledged tasks (OK and discarded) are
-/// collected and written by <see cref="Flush"/> in one command: copy the OK ones to the history when asked, delete
-/// the queue's synchronization rows, then the tasks left without any (<see cref="SqliteTaskCleanup"/>); the IDs travel
-/// as one JSON array, so the cost per task is the rows it deletes, not a statement.
+/// collected and written by <see cref="Flush"/>: one statement copies the OK ones to the history when asked, then one
+/// command deletes the queue's synchronization rows and the tasks left without any (<see cref="SqliteTaskCleanup"/>);
+/// the IDs travel as one JSON array, so the cost per task is the rows it deletes, not a statement.
 /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and the synchronous calls
 /// skip a Task per statement in this per-row loop.
 /// </remarks>
