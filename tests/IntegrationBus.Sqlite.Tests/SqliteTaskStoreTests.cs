@@ -4,6 +4,7 @@ using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -254,6 +255,29 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         Assert.Contains(task.Guid.ToString(), error.Message, StringComparison.Ordinal);
         Assert.Contains("999", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Constructor_ResolvedFromServices_UsesTheRegisteredTimeProviderOrTheSystemClock(bool registerClock)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<SqliteTaskStoreOptions>().Configure(o => o.ConnectionString = ConnectionString);
+        if (registerClock)
+        {
+            services.AddSingleton<TimeProvider>(Time);
+        }
+
+        services.AddSingleton<SqliteTaskStore>();
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<SqliteTaskStore>();
+
+        await store.Notifier.PublishAsync(new BusNotification { Kind = BusNotificationKind.SettingsChanged }, Ct);
+
+        await using var connection = await store.OpenConnectionAsync(Ct);
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(await SqliteTestFiles.ScalarAsync<long>(connection, "SELECT MAX(created_at) FROM integration_notification;"));
+        Assert.Equal(registerClock, createdAt == Time.GetUtcNow());
     }
 
     [Fact]
