@@ -16,14 +16,16 @@ internal sealed class SqliteDatabase : IDisposable
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Stack<SqliteSession> _readers = new();
-    private SqliteSession? _writer;
-    private bool _disposed;
     private readonly ConcurrentDictionary<string, long> _connectorIds = new(StringComparer.Ordinal);
     private readonly string _connectionPragmas;
 
     // The native handles that already have the pragmas; a pooled connection keeps its handle, so the pragmas run once
     // per physical connection. Entries go away with the handles.
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configuredHandles = [];
+
+    // The writer's kept session: used and replaced only under the write lock.
+    private SqliteSession? _writer;
+    private volatile bool _disposed;
 
     /// <summary>Creates the database from validated options.</summary>
     /// <param name="options">The options.</param>

@@ -66,7 +66,11 @@ internal sealed class SqliteTaskFilter
         SqliteDatabase database, SqliteConnection connection, SqliteTransaction? transaction, TaskQuery query, bool paged, bool onlyUnfinished)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
+        if (paged)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
+        }
+
         long? connectorId = null;
         if (query.Connector is not null)
         {
