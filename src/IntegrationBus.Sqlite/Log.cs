@@ -18,6 +18,10 @@ internal static partial class Log
     public static partial void WalUnavailable(ILogger logger, string dataSource, string journalMode);
 
     [LoggerMessage(EventId = SqliteEventIds.Purged, EventName = "SqlitePurged", Level = LogLevel.Information,
-        Message = "Retention deleted {RowCount} rows older than {OlderThan}")]
-    public static partial void Purged(ILogger logger, int rowCount, DateTimeOffset olderThan);
+        Message = "Retention deleted {RowCount} rows: {AttemptCount} attempts, {FailedCount} parked synchronizations, {IdempotencyKeyCount} idempotency keys, {HistoryCount} history entries, {AuditCount} audit entries")]
+    public static partial void Purged(ILogger logger, long rowCount, long attemptCount, long failedCount, long idempotencyKeyCount, long historyCount, long auditCount);
+
+    [LoggerMessage(EventId = SqliteEventIds.SchemaUpgraded, EventName = "SqliteSchemaUpgraded", Level = LogLevel.Information,
+        Message = "Upgraded the IntegrationBus SQLite schema in {DataSource} from version {PreviousVersion} to {SchemaVersion}")]
+    public static partial void SchemaUpgraded(ILogger logger, string dataSource, int previousVersion, int schemaVersion);
 }

@@ -6,18 +6,26 @@ using Microsoft.Data.Sqlite;
 namespace IntegrationBus.Sqlite;
 
 /// <summary>
-/// The store's database: opens configured connections, serialises this process's writers and maps connector
-/// names to their integer IDs.
+/// The store's database: opens configured connections, serialises this process's writers on one kept connection,
+/// keeps a few reader connections for fetching, and maps connector names to their integer IDs.
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
+    /// <summary>How many idle reader sessions are kept; more concurrent fetches open more and close them after use.</summary>
+    private const int MaxIdleReaders = 8;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Stack<SqliteSession> _readers = new();
     private readonly ConcurrentDictionary<string, long> _connectorIds = new(StringComparer.Ordinal);
     private readonly string _connectionPragmas;
 
     // The native handles that already have the pragmas; a pooled connection keeps its handle, so the pragmas run once
     // per physical connection. Entries go away with the handles.
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configuredHandles = [];
+
+    // The writer's kept session: used and replaced only under the write lock.
+    private SqliteSession? _writer;
+    private volatile bool _disposed;
 
     /// <summary>Creates the database from validated options.</summary>
     /// <param name="options">The options.</param>
@@ -67,45 +75,71 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Waits for this process's write turn and begins an immediate transaction on a new connection.</summary>
+    /// <summary>Waits for this process's write turn and begins an immediate transaction on the writer's connection.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The write scope; disposing it rolls back unless committed and releases the turn.</returns>
     public async Task<SqliteWriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        SqliteConnection? connection = null;
         try
         {
-            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = connection.BeginTransaction(deferred: false);
-            return new SqliteWriteScope(this, connection, transaction);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writer ??= new SqliteSession(await OpenAsync(cancellationToken).ConfigureAwait(false));
+            var transaction = _writer.Connection.BeginTransaction(deferred: false);
+            return new SqliteWriteScope(this, _writer, transaction);
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
             _writeLock.Release();
             throw;
         }
     }
 
     /// <summary>Gives this process's write turn back; called by <see cref="SqliteWriteScope"/>.</summary>
-    public void ReleaseWrite() => _writeLock.Release();
-
-    /// <summary>Finds a connector's ID, from the cache or the database.</summary>
-    /// <param name="connection">An open connection.</param>
-    /// <param name="transaction">The connection's transaction, if any.</param>
-    /// <param name="name">The connector's code name.</param>
-    /// <param name="cacheable">Whether a row found is committed (not the caller's uncommitted row), so it may be cached.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The ID, or <see langword="null"/> when the connector is unknown.</returns>
-    public Task<long?> FindConnectorIdAsync(SqliteConnection connection, SqliteTransaction? transaction, string name, bool cacheable, CancellationToken cancellationToken)
+    /// <param name="broken">Whether the writer's connection failed to roll back, so it is closed and the next write opens another.</param>
+    public void ReleaseWrite(bool broken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(FindConnectorId(connection, transaction, name, cacheable));
+        if (broken || _disposed)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+
+        _writeLock.Release();
+    }
+
+    /// <summary>Takes an idle reader session, or opens one.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session; give it back with <see cref="ReturnReader"/>.</returns>
+    public async Task<SqliteSession> RentReaderAsync(CancellationToken cancellationToken)
+    {
+        lock (_readers)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_readers.TryPop(out var idle))
+            {
+                return idle;
+            }
+        }
+
+        return new SqliteSession(await OpenAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Gives a reader session back for reuse.</summary>
+    /// <param name="session">The session, with no reader open on it.</param>
+    /// <param name="broken">Whether it failed, so it is closed instead.</param>
+    public void ReturnReader(SqliteSession session, bool broken)
+    {
+        lock (_readers)
+        {
+            if (!broken && !_disposed && _readers.Count < MaxIdleReaders)
+            {
+                _readers.Push(session);
+                return;
+            }
+        }
+
+        session.Dispose();
     }
 
     /// <summary>Finds a connector's ID synchronously (Microsoft.Data.Sqlite runs its async calls synchronously anyway).</summary>
@@ -138,20 +172,6 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         return value;
-    }
-
-    /// <summary>Finds a connector's ID, creating the connector (enabled) when it is unknown.</summary>
-    /// <param name="connection">An open connection.</param>
-    /// <param name="transaction">The write transaction.</param>
-    /// <param name="name">The connector's code name.</param>
-    /// <param name="ownTransaction">Whether the transaction is the store's own (rows it reads are committed).</param>
-    /// <param name="created">Receives names created in this transaction, to cache once it commits.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The ID.</returns>
-    public Task<long> GetOrCreateConnectorIdAsync(SqliteConnection connection, SqliteTransaction transaction, string name, bool ownTransaction, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created));
     }
 
     /// <summary>Finds a connector's ID synchronously, creating the connector (enabled) when it is unknown.</summary>
@@ -187,14 +207,28 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Clears this database's connection pool.</summary>
+    /// <summary>Closes the kept connections (the writer's once its current write ends) and clears this database's connection pool.</summary>
     public void Dispose()
     {
+        lock (_readers)
+        {
+            _disposed = true;
+            while (_readers.TryPop(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+
+        if (_writeLock.Wait(0))
+        {
+            _writer?.Dispose();
+            _writer = null;
+            _writeLock.Release();
+        }
+
         using (var connection = new SqliteConnection(ConnectionString))
         {
             SqliteConnection.ClearPool(connection);
         }
-
-        _writeLock.Dispose();
     }
 }

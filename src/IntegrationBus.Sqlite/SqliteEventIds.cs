@@ -14,4 +14,7 @@ internal static class SqliteEventIds
 
     /// <summary>Retention deleted rows.</summary>
     public const int Purged = 5004;
+
+    /// <summary>An older schema was upgraded.</summary>
+    public const int SchemaUpgraded = 5005;
 }

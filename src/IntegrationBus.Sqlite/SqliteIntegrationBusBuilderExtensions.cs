@@ -25,6 +25,7 @@ public static class SqliteIntegrationBusBuilderExtensions
             })
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteTaskStoreOptions>, SqliteTaskStoreOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SqliteTaskStore>();
         return builder.UseStore(sp => sp.GetRequiredService<SqliteTaskStore>());
     }

@@ -5,92 +5,21 @@ namespace IntegrationBus.Sqlite;
 
 /// <summary>Creates and versions the store's schema, tracked in <c>PRAGMA user_version</c>.</summary>
 /// <remarks>
-/// Deleting a task's last synchronization row (an OK, an operator's delete, retention) deletes the task and its
-/// attempt log in a trigger, inside the same statement: one statement per acknowledged task instead of three,
-/// and no code path can leave an orphaned task behind.
+/// A new file gets the current version at once; an older file is upgraded step by step in one immediate transaction,
+/// so it is either fully upgraded or untouched, and two processes starting together upgrade it once. The DDL lives in
+/// <see cref="SqliteSchemaScripts"/>.
 /// </remarks>
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
-    private const string Version1 = """
-        CREATE TABLE integration_connector (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            display_name TEXT NOT NULL,
-            enabled INTEGER NOT NULL DEFAULT 1
-        );
-        CREATE TABLE integration_task (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            guid TEXT NOT NULL,
-            direction INTEGER NOT NULL,
-            task_type INTEGER NOT NULL,
-            data_type INTEGER NOT NULL,
-            object_type TEXT NOT NULL,
-            object_id INTEGER NULL,
-            site TEXT NULL,
-            payload TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            origin_connector TEXT NULL,
-            policy INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE integration_synchronization (
-            connector_id INTEGER NOT NULL,
-            direction INTEGER NOT NULL,
-            task_id INTEGER NOT NULL,
-            status INTEGER NOT NULL DEFAULT 0,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT NULL,
-            last_run_at INTEGER NULL,
-            next_attempt_at INTEGER NULL,
-            PRIMARY KEY (connector_id, direction, task_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX ix_integration_synchronization_task_id ON integration_synchronization (task_id);
-        CREATE TABLE integration_attempt (
-            id INTEGER PRIMARY KEY,
-            task_id INTEGER NOT NULL,
-            connector_id INTEGER NOT NULL,
-            attempted_at INTEGER NOT NULL,
-            result INTEGER NOT NULL,
-            message TEXT NULL
-        );
-        CREATE INDEX ix_integration_attempt_task_id ON integration_attempt (task_id);
-        CREATE TRIGGER tr_integration_synchronization_last_deleted
-        AFTER DELETE ON integration_synchronization
-        WHEN NOT EXISTS (SELECT 1 FROM integration_synchronization WHERE task_id = old.task_id)
-        BEGIN
-            DELETE FROM integration_attempt WHERE task_id = old.task_id;
-            DELETE FROM integration_task WHERE id = old.task_id;
-        END;
-        CREATE TABLE integration_idempotency (
-            connector_id INTEGER NOT NULL,
-            key TEXT NOT NULL,
-            task_id INTEGER NOT NULL,
-            task_guid TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            PRIMARY KEY (connector_id, key)
-        ) WITHOUT ROWID;
-        CREATE TABLE integration_setting (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        ) WITHOUT ROWID;
-        CREATE TABLE integration_lease (
-            connector_id INTEGER NOT NULL,
-            direction INTEGER NOT NULL,
-            owner TEXT NOT NULL,
-            expires_at INTEGER NOT NULL,
-            PRIMARY KEY (connector_id, direction)
-        ) WITHOUT ROWID;
-        PRAGMA user_version = 1;
-        """;
-
-    /// <summary>Switches the database to WAL and creates the schema when it is missing.</summary>
+    /// <summary>Switches the database to WAL and creates the schema when it is missing, or upgrades an older one.</summary>
     /// <param name="connection">An open connection of the store.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The journal mode and whether the schema was created.</returns>
+    /// <returns>The journal mode and the version the file had before: 0 when the schema was created, <see cref="CurrentVersion"/> when it was current.</returns>
     /// <exception cref="IntegrationBusException">The database has a newer schema than this code knows.</exception>
-    public static async Task<(string JournalMode, bool Created)> EnsureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    public static async Task<(string JournalMode, int PreviousVersion)> EnsureAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         string journalMode;
         using (var wal = connection.CreateCommand())
@@ -101,25 +30,30 @@ internal static class SqliteSchema
 
         if (await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false) == CurrentVersion)
         {
-            return (journalMode, false);
+            return (journalMode, CurrentVersion);
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
         var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (version == CurrentVersion)
         {
-            return (journalMode, false);
+            return (journalMode, CurrentVersion);
         }
 
         using (var create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = Version1;
+            create.CommandText = version switch
+            {
+                0 => SqliteSchemaScripts.CreateVersion2,
+                1 => SqliteSchemaScripts.MigrateVersion1To2,
+                _ => throw new System.Diagnostics.UnreachableException($"No upgrade from schema version {version}."),
+            };
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (journalMode, true);
+        return (journalMode, version);
     }
 
     private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)

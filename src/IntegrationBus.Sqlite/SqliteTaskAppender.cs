@@ -8,8 +8,10 @@ namespace IntegrationBus.Sqlite;
 internal sealed class SqliteTaskAppender(SqliteDatabase database)
 {
     private const string InsertTaskSql = """
-        INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
-        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy);
+        INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy,
+            object_guid, object_code_name, object_display_name, trace_parent, trace_state)
+        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy,
+            @object_guid, @object_code_name, @object_display_name, @trace_parent, @trace_state);
         """;
 
     private const string InsertSynchronizationSql = """
@@ -17,7 +19,18 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         VALUES (@connector_id, @direction, @task_id, 0, 0);
         """;
 
-    /// <summary>Appends tasks; see <see cref="ITaskStore.AppendAsync"/>.</summary>
+    private static readonly (string Name, SqliteType Type)[] InsertTaskParameters =
+    [
+        ("@guid", SqliteType.Text), ("@direction", SqliteType.Integer), ("@task_type", SqliteType.Integer), ("@data_type", SqliteType.Integer),
+        ("@object_type", SqliteType.Text), ("@object_id", SqliteType.Integer), ("@site", SqliteType.Text), ("@payload", SqliteType.Text),
+        ("@created_at", SqliteType.Integer), ("@origin_connector", SqliteType.Text), ("@policy", SqliteType.Integer), ("@object_guid", SqliteType.Text),
+        ("@object_code_name", SqliteType.Text), ("@object_display_name", SqliteType.Text), ("@trace_parent", SqliteType.Text), ("@trace_state", SqliteType.Text),
+    ];
+
+    private static readonly (string Name, SqliteType Type)[] InsertSynchronizationParameters =
+        [("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@task_id", SqliteType.Integer)];
+
+    /// <summary>Appends tasks; see <see cref="QueueStore.AppendAsync"/>.</summary>
     /// <param name="tasks">The tasks.</param>
     /// <param name="transaction">The caller's transaction, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -44,13 +57,13 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
-            var ids = Write(scope.Connection, scope.Transaction, tasks, scope.CreatedConnectors, cancellationToken);
+            var ids = Write(scope.Connection, scope.Transaction, tasks, scope, cancellationToken);
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
             return ids;
         }
     }
 
-    /// <summary>Appends tasks synchronously inside the caller's transaction; see <see cref="ITaskStore.Append"/>.</summary>
+    /// <summary>Appends tasks synchronously inside the caller's transaction; see <see cref="QueueStore.Append"/>.</summary>
     /// <param name="tasks">The tasks.</param>
     /// <param name="transaction">The caller's transaction.</param>
     /// <returns>The new task IDs, in order.</returns>
@@ -67,7 +80,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         return tasks.Count == 0 ? [] : Write(callerTransaction.Connection!, callerTransaction, tasks, null, CancellationToken.None);
     }
 
-    /// <summary>Appends incoming tasks under idempotency keys in one transaction; see <see cref="ITaskStore.AppendIncomingAsync"/>.</summary>
+    /// <summary>Appends incoming tasks under idempotency keys in one transaction; see <see cref="QueueStore.AppendIncomingAsync"/>.</summary>
     /// <param name="appends">The tasks with their keys and retention windows.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per append.</returns>
@@ -132,7 +145,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                 }
 
                 // Written at once, so that a repeat later in the same batch finds the key.
-                var id = Write(scope.Connection, scope.Transaction, [task], scope.CreatedConnectors, cancellationToken)[0];
+                var id = Write(scope.Connection, scope.Transaction, [task], scope, cancellationToken)[0];
                 rememberConnector.Value = connectorId;
                 rememberKey.Value = key;
                 rememberTask.Value = id;
@@ -155,7 +168,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
             return;
         }
 
-        var ids = Write(scope.Connection, scope.Transaction, [.. fresh.Select(f => f.Task)], scope.CreatedConnectors, cancellationToken);
+        var ids = Write(scope.Connection, scope.Transaction, [.. fresh.Select(f => f.Task)], scope, cancellationToken);
         for (var j = 0; j < fresh.Count; j++)
         {
             results[fresh[j].Index] = new IncomingAppendResult(ids[j], fresh[j].Task.Guid, Repeated: false);
@@ -166,58 +179,61 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 
     /// <remarks>
     /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and EF Core's
-    /// synchronous SaveChanges appends through this same path.
+    /// synchronous SaveChanges appends through this same path. In the store's own transaction the writer's prepared
+    /// commands are used; in the caller's, commands are prepared for this call.
     /// </remarks>
-    private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, SqliteWriteScope? scope, CancellationToken cancellationToken)
+    {
+        if (scope is not null)
+        {
+            return Write(
+                connection, transaction, scope.Prepared(InsertTaskSql, InsertTaskParameters), scope.Prepared(InsertSynchronizationSql, InsertSynchronizationParameters),
+                tasks, scope.CreatedConnectors, cancellationToken);
+        }
+
+        using var insertTask = CreateCommand(connection, transaction, InsertTaskSql, InsertTaskParameters);
+        using var insertSynchronization = CreateCommand(connection, transaction, InsertSynchronizationSql, InsertSynchronizationParameters);
+        return Write(connection, transaction, insertTask, insertSynchronization, tasks, null, cancellationToken);
+    }
+
+    private long[] Write(
+        SqliteConnection connection, SqliteTransaction transaction, SqliteCommand insertTask, SqliteCommand insertSynchronization,
+        IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
         var ownTransaction = created is not null;
         var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var insertTask = connection.CreateCommand();
-        insertTask.Transaction = transaction;
-        insertTask.CommandText = InsertTaskSql;
-        var guid = SqliteValues.Add(insertTask, "@guid", SqliteType.Text);
-        var direction = SqliteValues.Add(insertTask, "@direction", SqliteType.Integer);
-        var taskType = SqliteValues.Add(insertTask, "@task_type", SqliteType.Integer);
-        var dataType = SqliteValues.Add(insertTask, "@data_type", SqliteType.Integer);
-        var objectType = SqliteValues.Add(insertTask, "@object_type", SqliteType.Text);
-        var objectId = SqliteValues.Add(insertTask, "@object_id", SqliteType.Integer);
-        var site = SqliteValues.Add(insertTask, "@site", SqliteType.Text);
-        var payload = SqliteValues.Add(insertTask, "@payload", SqliteType.Text);
-        var createdAt = SqliteValues.Add(insertTask, "@created_at", SqliteType.Integer);
-        var origin = SqliteValues.Add(insertTask, "@origin_connector", SqliteType.Text);
-        var policy = SqliteValues.Add(insertTask, "@policy", SqliteType.Integer);
-
-        using var insertSynchronization = connection.CreateCommand();
-        insertSynchronization.Transaction = transaction;
-        insertSynchronization.CommandText = InsertSynchronizationSql;
-        var syncConnector = SqliteValues.Add(insertSynchronization, "@connector_id", SqliteType.Integer);
-        var syncDirection = SqliteValues.Add(insertSynchronization, "@direction", SqliteType.Integer);
-        var syncTask = SqliteValues.Add(insertSynchronization, "@task_id", SqliteType.Integer);
-
+        var task = insertTask.Parameters;
+        var synchronization = insertSynchronization.Parameters;
         var ids = new long[tasks.Count];
         for (var i = 0; i < tasks.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var task = tasks[i];
-            guid.Value = task.Guid.ToString("D");
-            direction.Value = (int)task.Direction;
-            taskType.Value = (int)task.TaskType;
-            dataType.Value = (int)task.DataType;
-            objectType.Value = task.ObjectType;
-            objectId.Value = SqliteValues.ToDb(task.ObjectId);
-            site.Value = SqliteValues.ToDb(task.Site);
-            payload.Value = task.Payload;
-            createdAt.Value = SqliteValues.ToUnixMs(task.CreatedAt);
-            origin.Value = SqliteValues.ToDb(task.OriginConnector);
-            policy.Value = (int)task.Policy;
+            var next = tasks[i];
+            // In the order of InsertTaskParameters.
+            task[0].Value = next.Guid.ToString("D");
+            task[1].Value = (int)next.Direction;
+            task[2].Value = (int)next.TaskType;
+            task[3].Value = (int)next.DataType;
+            task[4].Value = next.ObjectType;
+            task[5].Value = SqliteValues.ToDb(next.ObjectId);
+            task[6].Value = SqliteValues.ToDb(next.Site);
+            task[7].Value = next.Payload;
+            task[8].Value = SqliteValues.ToUnixMs(next.CreatedAt);
+            task[9].Value = SqliteValues.ToDb(next.OriginConnector);
+            task[10].Value = (int)next.Policy;
+            task[11].Value = SqliteValues.ToDb(next.ObjectGuid);
+            task[12].Value = SqliteValues.ToDb(next.ObjectCodeName);
+            task[13].Value = SqliteValues.ToDb(next.ObjectDisplayName);
+            task[14].Value = SqliteValues.ToDb(next.TraceParent);
+            task[15].Value = SqliteValues.ToDb(next.TraceState);
             // Microsoft.Data.Sqlite's async methods run synchronously; the synchronous calls skip a Task per row.
             insertTask.ExecuteNonQuery();
             var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
             ids[i] = id;
 
-            syncDirection.Value = (int)task.Direction;
-            syncTask.Value = id;
-            foreach (var name in task.Connectors)
+            synchronization[1].Value = (int)next.Direction;
+            synchronization[2].Value = id;
+            foreach (var name in next.Connectors)
             {
                 if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
@@ -225,12 +241,25 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                     connectorIds.Add(name, connectorId);
                 }
 
-                syncConnector.Value = connectorId;
+                synchronization[0].Value = connectorId;
                 insertSynchronization.ExecuteNonQuery();
             }
         }
 
         return ids;
+    }
+
+    private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, SqliteType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        return command;
     }
 
     private SqliteTransaction CheckCallerTransaction(DbTransaction transaction)
@@ -265,6 +294,13 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         ArgumentException.ThrowIfNullOrWhiteSpace(task.ObjectType);
         ArgumentNullException.ThrowIfNull(task.Payload);
         ArgumentNullException.ThrowIfNull(task.Connectors);
+        if (!Enum.IsDefined(task.Direction) || !Enum.IsDefined(task.TaskType) || !Enum.IsDefined(task.DataType) || !Enum.IsDefined(task.Policy))
+        {
+            throw new ArgumentException(
+                $"Task {task.Guid} for object type '{task.ObjectType}' has an undefined direction ({(int)task.Direction}), task type ({(int)task.TaskType}), data type ({(int)task.DataType}) or policy ({(int)task.Policy}); use the enums' named values.",
+                nameof(task));
+        }
+
         if (task.Connectors.Count == 0)
         {
             throw new ArgumentException($"Task {task.Guid} for object type '{task.ObjectType}' has no connector; every task needs at least one.", nameof(task));

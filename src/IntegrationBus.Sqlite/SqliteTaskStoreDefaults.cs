@@ -17,4 +17,16 @@ internal static class SqliteTaskStoreDefaults
 
     /// <summary>The largest busy timeout allowed: 10 minutes.</summary>
     public const string MaximumBusyTimeout = "00:10:00";
+
+    /// <summary>
+    /// How often a listener reads the notification table: 500 milliseconds, so a settings change or a wake-up made by
+    /// another process on the same file arrives within a second, at the cost of one indexed read per interval.
+    /// </summary>
+    public static readonly TimeSpan NotificationPollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The shortest notification poll interval allowed: 10 milliseconds.</summary>
+    public const string MinimumNotificationPollInterval = "00:00:00.010";
+
+    /// <summary>The longest notification poll interval allowed: 1 minute (notifications are kept for a minute).</summary>
+    public const string MaximumNotificationPollInterval = "00:01:00";
 }

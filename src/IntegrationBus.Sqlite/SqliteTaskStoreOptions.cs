@@ -23,4 +23,13 @@ public sealed class SqliteTaskStoreOptions
     /// <value><see cref="SqliteSynchronousMode.Normal"/>: with WAL, durable against a process crash.</value>
     [EnumDataType(typeof(SqliteSynchronousMode))]
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteTaskStoreDefaults.Synchronous;
+
+    /// <summary>Gets or sets how often the store's notifier reads notifications that other processes on the same file published.</summary>
+    /// <remarks>
+    /// Settings changes, connector switches and wake-ups reach the other processes after at most about this long;
+    /// each poll is one small indexed read. Waits use the store's <see cref="TimeProvider"/>.
+    /// </remarks>
+    /// <value>500 milliseconds; between 10 milliseconds and 1 minute.</value>
+    [Range(typeof(TimeSpan), SqliteTaskStoreDefaults.MinimumNotificationPollInterval, SqliteTaskStoreDefaults.MaximumNotificationPollInterval)]
+    public TimeSpan NotificationPollInterval { get; set; } = SqliteTaskStoreDefaults.NotificationPollInterval;
 }

@@ -4,6 +4,7 @@ using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -12,19 +13,18 @@ namespace IntegrationBus.Sqlite.Tests;
 /// <summary>The store contract against a fresh temp-file database per test, plus SQLite-only facts.</summary>
 public sealed class SqliteTaskStoreTests : TaskStoreContract
 {
-    private readonly List<string> _files = [];
-    private readonly List<SqliteTaskStore> _extraStores = [];
+    private readonly SqliteTestFiles _files = new();
     private readonly string _path;
 
-    public SqliteTaskStoreTests() => _path = NewPath();
+    public SqliteTaskStoreTests() => _path = _files.NewPath();
 
-    private string ConnectionString => ConnectionStringFor(_path);
+    private string ConnectionString => SqliteTestFiles.ConnectionStringFor(_path);
 
     private SqliteTaskStore SqliteStore => (SqliteTaskStore)Store;
 
-    protected override async Task<ITaskStore> CreateStoreAsync()
+    protected override async Task<TaskStore> CreateStoreAsync()
     {
-        var store = Build(_path, null);
+        var store = _files.NewStore(_path, Time);
         await store.InitializeAsync(Ct);
         return store;
     }
@@ -32,23 +32,7 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var store in _extraStores)
-        {
-            store.Dispose();
-        }
-
-        foreach (var file in _files)
-        {
-            using (var connection = new SqliteConnection(ConnectionStringFor(file)))
-            {
-                SqliteConnection.ClearPool(connection);
-            }
-
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
-        }
+        _files.Dispose();
     }
 
     [Fact]
@@ -56,13 +40,13 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     {
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
 
-        Assert.Equal("wal", await ScalarAsync<string>(connection, "PRAGMA journal_mode;"));
+        Assert.Equal("wal", await SqliteTestFiles.ScalarAsync<string>(connection, "PRAGMA journal_mode;"));
     }
 
     [Fact]
     public async Task OpenConnectionAsync_ConfiguredOptions_AppliesBusyTimeoutAndSynchronous()
     {
-        var store = NewStore(_path, o =>
+        var store = _files.NewStore(_path, configure: o =>
         {
             o.BusyTimeout = TimeSpan.FromMilliseconds(1234);
             o.Synchronous = SqliteSynchronousMode.Full;
@@ -73,8 +57,8 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
 
         foreach (var connection in new[] { first, second })
         {
-            Assert.Equal(1234, await ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
-            Assert.Equal(2, await ScalarAsync<long>(connection, "PRAGMA synchronous;"));
+            Assert.Equal(1234, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal(2, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA synchronous;"));
             Assert.Equal(2, new SqliteConnectionStringBuilder(connection.ConnectionString).DefaultTimeout);
         }
     }
@@ -84,46 +68,22 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     {
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
 
-        Assert.Equal(5000, await ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
-        Assert.Equal(1, await ScalarAsync<long>(connection, "PRAGMA synchronous;"));
+        Assert.Equal(5000, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal(1, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA synchronous;"));
     }
 
     [Fact]
     public async Task OpenConnectionAsync_PooledConnectionReused_KeepsPragmas()
     {
-        var store = NewStore(_path, o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
+        var store = _files.NewStore(_path, configure: o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
         await (await store.OpenConnectionAsync(Ct)).DisposeAsync();
 
         for (var i = 0; i < 3; i++)
         {
             await using var connection = await store.OpenConnectionAsync(Ct);
-            Assert.Equal(777, await ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
-            Assert.Equal(1, await ScalarAsync<long>(connection, "PRAGMA synchronous;"));
+            Assert.Equal(777, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA busy_timeout;"));
+            Assert.Equal(1, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA synchronous;"));
         }
-    }
-
-    [Fact]
-    public async Task FetchSql_QueryPlan_SearchesSynchronizationPrimaryKey()
-    {
-        await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteQueue.FetchSql;
-        foreach (var name in new[] { "@connector_id", "@direction", "@after", "@limit" })
-        {
-            command.Parameters.AddWithValue(name, 1);
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(Ct))
-        {
-            while (await reader.ReadAsync(Ct))
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
-
-        Assert.Contains(plan, step => step.Contains("SEARCH s USING PRIMARY KEY (connector_id=? AND direction=? AND task_id>?)", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -135,11 +95,29 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         IReadOnlyList<long> ids;
         using (var transaction = connection.BeginTransaction())
         {
-            ids = await Store.AppendAsync([Some.Task(crm), Some.Task(crm)], transaction, Ct);
+            ids = await Store.Queue.AppendAsync([Some.Task(crm), Some.Task(crm)], transaction, Ct);
             transaction.Commit();
         }
 
         Assert.Equal(ids, (await FetchAllAsync(crm)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Append_CallerTransactionCommitted_TasksExistWithEveryField()
+    {
+        var crm = Some.Connector();
+        var task = Some.Task(crm);
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(Ct);
+        IReadOnlyList<long> ids;
+        using (var transaction = connection.BeginTransaction())
+        {
+            ids = Store.Queue.Append([task], transaction);
+            transaction.Commit();
+        }
+
+        var queued = Assert.Single(await FetchAllAsync(crm));
+        Assert.Equal((ids[0], task.ObjectGuid, task.TraceParent, task.TraceState), (queued.Id, queued.ObjectGuid, queued.TraceParent, queued.TraceState));
     }
 
     [Fact]
@@ -150,34 +128,38 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         await connection.OpenAsync(Ct);
         using (var transaction = connection.BeginTransaction())
         {
-            Assert.Single(await Store.AppendAsync([Some.Task(crm)], transaction, Ct));
+            Assert.Single(await Store.Queue.AppendAsync([Some.Task(crm)], transaction, Ct));
             transaction.Rollback();
         }
 
         Assert.Empty(await FetchAllAsync(crm));
-        Assert.Empty(await Store.GetConnectorsAsync(Ct));
-        Assert.Equal(0, await Store.CountAsync(new TaskQuery(), Ct));
+        Assert.Empty(await Store.Configuration.GetConnectorsAsync(Ct));
+        Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
 
         var id = await AppendOneAsync(Some.Task(crm));
 
         Assert.Equal([id], (await FetchAllAsync(crm)).Select(t => t.Id));
-        Assert.Equal([crm], (await Store.GetConnectorsAsync(Ct)).Select(c => c.Name));
+        Assert.Equal([crm], (await Store.Configuration.GetConnectorsAsync(Ct)).Select(c => c.Name));
     }
 
     [Fact]
     public async Task AppendAsync_TransactionOfAnotherDatabase_ThrowsClearException()
     {
-        var otherPath = NewPath();
-        await NewStore(otherPath).InitializeAsync(Ct);
-        await using var connection = new SqliteConnection(ConnectionStringFor(otherPath));
+        var otherPath = _files.NewPath();
+        await _files.NewStore(otherPath).InitializeAsync(Ct);
+        await using var connection = new SqliteConnection(SqliteTestFiles.ConnectionStringFor(otherPath));
         await connection.OpenAsync(Ct);
         using var transaction = connection.BeginTransaction();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.Queue.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+        var syncError = Assert.Throws<ArgumentException>(() => Store.Queue.Append([Some.Task(Some.Connector())], transaction));
 
-        Assert.Equal("transaction", error.ParamName);
-        Assert.Contains(otherPath, error.Message, StringComparison.Ordinal);
-        Assert.Contains(_path, error.Message, StringComparison.Ordinal);
+        foreach (var exception in new[] { error, syncError })
+        {
+            Assert.Equal("transaction", exception.ParamName);
+            Assert.Contains(otherPath, exception.Message, StringComparison.Ordinal);
+            Assert.Contains(_path, exception.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -185,11 +167,16 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     {
         using var transaction = new ForeignTransaction();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.Queue.AppendAsync([Some.Task(Some.Connector())], transaction, Ct));
+        var syncError = Assert.Throws<ArgumentException>(() => Store.Queue.Append([Some.Task(Some.Connector())], transaction));
 
-        Assert.Equal("transaction", error.ParamName);
-        Assert.Contains(typeof(ForeignTransaction).FullName!, error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await Store.CountAsync(new TaskQuery(), Ct));
+        foreach (var exception in new[] { error, syncError })
+        {
+            Assert.Equal("transaction", exception.ParamName);
+            Assert.Contains(typeof(ForeignTransaction).FullName!, exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
     }
 
     [Fact]
@@ -199,27 +186,23 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         var id = await AppendOneAsync(Some.Task(crm));
 
         await Store.InitializeAsync(Ct);
-        await NewStore(_path).InitializeAsync(Ct);
+        await _files.NewStore(_path).InitializeAsync(Ct);
 
         Assert.Equal([id], (await FetchAllAsync(crm)).Select(t => t.Id));
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
-        Assert.Equal(1, await ScalarAsync<long>(connection, "PRAGMA user_version;"));
+        Assert.Equal(2, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA user_version;"));
     }
 
     [Fact]
     public async Task InitializeAsync_NewerSchemaVersion_ThrowsClearException()
     {
-        var newerPath = NewPath();
-        await using (var connection = new SqliteConnection(ConnectionStringFor(newerPath)))
-        {
-            await connection.OpenAsync(Ct);
-            await ScalarAsync<long>(connection, "PRAGMA user_version = 2; SELECT 0;");
-        }
+        var newerPath = _files.NewPath();
+        await SqliteTestFiles.ExecuteAsync(newerPath, "PRAGMA user_version = 3;");
 
-        var error = await Assert.ThrowsAsync<IntegrationBusException>(() => NewStore(newerPath).InitializeAsync(Ct));
+        var error = await Assert.ThrowsAsync<IntegrationBusException>(() => _files.NewStore(newerPath).InitializeAsync(Ct));
 
-        Assert.Contains("schema version 2", error.Message, StringComparison.Ordinal);
-        Assert.Contains("only up to version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only up to version 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -229,9 +212,9 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         await using var blocker = new SqliteConnection(ConnectionString);
         await blocker.OpenAsync(Ct);
         var lockHeld = blocker.BeginTransaction(deferred: false);
-        await ScalarAsync<long>(blocker, "INSERT INTO integration_setting (key, value) VALUES ('blocker', 'held'); SELECT changes();", lockHeld);
+        await SqliteTestFiles.ScalarAsync<long>(blocker, "INSERT INTO integration_setting (key, value) VALUES ('blocker', 'held'); SELECT changes();", lockHeld);
 
-        var append = Task.Run(() => Store.AppendAsync([Some.Task(crm)], null, Ct), Ct);
+        var append = Task.Run(() => Store.Queue.AppendAsync([Some.Task(crm)], null, Ct), Ct);
 
         // Not a synchronisation sleep: a bounded window in which the append must NOT finish while the lock is held.
         var finishedFirst = await Task.WhenAny(append, Task.Delay(TimeSpan.FromMilliseconds(250), Ct));
@@ -241,7 +224,60 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         var ids = await append.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(ids, (await FetchAllAsync(crm)).Select(t => t.Id));
-        Assert.Equal("held", (await Store.GetSettingsAsync(Ct))["blocker"]);
+        Assert.Equal("held", (await Store.Configuration.GetSettingsAsync(Ct))["blocker"]);
+    }
+
+    [Fact]
+    public async Task FetchAsync_LargestStoredValues_ReadBackExactly()
+    {
+        var crm = Some.Connector();
+        var task = Some.IncomingTask(crm, IncomingPolicy.DeleteOnError, crm) with { TaskType = TaskType.MovePage, DataType = DataType.Snapshot };
+        var id = await AppendOneAsync(task);
+        await using (var connection = await SqliteStore.OpenConnectionAsync(Ct))
+        {
+            await SqliteTestFiles.ScalarAsync<long>(connection, $"UPDATE integration_synchronization SET attempts = {int.MaxValue}, status = 2 WHERE task_id = {id}; SELECT changes();");
+        }
+
+        var queued = Assert.Single(await FetchAllAsync(crm, TaskDirection.Incoming));
+
+        Assert.Equal(
+            (TaskDirection.Incoming, TaskType.MovePage, DataType.Snapshot, IncomingPolicy.DeleteOnError, SynchronizationStatus.Skipped, int.MaxValue),
+            (queued.Direction, queued.TaskType, queued.DataType, queued.Policy, queued.Status, queued.Attempts));
+    }
+
+    [Fact]
+    public async Task AppendAsync_UndefinedEnumValue_ThrowsNamingTheTask()
+    {
+        var task = Some.Task(Some.Connector()) with { TaskType = (TaskType)999 };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.Queue.AppendAsync([task], null, Ct));
+
+        Assert.Contains(task.Guid.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Constructor_ResolvedFromServices_UsesTheRegisteredTimeProviderOrTheSystemClock(bool registerClock)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<SqliteTaskStoreOptions>().Configure(o => o.ConnectionString = ConnectionString);
+        if (registerClock)
+        {
+            services.AddSingleton<TimeProvider>(Time);
+        }
+
+        services.AddSingleton<SqliteTaskStore>();
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<SqliteTaskStore>();
+
+        await store.Notifier.PublishAsync(new BusNotification { Kind = BusNotificationKind.SettingsChanged }, Ct);
+
+        await using var connection = await store.OpenConnectionAsync(Ct);
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(await SqliteTestFiles.ScalarAsync<long>(connection, "SELECT MAX(created_at) FROM integration_notification;"));
+        Assert.Equal(registerClock, createdAt == Time.GetUtcNow());
     }
 
     [Fact]
@@ -263,36 +299,24 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         Assert.Contains(nameof(SqliteTaskStoreOptions.BusyTimeout), error.Message, StringComparison.Ordinal);
     }
 
-    private static string ConnectionStringFor(string path) => new SqliteConnectionStringBuilder { DataSource = path }.ToString();
-
-    private static async Task<T> ScalarAsync<T>(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    [InlineData(60_001)]
+    public void Constructor_NotificationPollIntervalOutOfRange_ThrowsNamingTheOptionAndRange(int milliseconds)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
+        var options = new SqliteTaskStoreOptions { ConnectionString = ConnectionString, NotificationPollInterval = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var error = Assert.Throws<OptionsValidationException>(() => new SqliteTaskStore(Options.Create(options), NullLogger<SqliteTaskStore>.Instance));
+
+        Assert.Contains(nameof(SqliteTaskStoreOptions.NotificationPollInterval), error.Message, StringComparison.Ordinal);
+        Assert.Contains("00:00:00.01", error.Message, StringComparison.Ordinal);
+        Assert.Contains("00:01:00", error.Message, StringComparison.Ordinal);
     }
 
-    private string NewPath()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"integrationbus-{Guid.NewGuid():N}.db");
-        _files.Add(path);
-        return path;
-    }
-
-    private static SqliteTaskStore Build(string path, Action<SqliteTaskStoreOptions>? configure)
-    {
-        var options = new SqliteTaskStoreOptions { ConnectionString = ConnectionStringFor(path) };
-        configure?.Invoke(options);
-        return new SqliteTaskStore(Options.Create(options), NullLogger<SqliteTaskStore>.Instance);
-    }
-
-    private SqliteTaskStore NewStore(string path, Action<SqliteTaskStoreOptions>? configure = null)
-    {
-        var store = Build(path, configure);
-        _extraStores.Add(store);
-        return store;
-    }
+    [Fact]
+    public void Options_Defaults_NotifierPollsTwiceASecond()
+        => Assert.Equal(TimeSpan.FromMilliseconds(500), new SqliteTaskStoreOptions().NotificationPollInterval);
 
     private sealed class ForeignTransaction : DbTransaction
     {

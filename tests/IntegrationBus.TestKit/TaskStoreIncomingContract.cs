@@ -6,7 +6,7 @@ using Xunit;
 namespace IntegrationBus.TestKit;
 
 /// <summary>The incoming-append facts of the <see cref="TaskStoreContract"/>: idempotency keys, their window, order, discard.</summary>
-public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
+public abstract class TaskStoreIncomingContract : TaskStoreFencingContract
 {
     [Fact]
     public async Task AppendIncomingAsync_Batch_KeepsOrderAndAnswersRepeatsWithTheFirstTask()
@@ -14,7 +14,7 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
         var crm = Some.Connector();
         var window = Time.GetUtcNow().AddHours(-1);
         var first = Some.IncomingTask(crm, IncomingPolicy.Default, crm);
-        var results = await Store.AppendIncomingAsync(
+        var results = await Store.Queue.AppendIncomingAsync(
             [
                 new IncomingAppend(first, "key-1", window),
                 new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), null, window),
@@ -37,10 +37,10 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
     public async Task AppendIncomingAsync_KeyOutsideWindow_AppendsAgain()
     {
         var crm = Some.Connector();
-        var first = (await Store.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", Time.GetUtcNow().AddHours(-1))], Ct))[0];
+        var first = (await Store.Queue.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", Time.GetUtcNow().AddHours(-1))], Ct))[0];
 
         var later = Some.IncomingTask(crm, IncomingPolicy.Default, crm) with { CreatedAt = Some.Epoch.AddDays(2) };
-        var second = (await Store.AppendIncomingAsync([new IncomingAppend(later, "k", Some.Epoch.AddDays(1))], Ct))[0];
+        var second = (await Store.Queue.AppendIncomingAsync([new IncomingAppend(later, "k", Some.Epoch.AddDays(1))], Ct))[0];
 
         Assert.False(second.Repeated);
         Assert.NotEqual(first.TaskId, second.TaskId);
@@ -54,7 +54,7 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
         var erp = Some.Connector();
         var window = Time.GetUtcNow().AddHours(-1);
 
-        var results = await Store.AppendIncomingAsync(
+        var results = await Store.Queue.AppendIncomingAsync(
             [new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", window), new IncomingAppend(Some.IncomingTask(erp, IncomingPolicy.Default, erp), "k", window)],
             Ct);
 
@@ -66,10 +66,10 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
     {
         var crm = Some.Connector();
         var window = Time.GetUtcNow().AddHours(-1);
-        var first = (await Store.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", window)], Ct))[0];
-        await RecordAsync(crm, Ok(first.TaskId), TaskDirection.Incoming);
+        var first = (await Store.Queue.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", window)], Ct))[0];
+        await RecordAsync(crm, TaskDirection.Incoming, Ok(first.TaskId));
 
-        var again = (await Store.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", window)], Ct))[0];
+        var again = (await Store.Queue.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.Default, crm), "k", window)], Ct))[0];
 
         Assert.True(again.Repeated);
         Assert.Equal(first.TaskId, again.TaskId);
@@ -80,12 +80,13 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
     public async Task RecordAsync_DiscardedError_RemovesTaskLikeOk()
     {
         var crm = Some.Connector();
-        var id = (await Store.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.DeleteOnError, crm), null, Time.GetUtcNow())], Ct))[0].TaskId;
+        var id = (await Store.Queue.AppendIncomingAsync([new IncomingAppend(Some.IncomingTask(crm, IncomingPolicy.DeleteOnError, crm), null, Time.GetUtcNow())], Ct))[0].TaskId;
 
-        await RecordAsync(crm, new TaskOutcome(id, TaskResultKind.Error, "bad", Time.GetUtcNow(), Discard: true), TaskDirection.Incoming);
+        await RecordAsync(crm, TaskDirection.Incoming, new TaskOutcome { TaskId = id, Result = TaskResultKind.Error, Message = "bad", AttemptedAt = Time.GetUtcNow(), Discard = true });
 
         Assert.Empty(await FetchAllAsync(crm, TaskDirection.Incoming));
-        Assert.Null(await Store.GetPayloadAsync(id, Ct));
+        Assert.Null(await PayloadAsync(id));
+        Assert.Empty(await AttemptsAsync(id));
     }
 
     [Fact]
@@ -95,9 +96,9 @@ public abstract class TaskStoreIncomingContract : TaskStoreLeaseContract
         var id = await AppendOneAsync(Some.Task(crm));
         await RecordAsync(crm, Error(id, "down", TimeSpan.FromSeconds(1), park: true));
 
-        Assert.Equal(1, await Store.RetryAsync(id, crm, Ct));
+        Assert.Equal(1, await Store.Management.RetryAsync(id, crm, Ct));
 
-        var summary = await SummaryAsync(id, crm);
+        var summary = (await SummaryAsync(id, crm)).Synchronization;
         Assert.Equal((SynchronizationStatus.Pending, 0), (summary.Status, summary.Attempts));
     }
 }

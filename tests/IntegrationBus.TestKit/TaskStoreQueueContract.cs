@@ -5,7 +5,7 @@ using Xunit;
 
 namespace IntegrationBus.TestKit;
 
-/// <summary>The queue facts of the store contract: append, fetch and record. Derive from <see cref="TaskStoreContract"/>.</summary>
+/// <summary>The queue facts of the store contract: append, fetch and acknowledge. Derive from <see cref="TaskStoreContract"/>.</summary>
 public abstract class TaskStoreQueueContract : TaskStoreContractBase
 {
     [Fact]
@@ -44,12 +44,21 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         var ids = await AppendAsync(outgoing, incoming);
 
         Assert.Equal(
-            [new QueuedTask(ids[0], outgoing.Guid, outgoing.Direction, outgoing.TaskType, outgoing.DataType, outgoing.ObjectType, outgoing.ObjectId,
-                outgoing.Site, outgoing.Payload, outgoing.CreatedAt, null, IncomingPolicy.Default, SynchronizationStatus.Pending, 0, null)],
+            [new QueuedTask
+            {
+                Id = ids[0], Guid = outgoing.Guid, Direction = outgoing.Direction, TaskType = outgoing.TaskType, DataType = outgoing.DataType,
+                ObjectType = outgoing.ObjectType, ObjectId = outgoing.ObjectId, ObjectGuid = outgoing.ObjectGuid, Site = outgoing.Site,
+                Payload = outgoing.Payload, CreatedAt = outgoing.CreatedAt, OriginConnector = null, Policy = IncomingPolicy.Default,
+                Status = SynchronizationStatus.Pending, Attempts = 0, NextAttemptAt = null, TraceParent = outgoing.TraceParent, TraceState = outgoing.TraceState,
+            }],
             await FetchAllAsync(crm));
         Assert.Equal(
-            [new QueuedTask(ids[1], incoming.Guid, TaskDirection.Incoming, incoming.TaskType, incoming.DataType, incoming.ObjectType, null,
-                null, incoming.Payload, incoming.CreatedAt, incoming.OriginConnector, IncomingPolicy.SkipOnError, SynchronizationStatus.Pending, 0, null)],
+            [new QueuedTask
+            {
+                Id = ids[1], Guid = incoming.Guid, Direction = TaskDirection.Incoming, TaskType = incoming.TaskType, DataType = incoming.DataType,
+                ObjectType = incoming.ObjectType, ObjectId = null, ObjectGuid = null, Site = null, Payload = incoming.Payload, CreatedAt = incoming.CreatedAt,
+                OriginConnector = incoming.OriginConnector, Policy = IncomingPolicy.SkipOnError, Status = SynchronizationStatus.Pending, Attempts = 0,
+            }],
             await FetchAllAsync(crm, TaskDirection.Incoming));
     }
 
@@ -80,10 +89,10 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         var crm = Some.Connector();
         var ids = await AppendAsync(Enumerable.Range(0, 7).Select(_ => Some.Task(crm)).ToArray());
 
-        var first = await Store.FetchAsync(crm, TaskDirection.Outgoing, 0, 3, Ct);
-        var second = await Store.FetchAsync(crm, TaskDirection.Outgoing, first[^1].Id, 3, Ct);
-        var third = await Store.FetchAsync(crm, TaskDirection.Outgoing, second[^1].Id, 3, Ct);
-        var past = await Store.FetchAsync(crm, TaskDirection.Outgoing, ids[^1], 3, Ct);
+        var first = await FetchAsync(crm, TaskDirection.Outgoing, 0, 3);
+        var second = await FetchAsync(crm, TaskDirection.Outgoing, first[^1].Id, 3);
+        var third = await FetchAsync(crm, TaskDirection.Outgoing, second[^1].Id, 3);
+        var past = await FetchAsync(crm, TaskDirection.Outgoing, ids[^1], 3);
 
         Assert.Equal(ids.Take(3), first.Select(t => t.Id));
         Assert.Equal(ids.Skip(3).Take(3), second.Select(t => t.Id));
@@ -104,7 +113,7 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
     {
         var crm = Some.Connector();
         var batches = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(
-            () => Store.AppendAsync(Enumerable.Range(0, 25).Select(_ => Some.Task(crm)).ToArray(), null, Ct), Ct)));
+            () => Store.Queue.AppendAsync(Enumerable.Range(0, 25).Select(_ => Some.Task(crm)).ToArray(), null, Ct), Ct)));
 
         var fetched = await FetchAllAsync(crm);
 
@@ -121,8 +130,9 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         await RecordAsync(crm, Ok(ids[0]));
 
         Assert.Equal([ids[1]], (await FetchAllAsync(crm)).Select(t => t.Id));
-        Assert.Null(await Store.GetPayloadAsync(ids[0], Ct));
-        Assert.NotNull(await Store.GetPayloadAsync(ids[1], Ct));
+        Assert.Null(await PayloadAsync(ids[0]));
+        Assert.Null(await Store.Management.GetTaskAsync(ids[0], Ct));
+        Assert.NotNull(await PayloadAsync(ids[1]));
     }
 
     [Fact]
@@ -136,88 +146,12 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
 
         Assert.Empty(await FetchAllAsync(crm));
         Assert.Equal([id], (await FetchAllAsync(erp)).Select(t => t.Id));
-        Assert.NotNull(await Store.GetPayloadAsync(id, Ct));
+        Assert.NotNull(await PayloadAsync(id));
 
         await RecordAsync(erp, Ok(id));
 
         Assert.Empty(await FetchAllAsync(erp));
-        Assert.Null(await Store.GetPayloadAsync(id, Ct));
-    }
-
-    [Fact]
-    public async Task RecordAsync_Error_RecordsAttemptAndKeepsOrder()
-    {
-        var crm = Some.Connector();
-        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm));
-        var attemptedAt = Time.GetUtcNow();
-
-        await RecordAsync(crm, Error(ids[0], "CRM refused the contact", TimeSpan.FromMinutes(1)));
-
-        var fetched = await FetchAllAsync(crm);
-        Assert.Equal(ids, fetched.Select(t => t.Id));
-        Assert.Equal((SynchronizationStatus.Error, 1, attemptedAt.AddMinutes(1)), (fetched[0].Status, fetched[0].Attempts, fetched[0].NextAttemptAt));
-        Assert.Equal((SynchronizationStatus.Pending, 0), (fetched[1].Status, fetched[1].Attempts));
-        var summary = await SummaryAsync(ids[0], crm);
-        Assert.Equal(("CRM refused the contact", attemptedAt), (summary.LastError, summary.LastRunAt));
-        Assert.Equal([new AttemptRecord(ids[0], crm, attemptedAt, TaskResultKind.Error, "CRM refused the contact")], await Store.GetAttemptsAsync(ids[0], Ct));
-    }
-
-    [Fact]
-    public async Task RecordAsync_ErrorTwice_CountsAttemptsAndLogsBothOldestFirst()
-    {
-        var crm = Some.Connector();
-        var id = await AppendOneAsync(Some.Task(crm));
-
-        await RecordAsync(crm, Error(id, "first", TimeSpan.FromMinutes(1)));
-        Time.Advance(TimeSpan.FromMinutes(1));
-        await RecordAsync(crm, Error(id, "second", TimeSpan.FromMinutes(2)));
-
-        var task = (await FetchAllAsync(crm)).Single();
-        Assert.Equal((2, Time.GetUtcNow().AddMinutes(2)), (task.Attempts, task.NextAttemptAt));
-        Assert.Equal(["first", "second"], (await Store.GetAttemptsAsync(id, Ct)).Select(a => a.Message));
-        Assert.Equal("second", (await SummaryAsync(id, crm)).LastError);
-    }
-
-    [Fact]
-    public async Task RecordAsync_ErrorAndSkip_MarksSkippedAndStillFetched()
-    {
-        var crm = Some.Connector();
-        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm));
-
-        await RecordAsync(crm, new TaskOutcome(ids[0], TaskResultKind.ErrorAndSkip, "not yet", Time.GetUtcNow(), Time.GetUtcNow().AddHours(1)));
-
-        var fetched = await FetchAllAsync(crm);
-        Assert.Equal(ids, fetched.Select(t => t.Id));
-        Assert.Equal((SynchronizationStatus.Skipped, 1, (DateTimeOffset?)null), (fetched[0].Status, fetched[0].Attempts, fetched[0].NextAttemptAt));
-        Assert.Equal(TaskResultKind.ErrorAndSkip, (await Store.GetAttemptsAsync(ids[0], Ct)).Single().Result);
-    }
-
-    [Fact]
-    public async Task RecordAsync_SkipNow_RecordsNothing()
-    {
-        var crm = Some.Connector();
-        var id = await AppendOneAsync(Some.Task(crm));
-
-        await RecordAsync(crm, new TaskOutcome(id, TaskResultKind.SkipNow, "ignored", Time.GetUtcNow()));
-
-        var task = (await FetchAllAsync(crm)).Single();
-        Assert.Equal((SynchronizationStatus.Pending, 0, (DateTimeOffset?)null), (task.Status, task.Attempts, task.NextAttemptAt));
-        Assert.Empty(await Store.GetAttemptsAsync(id, Ct));
-        Assert.Null((await SummaryAsync(id, crm)).LastRunAt);
-    }
-
-    [Fact]
-    public async Task RecordAsync_Park_MarksFailedAndNoLongerFetched()
-    {
-        var crm = Some.Connector();
-        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm));
-
-        await RecordAsync(crm, Error(ids[0], "poison", TimeSpan.FromMinutes(1), park: true));
-
-        Assert.Equal([ids[1]], (await FetchAllAsync(crm)).Select(t => t.Id));
-        var summary = await SummaryAsync(ids[0], crm);
-        Assert.Equal((SynchronizationStatus.Failed, 1, "poison"), (summary.Status, summary.Attempts, summary.LastError));
-        Assert.Single(await Store.GetAttemptsAsync(ids[0], Ct));
+        Assert.Null(await PayloadAsync(id));
     }
 
     [Fact]
@@ -227,13 +161,11 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         var ids = await AppendAsync(Some.Task(crm), Some.Task(crm), Some.Task(crm), Some.Task(crm));
         var now = Time.GetUtcNow();
 
-        await Store.RecordAsync(crm, TaskDirection.Outgoing,
-        [
+        await RecordAsync(crm, TaskDirection.Outgoing,
             Ok(ids[0]),
-            new TaskOutcome(ids[1], TaskResultKind.SkipNow, null, now),
-            new TaskOutcome(ids[2], TaskResultKind.ErrorAndSkip, "skip", now),
-            Error(ids[3], "stop", TimeSpan.FromSeconds(30)),
-        ], Ct);
+            new TaskOutcome { TaskId = ids[1], Result = TaskResultKind.SkipNow, AttemptedAt = now },
+            Skip(ids[2], "skip"),
+            Error(ids[3], "stop", TimeSpan.FromSeconds(30)));
 
         var fetched = await FetchAllAsync(crm);
         Assert.Equal(
@@ -251,7 +183,7 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         await RecordAsync(crm, Ok(id));
 
         Assert.Empty(await FetchAllAsync(crm));
-        Assert.Empty(await Store.GetAttemptsAsync(id, Ct));
+        Assert.Empty(await AttemptsAsync(id));
     }
 
     [Fact]
@@ -260,23 +192,34 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
         var crm = Some.Connector();
         var id = await AppendOneAsync(Some.Task(crm));
 
-        await RecordAsync(crm, Ok(id), TaskDirection.Incoming);
+        await RecordAsync(crm, TaskDirection.Incoming, Ok(id));
 
         Assert.Equal([id], (await FetchAllAsync(crm)).Select(t => t.Id));
     }
 
     [Fact]
-    public async Task GetPayloadAsync_UnicodePayload_RoundTripsExactly()
+    public async Task RecordAsync_NoOutcomes_ReturnsTrueAndChangesNothing()
+    {
+        var crm = Some.Connector();
+        var id = await AppendOneAsync(Some.Task(crm));
+
+        await RecordAsync(crm, TaskDirection.Outgoing);
+
+        Assert.Equal([(id, SynchronizationStatus.Pending)], (await FetchAllAsync(crm)).Select(t => (t.Id, t.Status)));
+    }
+
+    [Fact]
+    public async Task GetTaskAsync_UnicodePayload_RoundTripsExactly()
     {
         var crm = Some.Connector();
         const string payload = "{\"v\":1,\"name\":\"Žluťoučký kůň 🐎 — 日本語 \\u0000 \\\"quoted\\\"\",\"tab\":\"\t\",\"nl\":\"\r\n\"}";
         var id = await AppendOneAsync(Some.Task(crm) with { Payload = payload });
 
-        Assert.Equal(payload, await Store.GetPayloadAsync(id, Ct));
+        Assert.Equal(payload, await PayloadAsync(id));
         Assert.Equal(payload, (await FetchAllAsync(crm)).Single().Payload);
     }
 
     [Fact]
-    public async Task GetPayloadAsync_UnknownTask_ReturnsNull()
-        => Assert.Null(await Store.GetPayloadAsync(long.MaxValue, Ct));
+    public async Task GetTaskAsync_UnknownTask_ReturnsNull()
+        => Assert.Null(await Store.Management.GetTaskAsync(long.MaxValue, Ct));
 }

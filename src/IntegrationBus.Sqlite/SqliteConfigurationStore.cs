@@ -2,8 +2,8 @@ using IntegrationBus.Storage;
 
 namespace IntegrationBus.Sqlite;
 
-/// <summary>The store's connectors and settings tables.</summary>
-internal sealed class SqliteConfiguration(SqliteDatabase database)
+/// <summary>The configuration part of the <see cref="SqliteTaskStore"/>: the connectors and settings tables.</summary>
+internal sealed class SqliteConfigurationStore(SqliteDatabase database) : ConfigurationStore
 {
     private const string RegisterSql = """
         INSERT INTO integration_connector (name, display_name, enabled) VALUES (@name, @display_name, 1)
@@ -11,12 +11,17 @@ internal sealed class SqliteConfiguration(SqliteDatabase database)
         RETURNING id;
         """;
 
-    /// <summary>Registers connectors; see <see cref="ITaskStore.RegisterConnectorsAsync"/>.</summary>
-    /// <param name="connectors">The connectors.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Every known connector.</returns>
-    public async Task<IReadOnlyList<ConnectorState>> RegisterConnectorsAsync(IReadOnlyList<ConnectorState> connectors, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<ConnectorState>> RegisterConnectorsAsync(IReadOnlyList<ConnectorState> connectors, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connectors);
+        foreach (var connector in connectors)
+        {
+            ArgumentNullException.ThrowIfNull(connector);
+            ArgumentException.ThrowIfNullOrWhiteSpace(connector.Name);
+            ArgumentNullException.ThrowIfNull(connector.DisplayName);
+        }
+
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -39,10 +44,8 @@ internal sealed class SqliteConfiguration(SqliteDatabase database)
         }
     }
 
-    /// <summary>Reads every connector; see <see cref="ITaskStore.GetConnectorsAsync"/>.</summary>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The connectors.</returns>
-    public async Task<IReadOnlyList<ConnectorState>> GetConnectorsAsync(CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<ConnectorState>> GetConnectorsAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -53,13 +56,10 @@ internal sealed class SqliteConfiguration(SqliteDatabase database)
         }
     }
 
-    /// <summary>Enables or disables a connector; see <see cref="ITaskStore.SetConnectorEnabledAsync"/>.</summary>
-    /// <param name="connector">The connector.</param>
-    /// <param name="enabled">The new state.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether the connector exists.</returns>
-    public async Task<bool> SetConnectorEnabledAsync(string connector, bool enabled, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override async Task<bool> SetConnectorEnabledAsync(string connector, bool enabled, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -72,10 +72,8 @@ internal sealed class SqliteConfiguration(SqliteDatabase database)
         }
     }
 
-    /// <summary>Reads the settings; see <see cref="ITaskStore.GetSettingsAsync"/>.</summary>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The settings by key.</returns>
-    public async Task<IReadOnlyDictionary<string, string>> GetSettingsAsync(CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyDictionary<string, string>> GetSettingsAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -96,21 +94,35 @@ internal sealed class SqliteConfiguration(SqliteDatabase database)
         }
     }
 
-    /// <summary>Stores a setting; see <see cref="ITaskStore.SetSettingAsync"/>.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="value">The value.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when stored.</returns>
-    public async Task SetSettingAsync(string key, string value, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override async Task SetSettingsAsync(IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var (key, value) in values)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(key, nameof(values));
+            ArgumentNullException.ThrowIfNull(value, nameof(values));
+        }
+
+        if (values.Count == 0)
+        {
+            return;
+        }
+
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             using var command = scope.CreateCommand(
                 "INSERT INTO integration_setting (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
-            command.Parameters.AddWithValue("@key", key);
-            command.Parameters.AddWithValue("@value", value);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var key = SqliteValues.Add(command, "@key", Microsoft.Data.Sqlite.SqliteType.Text);
+            var value = SqliteValues.Add(command, "@value", Microsoft.Data.Sqlite.SqliteType.Text);
+            foreach (var pair in values)
+            {
+                key.Value = pair.Key;
+                value.Value = pair.Value;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
