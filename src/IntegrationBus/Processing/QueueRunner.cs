@@ -11,6 +11,9 @@ namespace IntegrationBus.Processing;
 /// </summary>
 internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, RunnerContext context)
 {
+    /// <summary>How long a batch of slow calls goes on before what it did so far is recorded.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
     private readonly ILogger _logger = context.Logger;
     private DateTimeOffset? _dueAt;
     private DateTimeOffset? _skippedDueAt;
@@ -164,6 +167,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             }
 
             var outcomes = new List<TaskOutcome>(batch.Count);
+            var lastRecordAt = Time.GetUtcNow();
             try
             {
                 foreach (var task in batch)
@@ -197,6 +201,19 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                         _dueAt = decision.DueAt;
                         stop = true;
                         break;
+                    }
+
+                    if (outcomes.Count > 0 && Time.GetUtcNow() - lastRecordAt >= ProgressInterval)
+                    {
+                        // Slow calls: what is done is made durable as it goes, so a crash repeats little.
+                        if (!await RecordAsync(outcomes, keeper, stoppingToken).ConfigureAwait(false))
+                        {
+                            stop = true;
+                            break;
+                        }
+
+                        outcomes.Clear();
+                        lastRecordAt = Time.GetUtcNow();
                     }
                 }
             }
@@ -232,10 +249,12 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             return true;
         }
 
-        // Results of work already done are recorded even while stopping, within the shutdown timeout.
-        using var timeout = stoppingToken.IsCancellationRequested ? new CancellationTokenSource(context.Options.ShutdownTimeout, Time) : null;
+        // Results of work already done are recorded even while (or once) the bus stops, within the shutdown timeout.
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Time);
+        var shutdownTimeout = context.Options.ShutdownTimeout;
+        using var stopping = stoppingToken.Register(() => timeout.CancelAfter(shutdownTimeout));
         var request = new RecordRequest { Lease = keeper.Lease, Outcomes = outcomes, KeepHistory = context.Settings.Current.HistoryEnabled };
-        if (await context.Store.Queue.RecordAsync(request, timeout?.Token ?? stoppingToken).ConfigureAwait(false))
+        if (await context.Store.Queue.RecordAsync(request, timeout.Token).ConfigureAwait(false))
         {
             return true;
         }

@@ -27,7 +27,7 @@ public abstract class LeaseStore
     /// <returns>The lease, or <see langword="null"/> when another owner holds it.</returns>
     public abstract Task<QueueLease?> TryAcquireAsync(LeaseRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Extends a lease whose token is still the queue's current token (even if it expired meanwhile, as long as nobody took it).</summary>
+    /// <summary>Extends a lease whose token is still the queue's current token (even if it expired meanwhile, as long as nobody took it); a released lease cannot be renewed.</summary>
     /// <param name="lease">The lease to renew.</param>
     /// <param name="duration">How long from now the lease lasts.</param>
     /// <param name="now">The current time (ignored when <see cref="UsesStoreClock"/>).</param>

@@ -59,12 +59,12 @@ public abstract class QueueStore
     /// <c>Ok</c> (and an outcome marked <see cref="TaskOutcome.Discard"/>) removes the connector's synchronization row,
     /// and the task with its attempt log once no connector needs it (also when several connectors acknowledge one task
     /// at the same moment). <c>Error</c> and <c>ErrorAndSkip</c> count an attempt, store the message, the next attempt
-    /// and the status (<see cref="SynchronizationStatus.Failed"/> when <see cref="TaskOutcome.Park"/>) and add an
+    /// and the status (<see cref="SynchronizationStatus.Failed"/> when <see cref="TaskOutcome.Park"/>, which stores no next attempt) and add an
     /// attempt-log entry. <c>SkipNow</c> records nothing.
     /// </para>
     /// </remarks>
     /// <param name="request">The lease, the outcomes and whether delivered tasks go to the history.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> when recorded; <see langword="false"/> when the lease is stale and nothing was recorded.</returns>
+    /// <returns><see langword="true"/> when recorded; <see langword="false"/> when the lease is stale (or the queue unknown) and nothing was recorded.</returns>
     public abstract Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken);
 }

@@ -29,10 +29,11 @@ public sealed record QueueSummary
     /// <summary>Gets every task still to deliver: pending, in error or skipped (parked ones not included).</summary>
     public long Depth => Pending + Errors + Skipped;
 
-    /// <summary>Gets when the oldest task still to deliver was logged, or <see langword="null"/> when there is none.</summary>
+    /// <summary>Gets when the queue's head (the first task still to deliver, in queue order) was logged, or <see langword="null"/> when there is none.</summary>
+    /// <remarks>The head, not a minimum over every row: cheap in any store, and the same unless a caller logs an earlier time after a later one.</remarks>
     public DateTimeOffset? OldestCreatedAt { get; init; }
 
-    /// <summary>Gets the owner of the queue's lease, or <see langword="null"/> when none was ever taken.</summary>
+    /// <summary>Gets the owner of the queue's lease, or <see langword="null"/> when nobody holds it (never taken, or released).</summary>
     public string? LeaseOwner { get; init; }
 
     /// <summary>Gets when the owner took the lease.</summary>

@@ -24,6 +24,7 @@ public sealed record TaskQuery
     /// Gets a text to find, or <see langword="null"/>: a GUID matches the task's or the object's GUID; other text matches
     /// the start of the object's code name or display name (case-insensitive for ASCII letters).
     /// </summary>
+    /// <remarks>Not indexed: a store reads the connector's queue (or every task) in order to match it; combine it with a connector.</remarks>
     public string? Text { get; init; }
 
     /// <summary>Gets the earliest logging time (inclusive), or <see langword="null"/>.</summary>

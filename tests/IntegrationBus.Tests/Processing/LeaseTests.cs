@@ -152,4 +152,58 @@ public sealed class LeaseTests
         Assert.Empty(crm.Calls);
         hang.SetResult(TaskResult.Ok);
     }
+
+    [Fact]
+    public async Task RunAsync_SlowCalls_WhatIsDoneIsRecordedWithinTheBatch()
+    {
+        var crm = Crm();
+        TestBus? bus = null;
+        var queuedAtThirdCall = -1;
+        crm.AsyncBehaviour = async (task, _) =>
+        {
+            if (task.Object.CodeName == "u3")
+            {
+                queuedAtThirdCall = (await bus!.ListAsync("crm")).Count;
+            }
+
+            bus!.Time.Advance(TimeSpan.FromMilliseconds(600));
+            return TaskResult.Ok;
+        };
+        bus = await TestBus.StartAsync([crm]);
+        await using var _ = bus;
+        var idle = bus.NextRunnerIdleAsync("crm");
+        await using (var scope = bus.Bus.BeginScope())
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                await scope.LogChangeAsync(SampleTypes.NewUser(i, $"u{i}"), TaskType.CreateObject, Token);
+            }
+
+            await scope.CompleteAsync(Token);
+        }
+
+        await idle;
+
+        // Two calls took 1.2 s: their results were recorded before the third call, not at the end of the batch.
+        Assert.Equal(1, queuedAtThirdCall);
+        Assert.Empty(await bus.ListAsync("crm"));
+    }
+
+    [Fact]
+    public async Task StopAsync_WhileResultsAreBeingRecorded_TheyAreStillRecorded()
+    {
+        var crm = Crm();
+        ControlledStore? store = null;
+        await using var bus = await TestBus.StartAsync([crm], b => b.UseStore(sp => store = new ControlledStore(sp.GetRequiredService<SqliteTaskStore>())));
+        store!.RecordGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await store.RecordWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        var stopping = bus.StopHostAsync();
+        store.RecordGate.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        Assert.Single(crm.Calls);
+        Assert.Empty(await bus.ListAsync("crm"));
+    }
 }

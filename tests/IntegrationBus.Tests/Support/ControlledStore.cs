@@ -6,6 +6,17 @@ namespace IntegrationBus.Tests.Support;
 public sealed class ControlledStore(TaskStore inner) : TaskStore
 {
     private readonly ControlledLeases _leases = new(inner.Leases);
+    private readonly ControlledQueue _queue = new(inner.Queue);
+
+    /// <summary>Gets or sets a gate that each RecordAsync waits for (with its token) before recording (null: no wait).</summary>
+    public TaskCompletionSource? RecordGate
+    {
+        get => _queue.Gate;
+        set => _queue.Gate = value;
+    }
+
+    /// <summary>Gets a signal set when a RecordAsync starts waiting at the gate.</summary>
+    public TaskCompletionSource RecordWaiting => _queue.Waiting;
 
     /// <summary>Gets or sets a gate that <see cref="InitializeAsync"/> waits for (null: no wait).</summary>
     public TaskCompletionSource? InitializeGate { get; set; }
@@ -27,7 +38,7 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
     public TaskStore Inner => inner;
 
-    public override QueueStore Queue => inner.Queue;
+    public override QueueStore Queue => _queue;
 
     public override LeaseStore Leases => _leases;
 
@@ -48,6 +59,34 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
         }
 
         await inner.InitializeAsync(cancellationToken);
+    }
+
+    private sealed class ControlledQueue(QueueStore inner) : QueueStore
+    {
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken) =>
+            inner.AppendAsync(tasks, transaction, cancellationToken);
+
+        public override IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbTransaction transaction) => inner.Append(tasks, transaction);
+
+        public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken) =>
+            inner.AppendIncomingAsync(appends, cancellationToken);
+
+        public override Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => inner.FetchAsync(request, cancellationToken);
+
+        public override async Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken)
+        {
+            if (Gate is { } gate)
+            {
+                Waiting.TrySetResult();
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.RecordAsync(request, cancellationToken);
+        }
     }
 
     private sealed class ControlledLeases(LeaseStore inner) : LeaseStore
