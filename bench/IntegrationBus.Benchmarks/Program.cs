@@ -8,7 +8,7 @@ using IntegrationBus.Hosting;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "incoming", "efcore", "all"];
+string[] suites = ["core", "drain", "incoming", "efcore", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -24,6 +24,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 if (suite is "core" or "all")
 {
     await CoreSuite.RunAsync(ctx);
+}
+
+if (suite is "drain")
+{
+    await CoreSuite.RunDrainAsync(ctx);
 }
 
 if (suite is "incoming" or "all")

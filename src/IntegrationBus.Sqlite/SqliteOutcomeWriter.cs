@@ -23,6 +23,25 @@ internal sealed class SqliteOutcomeWriter
         WHERE connector_id = @connector_id AND direction = @direction AND task_id IN (SELECT value FROM json_each(@task_ids));
         """ + SqliteTaskCleanup.Sql;
 
+    /// <summary>Acknowledges a run of consecutive task IDs: range deletes read the primary keys in order instead of probing per ID.</summary>
+    /// <remarks>
+    /// Every ID from <c>@first</c> to <c>@last</c> was acknowledged, and task IDs are unique across queues, so the ranges
+    /// touch no other task: the queue's rows go, and a task (with its attempts) only when no connector still needs it.
+    /// </remarks>
+    private const string AcknowledgeRunSql = """
+        DELETE FROM integration_synchronization
+        WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first AND @last;
+        DELETE FROM integration_attempt
+        WHERE task_id BETWEEN @first AND @last
+          AND NOT EXISTS (SELECT 1 FROM integration_synchronization s WHERE s.task_id = integration_attempt.task_id);
+        DELETE FROM integration_task
+        WHERE id BETWEEN @first AND @last
+          AND NOT EXISTS (SELECT 1 FROM integration_synchronization s WHERE s.task_id = integration_task.id);
+        """;
+
+    /// <summary>Above this many runs of consecutive IDs, one statement over the ID list is cheaper than a statement per run.</summary>
+    private const int MaxRuns = 4;
+
     private const string CopyToHistorySql = """
         INSERT INTO integration_history (task_id, guid, direction, task_type, data_type, object_type, object_id, object_guid,
             object_code_name, object_display_name, site, payload, created_at, origin_connector, policy, connector_id, delivered_at, attempts)
@@ -102,6 +121,11 @@ internal sealed class SqliteOutcomeWriter
             _delivered.Clear();
         }
 
+        if (_acknowledged.Count > 0 && TryAcknowledgeRuns())
+        {
+            _acknowledged.Clear();
+        }
+
         if (_acknowledged.Count > 0)
         {
             var acknowledge = _scope.Prepared(AcknowledgeSql, ("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@task_ids", SqliteType.Text));
@@ -110,6 +134,45 @@ internal sealed class SqliteOutcomeWriter
             acknowledge.ExecuteNonQuery();
             _acknowledged.Clear();
         }
+    }
+
+    /// <summary>Acknowledges the collected IDs run by run when they form few runs of consecutive IDs (a drain's usual shape).</summary>
+    /// <returns>Whether they were written.</returns>
+    private bool TryAcknowledgeRuns()
+    {
+        Span<(long First, long Last)> runs = stackalloc (long, long)[MaxRuns];
+        var count = 0;
+        var sorted = _acknowledged.Order().ToList();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (count > 0 && sorted[i] == runs[count - 1].Last + 1)
+            {
+                runs[count - 1].Last = sorted[i];
+            }
+            else if (count > 0 && sorted[i] == runs[count - 1].Last)
+            {
+                continue;
+            }
+            else if (count == MaxRuns)
+            {
+                return false;
+            }
+            else
+            {
+                runs[count++] = (sorted[i], sorted[i]);
+            }
+        }
+
+        var acknowledge = _scope.Prepared(AcknowledgeRunSql, ("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@first", SqliteType.Integer), ("@last", SqliteType.Integer));
+        SetQueue(acknowledge);
+        foreach (var (first, last) in runs[..count])
+        {
+            acknowledge.Parameters[2].Value = first;
+            acknowledge.Parameters[3].Value = last;
+            acknowledge.ExecuteNonQuery();
+        }
+
+        return true;
     }
 
     private void WriteError(in TaskOutcome outcome)

@@ -134,11 +134,10 @@ internal static class SqliteTaskListing
     /// <returns>The SQL text; its parameters are the filter's, <c>@one_direction</c> and <c>@limit</c>.</returns>
     internal static string ListSql(SqliteTaskFilter filter, TaskDirection? oneDirection)
     {
-        // Without a connector but with an object type, SQLite reads the object-type index, which is in task ID order.
-        var taskDriven = filter.ConnectorId is null && filter.Query.ObjectType is not null;
+        // In task order: a connector's primary key, or the synchronization task-ID index, gives it without sorting every row.
         return new StringBuilder(ListSelectSql).Append(' ').Append(filter.SynchronizationTable).Append('\n').Append(ListJoinSql)
             .Append(oneDirection is null ? filter.Where : filter.WhereOneDirection)
-            .Append(taskDriven ? " ORDER BY t.id, c.name, s.direction" : " ORDER BY s.task_id, c.name, s.direction")
+            .Append(" ORDER BY s.task_id, c.name, s.direction")
             .Append(" LIMIT CAST(@limit AS INTEGER);")
             .ToString();
     }

@@ -165,4 +165,29 @@ public abstract class TaskStoreOutcomeContract : TaskStoreQueueContract
     [Fact]
     public async Task GetAttemptsAsync_UnknownTask_ReturnsEmpty()
         => Assert.Empty(await AttemptsAsync(long.MaxValue));
+
+    [Fact]
+    public async Task RecordAsync_OkForRunsAndScatteredTasksAmongOtherQueues_RemovesExactlyThoseAcknowledged()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        // Tasks 0-29: every third only for the ERP, the others for the CRM, every fifth for both.
+        var ids = await AppendAsync(Enumerable.Range(0, 30)
+            .Select(i => i % 3 == 0 ? Some.Task(erp) : i % 5 == 0 ? Some.Task(crm, erp) : Some.Task(crm)).ToArray());
+        var crmIds = ids.Where((_, i) => i % 3 != 0).ToList();
+
+        // One batch of consecutive runs and single tasks, then one with more scattered tasks than a handful of runs.
+        await RecordAsync(crm, TaskDirection.Outgoing, [.. crmIds.Take(6).Select(Ok)]);
+        await RecordAsync(crm, TaskDirection.Outgoing, [.. crmIds.Skip(6).Where((_, i) => i % 2 == 0).Select(Ok)]);
+
+        var acknowledged = crmIds.Take(6).Concat(crmIds.Skip(6).Where((_, i) => i % 2 == 0)).ToHashSet();
+        Assert.Equal(crmIds.Where(id => !acknowledged.Contains(id)), (await FetchAllAsync(crm)).Select(t => t.Id));
+        Assert.Equal(ids.Where((_, i) => i % 3 == 0 || i % 5 == 0), (await FetchAllAsync(erp)).Select(t => t.Id));
+        foreach (var id in acknowledged)
+        {
+            var task = await Store.Management.GetTaskAsync(id, Ct);
+            var both = ids.ToList().IndexOf(id) % 5 == 0;
+            Assert.Equal(both, task is not null);
+        }
+    }
 }

@@ -25,6 +25,7 @@ public sealed class ObjectTypeInfo
         Page = builder.PageInfo;
         Fields = [.. builder.FieldList];
         _fieldSet = new HashSet<string>(Fields, StringComparer.Ordinal);
+        Utf8Fields = [.. Fields.Select(System.Text.Encoding.UTF8.GetBytes)];
     }
 
     /// <summary>Gets the type name, for example <c>polls.poll</c>.</summary>
@@ -70,6 +71,9 @@ public sealed class ObjectTypeInfo
     /// <param name="field">The field name (case-sensitive).</param>
     /// <returns><see langword="true"/> when the type declares the field.</returns>
     public bool HasField(string field) => _fieldSet.Contains(field);
+
+    /// <summary>Gets the field names encoded as UTF-8, in the order of <see cref="Fields"/> (the payload reader matches names without allocating).</summary>
+    internal byte[][] Utf8Fields { get; }
 
     /// <summary>Gets the foreign key declared on a field, or <see langword="null"/>.</summary>
     /// <param name="field">The field name.</param>

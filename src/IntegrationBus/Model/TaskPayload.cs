@@ -44,6 +44,12 @@ internal static class TaskPayload
     /// <returns>The snapshot.</returns>
     public static ObjectSnapshot Deserialize(string payload, ObjectTypeRegistry registry, ICollection<(string Type, string Field)>? ignoredFields = null)
     {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (TaskPayloadReader.TryRead(payload, registry, ignoredFields) is { } fast)
+        {
+            return fast;
+        }
+
         JsonDocument document;
         try
         {
