@@ -43,7 +43,7 @@ internal static class SqliteSchemaScripts
             created_at INTEGER NOT NULL,
             origin_connector TEXT NULL,
             policy INTEGER NOT NULL DEFAULT 0,
-            object_guid TEXT NULL,
+            object_guid BLOB NULL,
             object_code_name TEXT NULL,
             object_display_name TEXT NULL,
             trace_parent TEXT NULL,
@@ -94,7 +94,7 @@ internal static class SqliteSchemaScripts
     /// </remarks>
     public const string MigrateVersion1To2 = """
         DROP TRIGGER IF EXISTS tr_integration_synchronization_last_deleted;
-        ALTER TABLE integration_task ADD COLUMN object_guid TEXT NULL;
+        ALTER TABLE integration_task ADD COLUMN object_guid BLOB NULL;
         ALTER TABLE integration_task ADD COLUMN object_code_name TEXT NULL;
         ALTER TABLE integration_task ADD COLUMN object_display_name TEXT NULL;
         ALTER TABLE integration_task ADD COLUMN trace_parent TEXT NULL;
@@ -139,7 +139,7 @@ internal static class SqliteSchemaScripts
             data_type INTEGER NOT NULL,
             object_type TEXT NOT NULL,
             object_id INTEGER NULL,
-            object_guid TEXT NULL,
+            object_guid BLOB NULL,
             object_code_name TEXT NULL,
             object_display_name TEXT NULL,
             site TEXT NULL,

@@ -23,7 +23,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     [
         ("@guid", SqliteType.Text), ("@direction", SqliteType.Integer), ("@task_type", SqliteType.Integer), ("@data_type", SqliteType.Integer),
         ("@object_type", SqliteType.Text), ("@object_id", SqliteType.Integer), ("@site", SqliteType.Text), ("@payload", SqliteType.Text),
-        ("@created_at", SqliteType.Integer), ("@origin_connector", SqliteType.Text), ("@policy", SqliteType.Integer), ("@object_guid", SqliteType.Text),
+        ("@created_at", SqliteType.Integer), ("@origin_connector", SqliteType.Text), ("@policy", SqliteType.Integer), ("@object_guid", SqliteType.Blob),
         ("@object_code_name", SqliteType.Text), ("@object_display_name", SqliteType.Text), ("@trace_parent", SqliteType.Text), ("@trace_state", SqliteType.Text),
     ];
 
@@ -221,7 +221,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
             task[8].Value = SqliteValues.ToUnixMs(next.CreatedAt);
             task[9].Value = SqliteValues.ToDb(next.OriginConnector);
             task[10].Value = (int)next.Policy;
-            task[11].Value = SqliteValues.ToDb(next.ObjectGuid);
+            task[11].Value = SqliteValues.ToBlob(next.ObjectGuid);
             task[12].Value = SqliteValues.ToDb(next.ObjectCodeName);
             task[13].Value = SqliteValues.ToDb(next.ObjectDisplayName);
             task[14].Value = SqliteValues.ToDb(next.TraceParent);

@@ -197,7 +197,8 @@ internal sealed class SqliteTaskFilter
         var text = Query.Text;
         if (Guid.TryParse(text, out var guid))
         {
-            AddTask(" AND (t.guid = @text_guid OR t.object_guid = @text_guid)", "@text_guid", guid.ToString("D"));
+            AddTask(" AND (t.guid = @text_guid OR t.object_guid = @text_guid_bytes)", "@text_guid", guid.ToString("D"));
+            _parameters.Add(("@text_guid_bytes", guid.ToByteArray()));
         }
         else
         {

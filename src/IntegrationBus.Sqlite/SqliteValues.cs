@@ -89,7 +89,7 @@ internal static class SqliteValues
             Guid = Guid.Parse(reader.GetString(1)),
             ObjectType = reader.GetString(2),
             ObjectId = reader.GetValue(3) is long objectId ? objectId : null,
-            ObjectGuid = reader.GetValue(4) is string objectGuid ? Guid.Parse(objectGuid) : null,
+            ObjectGuid = reader.GetValue(4) is byte[] objectGuid ? new Guid(objectGuid) : null,
             Site = reader.GetValue(5) as string,
             Payload = reader.GetString(6),
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
@@ -119,7 +119,7 @@ internal static class SqliteValues
         DataType = (DataType)reader.GetInt32(offset + 4),
         ObjectType = reader.GetString(offset + 5),
         ObjectId = reader.IsDBNull(offset + 6) ? null : reader.GetInt64(offset + 6),
-        ObjectGuid = ReadGuid(reader, offset + 7),
+        ObjectGuid = ReadBlobGuid(reader, offset + 7),
         ObjectCodeName = ReadString(reader, offset + 8),
         ObjectDisplayName = ReadString(reader, offset + 9),
         Site = ReadString(reader, offset + 10),
@@ -156,9 +156,14 @@ internal static class SqliteValues
     /// <returns>The text, or <see langword="null"/>.</returns>
     public static string? ReadString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    /// <summary>Reads an optional GUID column.</summary>
+    /// <summary>Reads an optional GUID stored as 16 bytes (the object GUID: a third of the text's size on every task row).</summary>
     /// <param name="reader">The reader on the row.</param>
     /// <param name="ordinal">The column.</param>
     /// <returns>The GUID, or <see langword="null"/>.</returns>
-    public static Guid? ReadGuid(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : Guid.Parse(reader.GetString(ordinal));
+    public static Guid? ReadBlobGuid(SqliteDataReader reader, int ordinal) => reader.GetValue(ordinal) is byte[] bytes ? new Guid(bytes) : null;
+
+    /// <summary>Converts an optional GUID to the stored 16 bytes.</summary>
+    /// <param name="value">The GUID.</param>
+    /// <returns>The bytes, or <see cref="DBNull.Value"/>.</returns>
+    public static object ToBlob(Guid? value) => value is { } guid ? guid.ToByteArray() : DBNull.Value;
 }
