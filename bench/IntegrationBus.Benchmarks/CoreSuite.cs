@@ -8,6 +8,15 @@ namespace IntegrationBus.Benchmarks;
 /// <summary>Figures 1-6: outgoing logging, drain, wake-up latency, memory, queue size, raw SQLite baseline.</summary>
 internal static class CoreSuite
 {
+    private static Task<double> RawReadDeleteAsync(BenchContext ctx, int changes, int batchSize, string samplePayload) =>
+        ctx.MedianAsync("raw read+delete", () =>
+        {
+            using var raw = RawSqlite.Create();
+            raw.Insert(changes, 1_000, samplePayload);
+            var (elapsed, read) = raw.ReadAndDelete(batchSize);
+            return Task.FromResult(read == changes ? changes / elapsed.TotalSeconds : throw new InvalidOperationException($"Raw read {read} of {changes}."));
+        });
+
     /// <summary>Figure 2 (one connector) and its raw baseline only: the quick loop for work on the drain path.</summary>
     public static async Task RunDrainAsync(BenchContext ctx)
     {
@@ -20,13 +29,7 @@ internal static class CoreSuite
             samplePayload = (await bench.Store.Management.GetTaskAsync(1, CancellationToken.None))?.Payload ?? "";
         }
 
-        var rawReadDelete = await ctx.MedianAsync("raw read+delete", () =>
-        {
-            using var raw = RawSqlite.Create();
-            raw.Insert(changes, 1_000, samplePayload);
-            var (elapsed, read) = raw.ReadAndDelete(batchSize);
-            return Task.FromResult(read == changes ? changes / elapsed.TotalSeconds : throw new InvalidOperationException($"Raw read {read} of {changes}."));
-        });
+        var rawReadDelete = await RawReadDeleteAsync(ctx, changes, batchSize, samplePayload);
         var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1)).TasksPerSecond);
         ctx.Table.Add("2", "Drain, 1 connector", $"{drain1:N0} tasks/s", $"{drain1 / rawReadDelete:P0} of raw read+delete", "≥ 50% of raw read+delete", drain1 / rawReadDelete >= 0.5);
         ctx.Table.Add("6", "Raw read+delete (batches of 100)", $"{rawReadDelete:N0} rows/s", $"", "", null);
@@ -72,28 +75,7 @@ internal static class CoreSuite
             using var raw = RawSqlite.Create();
             return Task.FromResult(changes / raw.Insert(changes, 1_000, samplePayload).TotalSeconds);
         });
-        {
-            var reg = new IntegrationBus.Model.ObjectTypeRegistry([BenchTypes.Item]);
-            var deserialize = typeof(IntegrationBus.Model.ObjectTypeRegistry).Assembly.GetType("IntegrationBus.Model.TaskPayload")!.GetMethod("Deserialize")!;
-            for (var round = 0; round < 3; round++)
-            {
-                var sw = System.Diagnostics.Stopwatch.StartNew();
-                for (var i = 0; i < 100_000; i++)
-                {
-                    deserialize.Invoke(null, [samplePayload, reg, null]);
-                }
-
-                Console.WriteLine($"PROFILE deserialize {sw.Elapsed.TotalMilliseconds * 1000 / 100_000:F2} us (payload {samplePayload.Length} chars)");
-            }
-        }
-
-        var rawReadDelete = await ctx.MedianAsync("raw read+delete", () =>
-        {
-            using var raw = RawSqlite.Create();
-            raw.Insert(changes, 1_000, samplePayload);
-            var (elapsed, read) = raw.ReadAndDelete(batchSize);
-            return Task.FromResult(read == changes ? changes / elapsed.TotalSeconds : throw new InvalidOperationException($"Raw read {read} of {changes}."));
-        });
+        var rawReadDelete = await RawReadDeleteAsync(ctx, changes, batchSize, samplePayload);
 
         // 2. Drain throughput.
         var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1)).TasksPerSecond);

@@ -8,7 +8,6 @@ namespace IntegrationBus.FaultTests.Processing;
 public sealed class OutgoingRunnerTests
 {
     private static readonly TimeSpan ShortLease = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FastSweep = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Sweep = TimeSpan.FromMilliseconds(200);
 
@@ -76,114 +75,68 @@ public sealed class OutgoingRunnerTests
         Assert.True(redelivered > 0, "No kill landed mid-batch; the drill did not test redelivery.");
     }
 
-    [Fact]
-    public async Task TwoProcesses_ShareOneFile_NeverRunSameConnectorAtOnce()
+    /// <summary>Two processes drain one file; with calls of 2 s against a 1 s lease the heartbeat must keep one runner.</summary>
+    [Theory]
+    [InlineData(1_000, 2_000, 1)]
+    [InlineData(6, 1_000, 2_000)]
+    public async Task TwoProcesses_ShareOneFile_NeverRunSameConnectorAtOnceAndLoseNothing(int count, int leaseMs, int slowMs)
     {
-        const int Count = 1_000;
+        var lease = TimeSpan.FromMilliseconds(leaseMs);
         using var directory = new FaultDirectory();
         var logA = directory.File("a.log");
         var logB = directory.File("b.log");
-        await WorkerProcess.SeedAsync(directory.Database, Count);
+        await WorkerProcess.SeedAsync(directory.Database, count);
 
-        await using (var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", Lease, Sweep, slowMs: 1))
-        await using (var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", Lease, Sweep, slowMs: 1))
+        await using (var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs))
+        await using (var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs))
         {
-            await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
+            await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, count), logA, logB);
             await Task.WhenAll(a.StopAsync(), b.StopAsync());
         }
 
         Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
         var deliveries = DeliveryLog.Read(logA).Concat(DeliveryLog.Read(logB)).ToList();
-        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveries.Select(d => d.ObjectId).Order());
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), deliveries.Select(d => d.ObjectId).Order());
         Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
     }
 
-    [Fact]
-    public async Task TwoProcesses_LeaseHolderKilled_OtherTakesOverAfterExpiry()
+    /// <summary>
+    /// The lease holder is killed while B waits; B takes over once the lease expires. With calls of 2 s against a 1 s lease,
+    /// A is killed inside a call it held the lease through by its heartbeat.
+    /// </summary>
+    [Theory]
+    [InlineData(600, 2_000, 5, 75)]
+    [InlineData(6, 1_000, 2_000, 1)]
+    public async Task TwoProcesses_LeaseHolderKilled_OtherTakesOverAfterExpiryAndLosesNothing(int count, int leaseMs, int slowMs, int deliveredBeforeKill)
     {
-        const int Count = 600;
+        var lease = TimeSpan.FromMilliseconds(leaseMs);
         using var directory = new FaultDirectory();
         var logA = directory.File("a.log");
         var logB = directory.File("b.log");
-        await WorkerProcess.SeedAsync(directory.Database, Count);
+        await WorkerProcess.SeedAsync(directory.Database, count);
 
-        await using var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", Lease, Sweep, slowMs: 5);
-        await DeliveryLog.WaitUntilAsync(d => d.Count >= 75, logA);
-        await using var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", Lease, Sweep, slowMs: 1);
+        await using var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs);
+        await DeliveryLog.WaitUntilAsync(d => d.Count >= deliveredBeforeKill, logA);
+        await using var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs: Math.Min(slowMs, 1_000));
         await a.KillAsync();
         var killed = Stopwatch.StartNew();
-        Assert.Empty(DeliveryLog.ReadLines(logB));
         var queuedAtKill = await FaultStore.QueuedObjectIdsAsync(directory.Database);
         var deliveredByA = DeliveryLog.Read(logA);
 
         await DeliveryLog.WaitUntilAsync(d => d.Count > 0, logB);
         var takeover = killed.Elapsed;
-        await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
+        await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, count), logA, logB);
         await b.StopAsync();
 
+        Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
         var deliveredByB = DeliveryLog.Read(logB);
         Assert.All(deliveredByB, d => Assert.Equal("B", d.Node));
-        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveredByA.Concat(deliveredByB).Select(d => d.ObjectId).Distinct().Order());
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), deliveredByA.Concat(deliveredByB).Select(d => d.ObjectId).Distinct().Order());
         Assert.Equal(deliveredByB.Count, deliveredByB.Select(d => d.ObjectId).Distinct().Count());
         Assert.All(deliveredByB.Select(d => d.ObjectId).Intersect(deliveredByA.Select(d => d.ObjectId)), id => Assert.Contains(id, queuedAtKill));
         Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
-        Assert.True(takeover < Lease + TimeSpan.FromSeconds(10), $"B took over {takeover} after the kill.");
+        Assert.True(takeover < lease + TimeSpan.FromSeconds(10), $"B took over {takeover} after the kill.");
         TestContext.Current.TestOutputHelper?.WriteLine($"A delivered {deliveredByA.Count}, B {deliveredByB.Count}; B's first delivery came {takeover.TotalMilliseconds:F0} ms after the kill.");
-    }
-
-    [Fact]
-    public async Task TwoProcesses_CallsTakeTwiceTheLease_HeartbeatKeepsOneRunnerAndNothingIsLost()
-    {
-        const int Count = 6;
-        var lease = TimeSpan.FromSeconds(1);
-        using var directory = new FaultDirectory();
-        var logA = directory.File("a.log");
-        var logB = directory.File("b.log");
-        await WorkerProcess.SeedAsync(directory.Database, Count);
-
-        await using (var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs: 2_000))
-        await using (var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs: 2_000))
-        {
-            await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
-            await Task.WhenAll(a.StopAsync(), b.StopAsync());
-        }
-
-        Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
-        var deliveries = DeliveryLog.Read(logA).Concat(DeliveryLog.Read(logB)).ToList();
-        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveries.Select(d => d.ObjectId).Order());
-        Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
-    }
-
-    [Fact]
-    public async Task TwoProcesses_HolderKilledInACallLongerThanTheLease_OtherTakesOverAndNothingIsLost()
-    {
-        const int Count = 6;
-        var lease = TimeSpan.FromSeconds(1);
-        using var directory = new FaultDirectory();
-        var logA = directory.File("a.log");
-        var logB = directory.File("b.log");
-        await WorkerProcess.SeedAsync(directory.Database, Count);
-
-        await using var a = await WorkerProcess.StartDrainAsync(directory.Database, logA, "A", lease, Sweep, slowMs: 2_000);
-        await DeliveryLog.WaitUntilAsync(d => d.Count >= 1, logA);
-        await using var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs: 2_000);
-
-        // A is inside its second call (2 s, twice the lease) and holds the lease by its heartbeat: kill it there.
-        await a.KillAsync();
-        var killed = Stopwatch.StartNew();
-        var queuedAtKill = await FaultStore.QueuedObjectIdsAsync(directory.Database);
-        var deliveredByA = DeliveryLog.Read(logA);
-        await DeliveryLog.WaitUntilAsync(d => d.Count > 0, logB);
-        var takeover = killed.Elapsed;
-        await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), logA, logB);
-        await b.StopAsync();
-
-        Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));
-        var deliveredByB = DeliveryLog.Read(logB);
-        Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), deliveredByA.Concat(deliveredByB).Select(d => d.ObjectId).Distinct().Order());
-        Assert.All(deliveredByB.Select(d => d.ObjectId).Intersect(deliveredByA.Select(d => d.ObjectId)), id => Assert.Contains(id, queuedAtKill));
-        Assert.Empty(await FaultStore.QueuedObjectIdsAsync(directory.Database));
-        Assert.True(takeover < lease + TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(2), $"B's first delivery came {takeover} after the kill.");
     }
 
     private static bool AllDelivered(IReadOnlyList<Delivery> deliveries, int count) =>
