@@ -52,4 +52,5 @@ internal static class EventIds
     public const int ResultsRefused = 3017;
     public const int PayloadFieldIgnored = 3018;
     public const int LeaseRenewed = 3019;
+    public const int LeaseYielded = 3020;
 }

@@ -45,6 +45,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     /// <summary>Gets the lease the run's results are recorded under.</summary>
     public QueueLease Lease => Volatile.Read(ref _held).Lease;
 
+    /// <summary>Gets a value indicating whether the store asked for the lease back: the run ends at the next batch boundary and releases it.</summary>
+    public bool YieldRequested => Volatile.Read(ref _held).Lease.YieldRequested;
+
     /// <summary>Gets a value indicating whether the lease is lost (or its local deadline passed): the run must stop.</summary>
     public bool IsLost => _lost.IsCancellationRequested || _deadline.IsCancellationRequested;
 

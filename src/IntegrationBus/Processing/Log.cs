@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.LeaseRenewed, LogLevel.Debug, "Runner for {ConnectorName} ({Direction}) renewed its lease (token {Token}) until {ExpiresAt}")]
     public static partial void LeaseRenewed(ILogger logger, string connectorName, TaskDirection direction, long token, DateTimeOffset expiresAt);
 
+    [LoggerMessage(EventIds.LeaseYielded, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) gave its lease (token {Token}) up at the store's request, for another node to take")]
+    public static partial void LeaseYielded(ILogger logger, string connectorName, TaskDirection direction, long token);
+
     [LoggerMessage(EventIds.LeaseHeldElsewhere, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) waits: another node holds the lease")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string connectorName, TaskDirection direction);
 

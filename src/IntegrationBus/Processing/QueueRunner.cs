@@ -128,6 +128,14 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             }
         }
 
+        if (keeper.YieldRequested && !keeper.IsLost && !stoppingToken.IsCancellationRequested)
+        {
+            // The store spreads queues across nodes: hand this one over, and come back only if nobody took it.
+            Log.LeaseYielded(_logger, Name, queue.Direction, keeper.Lease.Token);
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+            _dueAt = Time.GetUtcNow() + context.Options.LeaseDuration;
+        }
+
         if (skippedNow && _dueAt is null)
         {
             // SkipNow leaves tasks pending without a record; without new traffic the retry timer makes the next run.
@@ -148,7 +156,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         var skippedNow = false;
         var stop = false;
         var batchSize = context.Options.BatchSize;
-        while (!stop && !keeper.Token.IsCancellationRequested)
+        while (!stop && !keeper.Token.IsCancellationRequested && !keeper.YieldRequested)
         {
             var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow() };
             IReadOnlyList<QueuedTask> batch;

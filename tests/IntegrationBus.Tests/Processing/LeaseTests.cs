@@ -206,4 +206,52 @@ public sealed class LeaseTests
         Assert.Single(crm.Calls);
         Assert.Empty(await bus.ListAsync("crm"));
     }
+
+    [Fact]
+    public async Task RunAsync_StoreAsksForTheLeaseBack_FinishesTheBatchThenReleasesIt()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crm = Crm();
+        crm.AsyncBehaviour = (task, _) =>
+        {
+            if (task.Object.CodeName != "u1")
+            {
+                return Task.FromResult(TaskResult.Ok);
+            }
+
+            started.TrySetResult();
+            return release.Task;
+        };
+        ControlledStore? store = null;
+        await using var bus = await TestBus.StartAsync(
+            [crm], b => b.UseStore(sp => store = new ControlledStore(sp.GetRequiredService<SqliteTaskStore>())).Configure(o => o.BatchSize = 2));
+        await using (var scope = bus.Bus.BeginScope())
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                await scope.LogChangeAsync(SampleTypes.NewUser(i, $"u{i}"), TaskType.CreateObject, Token);
+            }
+
+            await scope.CompleteAsync(Token);
+        }
+
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        store!.YieldOnRenew = true;
+        var renewed = bus.NextEventAsync(EventIds.LeaseRenewed, "crm");
+        bus.Time.Advance(LeaseDuration / 3);
+        await renewed;
+        var yielded = bus.NextEventAsync(EventIds.LeaseYielded, "crm");
+        var idle = bus.NextRunnerIdleAsync("crm");
+        release.SetResult(TaskResult.Ok);
+        await yielded;
+        await idle;
+
+        // The batch (u1, u2) was finished and recorded; the next batch was left for whoever takes the queue now.
+        Assert.Equal(["u1", "u2"], crm.Calls.Select(c => c.Object.CodeName));
+        Assert.Equal(2, (await bus.ListAsync("crm")).Count);
+        var other = await bus.Store.Leases.TryAcquireAsync(
+            new LeaseRequest { Queue = new QueueKey("crm", TaskDirection.Outgoing), Owner = "node-b", Duration = LeaseDuration, Now = bus.Time.GetUtcNow() }, Token);
+        Assert.NotNull(other);
+    }
 }

@@ -31,6 +31,13 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
         set => _leases.LoseRenewals = value;
     }
 
+    /// <summary>Gets or sets a value indicating whether renewals ask the holder to give the lease up (a store spreading queues).</summary>
+    public bool YieldOnRenew
+    {
+        get => _leases.YieldOnRenew;
+        set => _leases.YieldOnRenew = value;
+    }
+
     /// <summary>Gets how many renewals succeeded.</summary>
     public int Renewals => _leases.Renewals;
 
@@ -95,6 +102,8 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
         public bool LoseRenewals { get; set; }
 
+        public bool YieldOnRenew { get; set; }
+
         public int Renewals => Volatile.Read(ref _renewals);
 
         public override bool UsesStoreClock => inner.UsesStoreClock;
@@ -114,7 +123,7 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
                 Interlocked.Increment(ref _renewals);
             }
 
-            return renewed;
+            return renewed is not null && YieldOnRenew ? renewed with { YieldRequested = true } : renewed;
         }
 
         public override Task ReleaseAsync(QueueLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
