@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL (15 or later: initdb, pg_ctl and postgres on PATH) on a free loopback port, for the
+# PostgreSQL tests. Usage:
+#   source scripts/postgres-local.sh start   # exports INTEGRATIONBUS_TEST_POSTGRES (and PG_LOCAL_DIR)
+#   dotnet test --project tests/IntegrationBus.PostgreSql.Tests
+#   scripts/postgres-local.sh stop           # stops the server and removes its folder (PG_LOCAL_DIR)
+# As root the server runs as the 'postgres' user (PostgreSQL refuses to run as root); otherwise as you.
+# Trust authentication on 127.0.0.1 only: never use this for anything but tests.
+
+pg_local_run() {
+    if [[ "$(id -u)" == "0" ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_local_free_port() {
+    local port
+    for port in $(seq 54320 54420); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    return 1
+}
+
+pg_local_start() {
+    local dir port
+    dir="$(mktemp -d -t ibus-pg.XXXXXX)"
+    chmod 755 "$dir"
+    if [[ "$(id -u)" == "0" ]]; then
+        chown postgres: "$dir"
+    fi
+    port="$(pg_local_free_port)" || { echo "no free loopback port for PostgreSQL" >&2; return 1; }
+    pg_local_run initdb -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; return 1; }
+    pg_local_run pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+    export PG_LOCAL_DIR="$dir"
+    export INTEGRATIONBUS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+    echo "PostgreSQL on 127.0.0.1:$port (folder $dir)"
+}
+
+pg_local_stop() {
+    local dir="${1:-${PG_LOCAL_DIR:-}}"
+    [[ -n "$dir" && -d "$dir" ]] || return 0
+    if [[ -f "$dir/data/postmaster.pid" ]]; then
+        pg_local_run pg_ctl -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+}
+
+case "${1:-}" in
+    start) pg_local_start ;;
+    stop) pg_local_stop "${2:-}" ;;
+    *) echo "usage: source scripts/postgres-local.sh start | scripts/postgres-local.sh stop [folder]" >&2 ;;
+esac

@@ -1,0 +1,97 @@
+namespace IntegrationBus.PostgreSql;
+
+/// <summary>The statements of the <see cref="PostgreSqlLeaseStore"/>: grants and renewals by the database clock, with the fair share.</summary>
+/// <remarks>
+/// <para>
+/// Time is <c>now() + @offset</c> (<c>@offset</c> is zero outside tests): the transaction's start on the database clock,
+/// shared by every node. It is never later than the moment the statement runs, so a holder's expiry is never earlier
+/// than it counts, and a lease is never taken before it truly expired.
+/// </para>
+/// <para>
+/// The fair share: live owners are those that asked for any lease (acquire or renew) within the lease duration
+/// (<c>integration_lease_candidate</c>); the share is <c>ceil((live leases of other queues + 1) / live owners)</c>.
+/// A grant is refused when the owner already keeps its share while another live owner that asked for this queue holds
+/// less; a renewal in that position is granted with <c>yield_requested</c> set (sticky until the lease is released or
+/// granted again), and leases being yielded no longer count as kept, so an owner above its share gives up just enough.
+/// Candidates are per queue, so a node that does not run a queue's connector never causes that queue to be refused.
+/// </para>
+/// </remarks>
+internal static class PostgreSqlLeaseSql
+{
+    /// <summary>Records that an owner asks for a queue.</summary>
+    public const string TouchCandidate = """
+        INSERT INTO ibus.integration_lease_candidate AS k (connector_id, direction, owner, last_seen)
+        VALUES (@connector_id, @direction, @owner, now() + @offset)
+        ON CONFLICT (connector_id, direction, owner) DO UPDATE SET last_seen = excluded.last_seen;
+        """;
+
+    /// <summary>Forgets the owners that stopped asking for a queue (an hour after their last request).</summary>
+    public const string ForgetCandidates = """
+        DELETE FROM ibus.integration_lease_candidate
+        WHERE connector_id = @connector_id AND direction = @direction AND last_seen < now() + @offset - @window - interval '1 hour';
+        """;
+
+    /// <summary>The counts the fair share is judged by, as CTEs; the queue itself is left out of the holdings.</summary>
+    private const string ShareCtes = """
+        WITH clock AS (SELECT now() + @offset AS now),
+        live AS (
+            SELECT DISTINCT k.owner FROM ibus.integration_lease_candidate k, clock WHERE k.last_seen > clock.now - @window),
+        held AS (
+            SELECT l.owner, count(*) FILTER (WHERE NOT l.yield_requested) AS keeping, count(*) AS holding
+            FROM ibus.integration_lease l, clock
+            WHERE l.expires_at > clock.now AND NOT (l.connector_id = @connector_id AND l.direction = @direction)
+            GROUP BY l.owner),
+        share AS (
+            SELECT ceil(((SELECT COALESCE(sum(holding), 0) FROM held) + 1)::numeric / GREATEST((SELECT count(*) FROM live), 1)) AS share),
+        over_share AS (
+            SELECT 1 AS over FROM share
+            WHERE COALESCE((SELECT keeping FROM held WHERE held.owner = @owner), 0) >= share.share
+              AND EXISTS (
+                SELECT 1 FROM ibus.integration_lease_candidate k, clock
+                WHERE k.connector_id = @connector_id AND k.direction = @direction AND k.owner <> @owner AND k.last_seen > clock.now - @window
+                  AND COALESCE((SELECT holding FROM held WHERE held.owner = k.owner), 0) < share.share))
+        """;
+
+    /// <summary>Grants the lease when it is free, expired or the owner's own, and the owner is not over its share.</summary>
+    /// <remarks><c>acquired_at</c> is kept for a same-owner grant of a live lease, as in the SQLite store.</remarks>
+    public const string Acquire = ShareCtes + """
+
+        INSERT INTO ibus.integration_lease AS l (connector_id, direction, owner, expires_at, token, acquired_at, yield_requested)
+        SELECT @connector_id, @direction, @owner, clock.now + @duration, 1, clock.now, false
+        FROM clock
+        WHERE NOT EXISTS (SELECT 1 FROM over_share)
+        ON CONFLICT (connector_id, direction) DO UPDATE SET
+            acquired_at = CASE WHEN l.owner = excluded.owner AND l.expires_at > excluded.acquired_at THEN l.acquired_at ELSE excluded.acquired_at END,
+            owner = excluded.owner,
+            expires_at = excluded.expires_at,
+            token = l.token + 1,
+            yield_requested = false
+        WHERE l.owner = excluded.owner OR l.expires_at <= excluded.acquired_at
+        RETURNING l.token, l.acquired_at, l.expires_at;
+        """;
+
+    /// <summary>Extends a lease whose token and owner are current (not released); asks it back when the owner is over its share.</summary>
+    public const string Renew = ShareCtes + """
+
+        UPDATE ibus.integration_lease AS l
+        SET expires_at = clock.now + @duration,
+            yield_requested = l.yield_requested OR EXISTS (SELECT 1 FROM over_share)
+        FROM clock
+        WHERE l.connector_id = @connector_id AND l.direction = @direction AND l.token = @token AND l.owner = @owner
+          AND l.expires_at <> '-infinity'
+        RETURNING l.acquired_at, l.expires_at, l.yield_requested;
+        """;
+
+    /// <summary>Releases a lease whose token and owner are current: the row and its token stay, the expiry goes to the past.</summary>
+    public const string Release = """
+        UPDATE ibus.integration_lease SET expires_at = '-infinity', yield_requested = false
+        WHERE connector_id = @connector_id AND direction = @direction AND token = @token AND owner = @owner;
+        """;
+
+    /// <summary>Checks that a lease is current and locks its row until the transaction ends, so nobody takes it meanwhile.</summary>
+    public const string CheckAndLock = """
+        SELECT 1 FROM ibus.integration_lease
+        WHERE connector_id = @connector_id AND direction = @direction AND token = @token AND owner = @owner
+        FOR SHARE;
+        """;
+}

@@ -1,0 +1,155 @@
+using IntegrationBus.Connectors;
+using IntegrationBus.Model;
+using IntegrationBus.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IntegrationBus.PostgreSql;
+
+/// <summary>Writes one <see cref="QueueStore.RecordAsync"/> batch as one database batch (one round trip).</summary>
+/// <remarks>
+/// Outcomes travel as arrays: the errors in one <c>UPDATE … FROM unnest(…)</c> that also adds their attempt-log rows,
+/// the acknowledgements (OK and discards) through <see cref="PostgreSqlTaskCleanup"/>, after copying the OK ones to the
+/// history when asked. The task rows of acknowledgements are locked first, before any synchronization row is touched.
+/// </remarks>
+internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long connectorId, TaskDirection direction, bool keepHistory)
+{
+    private const string ErrorsSql = """
+        WITH o AS (
+            SELECT * FROM unnest(@task_id, @status, @message, @run_at, @next_attempt_at, @result, @details)
+                WITH ORDINALITY AS o(task_id, status, message, run_at, next_attempt_at, result, details, ord)),
+        u AS (
+            UPDATE ibus.integration_synchronization s
+            SET status = o.status, attempts = s.attempts + 1, last_error = o.message, last_run_at = o.run_at, next_attempt_at = o.next_attempt_at
+            FROM o
+            WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = o.task_id
+            RETURNING s.task_id)
+        INSERT INTO ibus.integration_attempt (task_id, connector_id, direction, attempted_at, result, message, details)
+        SELECT o.task_id, @connector_id, @direction, o.run_at, o.result, o.message, o.details
+        FROM o
+        WHERE o.task_id IN (SELECT task_id FROM u)
+        ORDER BY o.ord;
+        """;
+
+    private const string CopyToHistorySql = """
+        INSERT INTO ibus.integration_history (task_id, guid, direction, task_type, data_type, object_type, object_id, object_guid,
+            object_code_name, object_display_name, site, payload, created_at, origin_connector, policy, connector_id, delivered_at, attempts)
+        SELECT t.id, t.guid, t.direction, t.task_type, t.data_type, t.object_type, t.object_id, t.object_guid,
+            t.object_code_name, t.object_display_name, t.site, t.payload, t.created_at, t.origin_connector, t.policy, s.connector_id, d.delivered_at, s.attempts
+        FROM unnest(@delivered_task_id, @delivered_at) WITH ORDINALITY AS d(task_id, delivered_at, ord)
+        JOIN ibus.integration_synchronization s ON s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = d.task_id
+        JOIN ibus.integration_task t ON t.id = s.task_id
+        ORDER BY d.ord;
+        """;
+
+    private const string AcknowledgeSql = """
+        DELETE FROM ibus.integration_synchronization
+        WHERE connector_id = @connector_id AND direction = @direction AND task_id = ANY(@task_ids);
+        """;
+
+    private readonly List<long> _acknowledged = [];
+    private readonly List<(long TaskId, DateTime At)> _delivered = [];
+    private readonly List<TaskOutcome> _errors = [];
+
+    /// <summary>Collects one outcome.</summary>
+    /// <param name="outcome">The outcome.</param>
+    public void Add(in TaskOutcome outcome)
+    {
+        switch (outcome.Result)
+        {
+            case TaskResultKind.SkipNow:
+                break;
+            case TaskResultKind.Ok:
+            case TaskResultKind.Error or TaskResultKind.ErrorAndSkip when outcome.Discard:
+                _acknowledged.Add(outcome.TaskId);
+                if (keepHistory && outcome.Result == TaskResultKind.Ok && !outcome.Discard)
+                {
+                    _delivered.Add((outcome.TaskId, PostgreSqlValues.ToDb(outcome.AttemptedAt)));
+                }
+
+                break;
+            case TaskResultKind.Error or TaskResultKind.ErrorAndSkip:
+                _errors.Add(outcome);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Result, $"Task {outcome.TaskId} has an unknown result {outcome.Result}.");
+        }
+    }
+
+    /// <summary>Adds the statements for the collected outcomes to a batch.</summary>
+    /// <param name="batch">The batch, in the transaction that checked the lease.</param>
+    /// <returns>Whether any statement was added.</returns>
+    public bool AddTo(NpgsqlBatch batch)
+    {
+        var acknowledged = _acknowledged.Distinct().Order().ToArray();
+        if (acknowledged.Length > 0)
+        {
+            PostgreSqlTaskCleanup.AddLock(database, batch, acknowledged);
+        }
+
+        if (_errors.Count > 0)
+        {
+            AddErrors(batch);
+        }
+
+        if (_delivered.Count > 0)
+        {
+            var copy = database.Add(batch, CopyToHistorySql).Parameters;
+            AddQueue(copy);
+            copy.Add(new NpgsqlParameter<long[]>("delivered_task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. _delivered.Select(d => d.TaskId)] });
+            copy.Add(new NpgsqlParameter<DateTime[]>("delivered_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _delivered.Select(d => d.At)] });
+        }
+
+        if (acknowledged.Length > 0)
+        {
+            var delete = database.Add(batch, AcknowledgeSql).Parameters;
+            AddQueue(delete);
+            delete.Add(PostgreSqlTaskCleanup.Ids(acknowledged));
+            PostgreSqlTaskCleanup.AddCleanup(database, batch, acknowledged);
+        }
+
+        return batch.BatchCommands.Count > 0;
+    }
+
+    private void AddErrors(NpgsqlBatch batch)
+    {
+        var count = _errors.Count;
+        var taskId = new long[count];
+        var status = new short[count];
+        var message = new string?[count];
+        var runAt = new DateTime[count];
+        var nextAttemptAt = new DateTime?[count];
+        var result = new short[count];
+        var details = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var outcome = _errors[i];
+            var state = outcome.Park ? SynchronizationStatus.Failed
+                : outcome.Result == TaskResultKind.Error ? SynchronizationStatus.Error : SynchronizationStatus.Skipped;
+            taskId[i] = outcome.TaskId;
+            status[i] = (short)state;
+            message[i] = outcome.Message;
+            runAt[i] = PostgreSqlValues.ToDb(outcome.AttemptedAt);
+            // A parked task waits for an operator, not for a time.
+            nextAttemptAt[i] = state == SynchronizationStatus.Failed || outcome.NextAttemptAt is not { } next ? null : PostgreSqlValues.ToDb(next);
+            result[i] = (short)outcome.Result;
+            details[i] = outcome.Details;
+        }
+
+        var parameters = database.Add(batch, ErrorsSql).Parameters;
+        AddQueue(parameters);
+        parameters.Add(new NpgsqlParameter<long[]>("task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = taskId });
+        parameters.Add(new NpgsqlParameter<short[]>("status", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = status });
+        parameters.Add(new NpgsqlParameter<string?[]>("message", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = message });
+        parameters.Add(new NpgsqlParameter<DateTime[]>("run_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = runAt });
+        parameters.Add(new NpgsqlParameter<DateTime?[]>("next_attempt_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = nextAttemptAt });
+        parameters.Add(new NpgsqlParameter<short[]>("result", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = result });
+        parameters.Add(new NpgsqlParameter<string?[]>("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = details });
+    }
+
+    private void AddQueue(NpgsqlParameterCollection parameters)
+    {
+        parameters.AddWithValue("connector_id", connectorId);
+        parameters.AddWithValue("direction", (short)direction);
+    }
+}

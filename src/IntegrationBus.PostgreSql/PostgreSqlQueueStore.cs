@@ -1,0 +1,126 @@
+using System.Data.Common;
+using IntegrationBus.Storage;
+
+namespace IntegrationBus.PostgreSql;
+
+/// <summary>The queue part of the <see cref="PostgreSqlTaskStore"/>: append, fetch a batch, record its results.</summary>
+internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueStore
+{
+    /// <summary>Reads a queue's next batch through the synchronization primary key, in task order.</summary>
+    /// <remarks>
+    /// Pending and errored rows always; skipped rows once due; parked rows never. No row is locked: the queue's lease
+    /// serialises its runner, and <c>FOR UPDATE SKIP LOCKED</c> here would let a later task overtake an earlier one.
+    /// </remarks>
+    internal const string FetchSql = $"""
+        SELECT {PostgreSqlValues.QueuedTaskColumns}
+        FROM ibus.integration_synchronization s
+        JOIN ibus.integration_task t ON t.id = s.task_id
+        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
+          AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
+        ORDER BY s.task_id
+        LIMIT @limit;
+        """;
+
+    private readonly PostgreSqlTaskAppender _appender = new(database);
+    private readonly PostgreSqlIncomingAppender _incoming = new(database);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// With <paramref name="transaction"/> it must be an <c>NpgsqlTransaction</c> on the store's database; the rows (and
+    /// the wake-up notifications) are written on its connection, so a rollback leaves no task and wakes nobody. Connectors
+    /// not known yet are created, enabled.
+    /// </remarks>
+    public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction? transaction, CancellationToken cancellationToken)
+        => _appender.AppendAsync(tasks, transaction, cancellationToken);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction)
+        => _appender.Append(tasks, transaction);
+
+    /// <inheritdoc/>
+    public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
+        => _incoming.AppendAsync(appends, _appender, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Queue.Connector, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(request.AfterTaskId, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Limit, nameof(request));
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (await PostgreSqlConnectors.FindAsync(database, connection, null, request.Queue.Connector, cancellationToken).ConfigureAwait(false) is not { } connectorId)
+            {
+                return [];
+            }
+
+            using var command = database.Command(connection, null, FetchSql);
+            command.Parameters.AddWithValue("connector_id", connectorId);
+            command.Parameters.AddWithValue("direction", (short)request.Queue.Direction);
+            command.Parameters.AddWithValue("after", request.AfterTaskId);
+            command.Parameters.AddWithValue("now", PostgreSqlValues.ToDb(request.Now));
+            command.Parameters.AddWithValue("limit", (long)request.Limit);
+            var tasks = new List<QueuedTask>(Math.Min(request.Limit, 1024));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    tasks.Add(PostgreSqlValues.ReadQueuedTask(reader));
+                }
+            }
+
+            return tasks;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The lease is checked and its row locked (<c>FOR SHARE</c>) in the transaction that writes, so no other runner can
+    /// take the queue between the check and the commit; a stale lease writes nothing. The writes are one batch: see
+    /// <see cref="PostgreSqlOutcomeWriter"/>. A connector the store does not know has no lease, so nothing is recorded.
+    /// </remarks>
+    public override async Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Lease, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.Outcomes, nameof(request));
+        var lease = request.Lease;
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (await PostgreSqlConnectors.FindAsync(database, connection, null, lease.Queue.Connector, cancellationToken).ConfigureAwait(false) is not { } connectorId)
+            {
+                return false;
+            }
+
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                if (!await PostgreSqlLeaseStore.IsCurrentAsync(database, connection, transaction, connectorId, lease, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                var writer = new PostgreSqlOutcomeWriter(database, connectorId, lease.Queue.Direction, request.KeepHistory);
+                foreach (var outcome in request.Outcomes)
+                {
+                    writer.Add(outcome);
+                }
+
+                using (var batch = database.Batch(connection, transaction))
+                {
+                    if (writer.AddTo(batch))
+                    {
+                        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IntegrationBus.PostgreSql;
+
+/// <summary>
+/// Deletes synchronization rows so that a task goes with its last one, however many transactions acknowledge it at
+/// once: the affected task rows are locked first (<c>FOR UPDATE</c>, in ID order), then the synchronization rows are
+/// deleted, then the tasks (and their attempt logs) that have none left.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Under READ COMMITTED every statement reads the data committed when it starts. Two connectors acknowledging the same
+/// task at once would otherwise each delete their row, each still see the other's, and both keep the task. With the
+/// lock the second waits until the first commits; its following statements then see the first one's deletion, so the
+/// last acknowledgement (whichever transaction that is) deletes the task. Locking in ID order keeps two batches from
+/// waiting on each other. No trigger is needed, so commits are not serialised on a single writer.
+/// </para>
+/// <para>
+/// Every path that deletes synchronization rows (an OK, a discard, an operator's delete, retention of parked rows) runs
+/// <see cref="AddLock"/> before it touches a synchronization row and <see cref="AddCleanup"/> after the delete, in one
+/// transaction (each statement of a batch is its own statement, with its own snapshot).
+/// </para>
+/// </remarks>
+internal static class PostgreSqlTaskCleanup
+{
+    private const string LockSql = "SELECT id FROM ibus.integration_task WHERE id = ANY(@task_ids) ORDER BY id FOR UPDATE;";
+
+    private const string DeleteAttemptsSql = """
+        DELETE FROM ibus.integration_attempt a
+        WHERE a.task_id = ANY(@task_ids)
+          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = a.task_id);
+        """;
+
+    private const string DeleteTasksSql = """
+        DELETE FROM ibus.integration_task t
+        WHERE t.id = ANY(@task_ids)
+          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = t.id);
+        """;
+
+    /// <summary>Adds the statement that locks the tasks' rows, in ID order.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="batch">The batch, before any statement that changes synchronization rows.</param>
+    /// <param name="taskIds">The tasks whose synchronization rows will be deleted.</param>
+    public static void AddLock(PostgreSqlDatabase database, NpgsqlBatch batch, long[] taskIds)
+        => database.Add(batch, LockSql).Parameters.Add(Ids(taskIds));
+
+    /// <summary>Adds the statements that delete the tasks left without synchronization rows, and their attempts.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="batch">The batch, after the statement that deleted synchronization rows.</param>
+    /// <param name="taskIds">The tasks whose synchronization rows were deleted.</param>
+    public static void AddCleanup(PostgreSqlDatabase database, NpgsqlBatch batch, long[] taskIds)
+    {
+        database.Add(batch, DeleteAttemptsSql).Parameters.Add(Ids(taskIds));
+        database.Add(batch, DeleteTasksSql).Parameters.Add(Ids(taskIds));
+    }
+
+    /// <summary>The task IDs as the array parameter <c>@task_ids</c>.</summary>
+    /// <param name="taskIds">The IDs.</param>
+    /// <returns>The parameter.</returns>
+    public static NpgsqlParameter<long[]> Ids(long[] taskIds) => new("task_ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = taskIds };
+}
