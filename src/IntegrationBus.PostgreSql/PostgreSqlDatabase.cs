@@ -15,8 +15,8 @@ namespace IntegrationBus.PostgreSql;
 /// safe; every value is a parameter.
 /// </para>
 /// <para>
-/// <see cref="ClockOffset"/> is added to the database clock wherever lease time is judged (<c>now() + @offset</c>).
-/// It is zero in production; the tests move it to make leases expire without waiting.
+/// <see cref="FrozenClock"/> replaces the database clock wherever lease time is judged (<c>COALESCE(@clock, now())</c>).
+/// It is <see langword="null"/> in production; the contract tests freeze it and move it to make leases expire without waiting.
 /// </para>
 /// </remarks>
 internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
@@ -67,8 +67,8 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>Gets or sets the name of the database (<c>current_database()</c>), known after initialisation.</summary>
     public string? DatabaseName { get; set; }
 
-    /// <summary>Gets or sets how far the lease clock is ahead of the database clock; zero except in tests.</summary>
-    public TimeSpan ClockOffset { get; set; }
+    /// <summary>Gets or sets the time leases are judged by instead of the database clock's <c>now()</c>; <see langword="null"/> (the database clock) except in tests.</summary>
+    public DateTimeOffset? FrozenClock { get; set; }
 
     /// <summary>Gets a SQL text with the placeholder schema replaced by the configured one.</summary>
     /// <param name="template">A constant SQL text whose tables are written <c>ibus.table</c>.</param>

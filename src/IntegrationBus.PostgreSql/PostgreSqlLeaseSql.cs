@@ -3,7 +3,7 @@ namespace IntegrationBus.PostgreSql;
 /// <summary>The statements of the <see cref="PostgreSqlLeaseStore"/>: grants and renewals by the database clock, with the fair share.</summary>
 /// <remarks>
 /// <para>
-/// Time is <c>now() + @offset</c> (<c>@offset</c> is zero outside tests): the transaction's start on the database clock,
+/// Time is <c>COALESCE(@clock, now())</c> (<c>@clock</c> is null outside tests): the transaction's start on the database clock,
 /// shared by every node. It is never later than the moment the statement runs, so a holder's expiry is never earlier
 /// than it counts, and a lease is never taken before it truly expired.
 /// </para>
@@ -21,19 +21,19 @@ internal static class PostgreSqlLeaseSql
     /// <summary>Records that an owner asks for a queue.</summary>
     public const string TouchCandidate = """
         INSERT INTO ibus.integration_lease_candidate AS k (connector_id, direction, owner, last_seen)
-        VALUES (@connector_id, @direction, @owner, now() + @offset)
+        VALUES (@connector_id, @direction, @owner, COALESCE(@clock, now()))
         ON CONFLICT (connector_id, direction, owner) DO UPDATE SET last_seen = excluded.last_seen;
         """;
 
     /// <summary>Forgets the owners that stopped asking for a queue (an hour after their last request).</summary>
     public const string ForgetCandidates = """
         DELETE FROM ibus.integration_lease_candidate
-        WHERE connector_id = @connector_id AND direction = @direction AND last_seen < now() + @offset - @window - interval '1 hour';
+        WHERE connector_id = @connector_id AND direction = @direction AND last_seen < COALESCE(@clock, now()) - @window - interval '1 hour';
         """;
 
     /// <summary>The counts the fair share is judged by, as CTEs; the queue itself is left out of the holdings.</summary>
     private const string ShareCtes = """
-        WITH clock AS (SELECT now() + @offset AS now),
+        WITH clock AS (SELECT COALESCE(@clock, now()) AS now),
         live AS (
             SELECT DISTINCT k.owner FROM ibus.integration_lease_candidate k, clock WHERE k.last_seen > clock.now - @window),
         held AS (

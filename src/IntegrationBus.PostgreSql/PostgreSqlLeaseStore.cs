@@ -177,7 +177,7 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         parameters.AddWithValue("owner", owner);
         parameters.AddWithValue("duration", duration);
         parameters.AddWithValue("window", duration);
-        parameters.AddWithValue("offset", database.ClockOffset);
+        parameters.Add(new NpgsqlParameter("clock", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = database.FrozenClock is { } clock ? clock.UtcDateTime : DBNull.Value });
     }
 
     /// <summary>A batch that takes the lease lock and records the owner as a candidate for the queue, before the grant or renewal.</summary>
