@@ -1,0 +1,157 @@
+using IntegrationBus.Storage;
+using IntegrationBus.TestKit;
+
+namespace IntegrationBus.PostgreSql.Tests;
+
+/// <summary>Leases judged by the database clock, and queues spread fairly across nodes.</summary>
+public sealed class PostgreSqlLeaseTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(30);
+    private PostgreSqlStoreFixture _fixture = null!;
+    private PostgreSqlTaskStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _fixture = new PostgreSqlStoreFixture();
+        _store = await _fixture.StartStoreAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task TryAcquireAsync_CallerClockFarInTheFuture_DatabaseClockKeepsTheLeaseLive()
+    {
+        var crm = Some.Connector();
+        var farFuture = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Some.Epoch.AddYears(10));
+        var databaseNow = await _fixture.Server.ScalarAsync<DateTime>("SELECT now();");
+
+        var lease = await AcquireAsync(crm, "node-a", farFuture.GetUtcNow());
+        farFuture.Advance(TimeSpan.FromDays(1));
+        var stolen = await AcquireAsync(crm, "node-b", farFuture.GetUtcNow());
+
+        Assert.NotNull(lease);
+        Assert.Null(stolen);
+        Assert.InRange(lease.ExpiresAt, databaseNow + Duration - TimeSpan.FromSeconds(5), databaseNow + Duration + TimeSpan.FromSeconds(5));
+        Assert.True(_store.Leases.UsesStoreClock);
+        Assert.NotNull(await _store.Leases.RenewAsync(lease, Duration, farFuture.GetUtcNow(), Ct));
+    }
+
+    [Fact]
+    public async Task LeaseRounds_TwoNodesTwelveQueues_NeitherHoldsAllAndTheyShareEvenly()
+    {
+        var queues = Enumerable.Range(0, 12).Select(_ => Some.Connector()).ToArray();
+        var held = new Dictionary<(string Owner, string Queue), QueueLease>();
+        // Node A starts alone and takes every queue; then node B starts.
+        foreach (var queue in queues)
+        {
+            held[("node-a", queue)] = (await AcquireAsync(queue, "node-a"))!;
+        }
+
+        for (var round = 0; round < 4; round++)
+        {
+            foreach (var owner in new[] { "node-b", "node-a" })
+            {
+                foreach (var queue in queues)
+                {
+                    await RunnerStepAsync(held, owner, queue);
+                }
+            }
+        }
+
+        var counts = new[] { "node-a", "node-b" }.Select(o => held.Keys.Count(k => k.Owner == o)).ToArray();
+        Assert.Equal(12, counts.Sum());
+        Assert.Equal([6, 6], counts);
+        var owners = (await _store.Management.GetQueuesAsync(Ct)).GroupBy(q => q.LeaseOwner).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["node-a"] = 6, ["node-b"] = 6 }, owners);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_OwnerAtItsShareWhileAnotherNodeAskedForTheQueue_RefusedAndTheOtherNodeGetsIt()
+    {
+        var a1 = Some.Connector();
+        var a2 = Some.Connector();
+        var b1 = Some.Connector();
+        var wanted = Some.Connector();
+        await AcquireAsync(a1, "node-a");
+        await AcquireAsync(a2, "node-a");
+        await AcquireAsync(b1, "node-b");
+        var first = await AcquireAsync(wanted, "node-a");
+        Assert.Null(await AcquireAsync(wanted, "node-b"));
+        await _store.Leases.ReleaseAsync(first!, Ct);
+
+        Assert.Null(await AcquireAsync(wanted, "node-a"));
+        Assert.NotNull(await AcquireAsync(wanted, "node-b"));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_OwnerAtItsShareButNoOtherNodeAskedForTheQueue_Grants()
+    {
+        await AcquireAsync(Some.Connector(), "node-a");
+        await AcquireAsync(Some.Connector(), "node-a");
+        await AcquireAsync(Some.Connector(), "node-b");
+
+        Assert.NotNull(await AcquireAsync(Some.Connector(), "node-a"));
+    }
+
+    [Fact]
+    public async Task RenewAsync_OwnerOverItsShare_AsksToYieldOnlyWhatAnotherNodeWantsAndOnlyEnough()
+    {
+        var queues = Enumerable.Range(0, 4).Select(_ => Some.Connector()).ToArray();
+        var leases = new List<QueueLease>();
+        foreach (var queue in queues)
+        {
+            leases.Add((await AcquireAsync(queue, "node-a"))!);
+        }
+
+        foreach (var queue in queues[..3])
+        {
+            Assert.Null(await AcquireAsync(queue, "node-b"));
+        }
+
+        var renewed = new List<QueueLease>();
+        foreach (var lease in leases)
+        {
+            renewed.Add((await _store.Leases.RenewAsync(lease, Duration, Some.Epoch, Ct))!);
+        }
+
+        // Share: ceil(4 / 2) = 2. Node B asked for the first three; node A yields two of them and keeps the rest.
+        Assert.Equal([true, true, false, false], renewed.Select(l => l.YieldRequested));
+        Assert.True((await _store.Leases.RenewAsync(renewed[0], Duration, Some.Epoch, Ct))!.YieldRequested);
+        await _store.Leases.ReleaseAsync(renewed[0], Ct);
+        Assert.NotNull(await AcquireAsync(queues[0], "node-b"));
+        Assert.False((await _store.Leases.RenewAsync(renewed[2], Duration, Some.Epoch, Ct))!.YieldRequested);
+    }
+
+    /// <summary>What a runner does each pass: renew what it holds (releasing it when asked to yield), else try to take it.</summary>
+    private async Task RunnerStepAsync(Dictionary<(string Owner, string Queue), QueueLease> held, string owner, string queue)
+    {
+        if (held.TryGetValue((owner, queue), out var lease))
+        {
+            var renewed = await _store.Leases.RenewAsync(lease, Duration, Some.Epoch, Ct);
+            if (renewed is null || renewed.YieldRequested)
+            {
+                held.Remove((owner, queue));
+                if (renewed is not null)
+                {
+                    await _store.Leases.ReleaseAsync(renewed, Ct);
+                }
+            }
+            else
+            {
+                held[(owner, queue)] = renewed;
+            }
+
+            return;
+        }
+
+        if (await AcquireAsync(queue, owner) is { } acquired)
+        {
+            held[(owner, queue)] = acquired;
+        }
+    }
+
+    private Task<QueueLease?> AcquireAsync(string connector, string owner, DateTimeOffset? now = null)
+        => _store.Leases.TryAcquireAsync(new LeaseRequest { Queue = Some.Queue(connector), Owner = owner, Duration = Duration, Now = now ?? Some.Epoch }, Ct);
+}
