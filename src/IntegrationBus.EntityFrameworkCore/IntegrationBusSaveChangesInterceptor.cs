@@ -13,9 +13,14 @@ namespace IntegrationBus.EntityFrameworkCore;
 /// same database transaction; wakes the runners and calls synchronous connectors once that transaction commits.
 /// </summary>
 /// <remarks>
-/// Without a transaction of the application's own, the interceptor begins one around SaveChanges so the entities
-/// and their tasks commit together. Inside an explicit transaction, tasks are written with each SaveChanges and the
-/// runners are woken when the application commits; a rollback leaves no task. Add it with <c>UseIntegrationBus</c>.
+/// Without a transaction of the application's own, the interceptor runs the save inside the context's execution strategy
+/// in a transaction of its own (and suppresses the outer save), so the entities and their tasks commit together, and a
+/// retrying strategy (<c>EnableRetryOnFailure</c>) retries the whole unit (entities, tasks and the commit) instead of
+/// refusing a transaction it did not begin. The entries are accepted once the caller's SaveChanges ends (when it asked for
+/// it), so other interceptors' <c>SavedChanges</c> still see them as saved but not yet accepted. Inside an explicit
+/// transaction (with a retrying strategy: one begun inside <c>CreateExecutionStrategy().Execute</c>, as EF Core requires),
+/// tasks are written with each SaveChanges and the runners are woken when the application commits; a rollback leaves no
+/// task. Add it with <c>UseIntegrationBus</c>.
 /// </remarks>
 public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -37,9 +42,9 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
+        if (!result.HasResult && Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
         {
-            state.OwnedTransaction = eventData.Context.Database.BeginTransaction();
+            return InterceptionResult<int>.SuppressWithResult(SaveInOwnTransaction(eventData.Context, state));
         }
 
         return result;
@@ -49,9 +54,9 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
+        if (!result.HasResult && Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
         {
-            state.OwnedTransaction = await eventData.Context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return InterceptionResult<int>.SuppressWithResult(await SaveInOwnTransactionAsync(eventData.Context, state, cancellationToken).ConfigureAwait(false));
         }
 
         return result;
@@ -74,12 +79,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         Collect(state, changes);
         state.Capture.Write(Transaction(context), source);
         state.ClearCaptured();
-        if (state.OwnedTransaction is { } owned)
-        {
-            CommitOwned(state, owned);
-            Finish(state);
-        }
-
         return result;
     }
 
@@ -100,12 +99,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         Collect(state, changes);
         await state.Capture.WriteAsync(Transaction(context), source, cancellationToken).ConfigureAwait(false);
         state.ClearCaptured();
-        if (state.OwnedTransaction is { } owned)
-        {
-            await CommitOwnedAsync(state, owned, cancellationToken).ConfigureAwait(false);
-            await FinishAsync(state).ConfigureAwait(false);
-        }
-
         return result;
     }
 
@@ -116,27 +109,19 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
         {
             state.ClearCaptured();
-            if (state.OwnedTransaction is { } owned)
-            {
-                state.OwnedTransaction = null;
-                owned.Dispose();
-            }
         }
     }
 
     /// <inheritdoc />
-    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
         {
             state.ClearCaptured();
-            if (state.OwnedTransaction is { } owned)
-            {
-                state.OwnedTransaction = null;
-                await owned.DisposeAsync().ConfigureAwait(false);
-            }
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -153,13 +138,110 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         TakeCommitted(eventData) is { } state ? FinishAsync(state) : Task.CompletedTask;
 
     /// <inheritdoc />
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData?.Context);
 
     /// <inheritdoc />
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Discard(eventData);
+        Discard(eventData?.Context);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A commit that failed is treated as a rollback: what was captured is forgotten (the runners' sweep finds anything that did commit).</remarks>
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Action == "Commit")
+        {
+            Discard(eventData.Context);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionFailed(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Saves inside the context's execution strategy, in a transaction of the bus's own: the nested SaveChanges takes the
+    /// explicit-transaction path (tasks written in the transaction, runners woken on commit). Each attempt starts from what
+    /// the application queued, so a retried attempt writes its tasks once more and a failed one leaves none behind.
+    /// </summary>
+    private static int SaveInOwnTransaction(DbContext context, SaveState state)
+    {
+        var pageOperations = state.PageOperations.ToList();
+        var saved = context.Database.CreateExecutionStrategy().Execute((context, state, pageOperations), static attempt =>
+        {
+            StartAttempt(attempt.state, attempt.pageOperations);
+            using var transaction = attempt.context.Database.BeginTransaction();
+            var count = attempt.context.SaveChanges(acceptAllChangesOnSuccess: false);
+            transaction.Commit();
+            return count;
+        });
+        AcceptWhenAsked(context, state);
+        return saved;
+    }
+
+    /// <summary>The asynchronous <see cref="SaveInOwnTransaction"/>.</summary>
+    private static async Task<int> SaveInOwnTransactionAsync(DbContext context, SaveState state, CancellationToken cancellationToken)
+    {
+        var pageOperations = state.PageOperations.ToList();
+        var saved = await context.Database.CreateExecutionStrategy().ExecuteAsync((context, state, pageOperations), static async (attempt, token) =>
+        {
+            StartAttempt(attempt.state, attempt.pageOperations);
+            var transaction = await attempt.context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var count = await attempt.context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return count;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        AcceptWhenAsked(context, state);
+        return saved;
+    }
+
+    /// <summary>
+    /// The nested save leaves the entries as they were (a retried attempt must find them so); the suppressed SaveChanges
+    /// then raises the context's <c>SavedChanges</c> event with the caller's <c>acceptAllChangesOnSuccess</c>, and the
+    /// entries are accepted there if the caller asked for it. The event, not a value kept from the context's
+    /// <c>SavingChanges</c> event, because a pooled context drops its event handlers when it goes back to the pool.
+    /// </summary>
+    private static void AcceptWhenAsked(DbContext context, SaveState state)
+    {
+        EventHandler<SavedChangesEventArgs>? accept = null;
+        accept = (_, e) =>
+        {
+            context.SavedChanges -= accept;
+            state.PendingAccept = null;
+            if (e.AcceptAllChangesOnSuccess)
+            {
+                context.ChangeTracker.AcceptAllChanges();
+            }
+        };
+        state.PendingAccept = accept;
+        context.SavedChanges += accept;
+    }
+
+    /// <summary>Drops an acceptance left waiting by a save that failed after the bus's transaction committed (another interceptor threw).</summary>
+    private static void DropPendingAccept(DbContext context, SaveState state)
+    {
+        if (state.PendingAccept is { } stale)
+        {
+            context.SavedChanges -= stale;
+            state.PendingAccept = null;
+        }
+    }
+
+    /// <summary>Forgets what an earlier attempt captured (its transaction rolled back) and queues the application's page operations again.</summary>
+    private static void StartAttempt(SaveState state, List<(object Entity, TaskType Operation)> pageOperations)
+    {
+        state.Capture.RolledBack();
+        state.ClearCaptured();
+        state.PageOperations.AddRange(pageOperations);
     }
 
     internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
@@ -168,21 +250,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private static DbTransaction Transaction(DbContext context) =>
         context.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.");
-
-    private static async Task CommitOwnedAsync(SaveState state, IDbContextTransaction owned, CancellationToken cancellationToken)
-    {
-        state.CommittingOwned = true;
-        try
-        {
-            await owned.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            state.CommittingOwned = false;
-            state.OwnedTransaction = null;
-            await owned.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     /// <summary>What a finished SaveChanges changed; binding owners the context does not track come back grouped by type, to be read in one query each.</summary>
     private (DbContext Context, SaveState State, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Changes, Dictionary<ObjectTypeInfo, List<long>> Untracked, DbContextObjectDataSource Source)? Saved(SaveChangesCompletedEventData eventData)
@@ -205,21 +272,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
     }
 
-    private static void CommitOwned(SaveState state, IDbContextTransaction owned)
-    {
-        state.CommittingOwned = true;
-        try
-        {
-            owned.Commit();
-        }
-        finally
-        {
-            state.CommittingOwned = false;
-            state.OwnedTransaction = null;
-            owned.Dispose();
-        }
-    }
-
     private SaveState? Prepare(DbContext? context)
     {
         if (context is null)
@@ -228,6 +280,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
 
         var state = State(context);
+        DropPendingAccept(context, state);
         if (!state.Capture.IsEnabled)
         {
             return null;
@@ -249,7 +302,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private SaveState State(DbContext context) => _states.GetValue(context, _ => new SaveState(_bus.BeginCapture()));
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
-        eventData.Context is { } context && _states.TryGetValue(context, out var state) && !state.CommittingOwned ? state : null;
+        eventData.Context is { } context && _states.TryGetValue(context, out var state) ? state : null;
 
     private static void Finish(SaveState state)
     {
@@ -263,9 +316,9 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         return state.Capture.CommittedAsync(CancellationToken.None);
     }
 
-    private void Discard(TransactionEndEventData eventData)
+    private void Discard(DbContext? context)
     {
-        if (eventData.Context is { } context && _states.TryGetValue(context, out var state) && !state.CommittingOwned)
+        if (context is not null && _states.TryGetValue(context, out var state))
         {
             Reset(state);
         }

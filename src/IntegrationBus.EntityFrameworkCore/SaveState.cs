@@ -1,7 +1,6 @@
 using IntegrationBus.Model;
 using IntegrationBus.Outgoing;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace IntegrationBus.EntityFrameworkCore;
 
@@ -20,10 +19,8 @@ internal sealed class SaveState(ChangeCapture capture)
 
     public List<(object Entity, TaskType Operation)> PageOperations { get; } = [];
 
-    /// <summary>The transaction the bus began because SaveChanges had none; committed by the bus after the tasks are written.</summary>
-    public IDbContextTransaction? OwnedTransaction { get; set; }
-
-    public bool CommittingOwned { get; set; }
+    /// <summary>Gets or sets the handler, subscribed to the context's <c>SavedChanges</c> event, that accepts the entries the bus saved in its own transaction once the caller's SaveChanges ends.</summary>
+    public EventHandler<Microsoft.EntityFrameworkCore.SavedChangesEventArgs>? PendingAccept { get; set; }
 
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 

@@ -94,6 +94,49 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task SaveChanges_AcceptAllChangesOnSuccessFalse_EntriesKeepTheirStateUntilAccepted(bool async)
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            var user = new User { UserName = "ann" };
+            db.Users.Add(user);
+            Assert.Equal(1, async ? await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, Token) : db.SaveChanges(acceptAllChangesOnSuccess: false));
+            Assert.Equal(EntityState.Added, db.Entry(user).State);
+            db.ChangeTracker.AcceptAllChanges();
+            Assert.Equal(EntityState.Unchanged, db.Entry(user).State);
+        }
+
+        Assert.Equal(["ann"], (await bus.QueueAsync("crm")).Select(t => t.Task.ObjectCodeName));
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_PooledContextUsedAgain_AcceptsChangesEachTime()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false, pooled: true);
+        foreach (var name in new[] { "ann", "bob", "cid" })
+        {
+            await using (bus.Scope(out var db))
+            {
+                var user = new User { UserName = name };
+                db.Users.Add(user);
+                await db.SaveChangesAsync(Token);
+                Assert.Equal(EntityState.Unchanged, db.Entry(user).State);
+                user.Email = $"{name}@example.com";
+                await db.SaveChangesAsync(Token);
+            }
+        }
+
+        Assert.Equal(6, (await bus.QueueAsync("crm")).Count);
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal(3, await db.Users.CountAsync(Token));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task ExplicitTransaction_TasksExistOnlyIfItCommitsAndRunnersWakeAfterCommit(bool commit)
     {
         var crm = Crm();

@@ -46,7 +46,8 @@ public sealed class EfBus : IAsyncDisposable
         IEnumerable<Connector> connectors,
         Action<BusEntitiesBuilder>? entities = null,
         bool processing = true,
-        Action<IntegrationBusBuilder>? configure = null)
+        Action<IntegrationBusBuilder>? configure = null,
+        bool pooled = false)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-ef-{Guid.NewGuid():N}.db");
         var services = new ServiceCollection();
@@ -63,7 +64,15 @@ public sealed class EfBus : IAsyncDisposable
             }
         });
         configure?.Invoke(builder);
-        services.AddDbContext<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp));
+        if (pooled)
+        {
+            services.AddDbContextPool<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp), poolSize: 1);
+        }
+        else
+        {
+            services.AddDbContext<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp));
+        }
+
         var efBus = new EfBus(services.BuildServiceProvider(), path, signals);
         await using (var scope = efBus._provider.CreateAsyncScope())
         {

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using IntegrationBus.Connectors;
+using IntegrationBus.EntityFrameworkCore;
+using IntegrationBus.Hosting;
+using IntegrationBus.Management;
+using IntegrationBus.Settings;
+using IntegrationBus.Storage;
+using IntegrationBus.Subscriptions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace IntegrationBus.PostgreSql.Tests.EntityFrameworkCore;
+
+/// <summary>An application on Npgsql's EF Core provider and the bus in one PostgreSQL database of its own (created and dropped per test).</summary>
+public sealed class PgEfBus : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly List<IHostedService> _hosted;
+    private readonly PostgreSqlTestServer _server;
+    private readonly string _database;
+
+    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string database, FailFirstCommits failures)
+    {
+        Failures = failures;
+        _provider = provider;
+        _server = server;
+        _database = database;
+        _hosted = [.. provider.GetServices<IHostedService>()];
+    }
+
+    public TaskStore Store => _provider.GetRequiredService<TaskStore>();
+
+    public FailFirstCommits Failures { get; }
+
+    public static async Task<PgEfBus> StartAsync(bool retryOnFailure)
+    {
+        var server = PostgreSqlTestServer.Require();
+        var database = $"ibus_ef_{Guid.NewGuid():N}";
+        await server.ExecuteAsync($"CREATE DATABASE \"{database}\";");
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
+        var services = new ServiceCollection().AddLogging();
+        services.AddIntegrationBus(bus => bus
+            .UsePostgreSql(connectionString)
+            .AddEntityFrameworkCore<PgAppDb>(ef => ef.Object<PgUser>("test.user", u => u.CodeName(x => x.UserName)))
+            .AddConnector(new CrmConnector()));
+        var failures = new FailFirstCommits();
+        services.AddDbContext<PgAppDb>((sp, options) => options
+            .UseNpgsql(connectionString, npgsql =>
+            {
+                if (retryOnFailure)
+                {
+                    npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromMilliseconds(10), errorCodesToAdd: null);
+                }
+            })
+            .UseIntegrationBus(sp)
+            .AddInterceptors(failures));
+        var efBus = new PgEfBus(services.BuildServiceProvider(), server, database, failures);
+        await using (var scope = efBus._provider.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PgAppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        }
+
+        foreach (var hosted in efBus._hosted)
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        // Nothing is processed: the facts look at what is queued.
+        await efBus._provider.GetRequiredService<IntegrationBusManagement>()
+            .UpdateSettingsAsync(BusSettings.Default with { ProcessOutgoing = false }, cancellationToken: TestContext.Current.CancellationToken);
+        return efBus;
+    }
+
+    public AsyncServiceScope Scope(out PgAppDb db)
+    {
+        var scope = _provider.CreateAsyncScope();
+        db = scope.ServiceProvider.GetRequiredService<PgAppDb>();
+        return scope;
+    }
+
+    public async Task<IReadOnlyList<QueuedTask>> QueueAsync() =>
+        await Store.Queue.FetchAsync(new FetchRequest { Queue = new QueueKey("crm", Model.TaskDirection.Outgoing), Limit = 1000, Now = DateTimeOffset.MaxValue }, TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hosted in _hosted)
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        await _provider.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync(CancellationToken.None);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE);", connection);
+        await drop.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>Fails the next commits of application transactions with a transient error (serialization failure), as a dropped commit would.</summary>
+    public sealed class FailFirstCommits : DbTransactionInterceptor
+    {
+        private int _remaining;
+
+        public int Injected { get; private set; }
+
+        public void FailNext(int count) => _remaining = count;
+
+        public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+        {
+            Fail();
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            Fail();
+            return ValueTask.FromResult(result);
+        }
+
+        private void Fail()
+        {
+            if (_remaining > 0)
+            {
+                _remaining--;
+                Injected++;
+                throw new PostgresException("Injected transient commit failure.", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
+            }
+        }
+    }
+
+    private sealed class CrmConnector() : Connector("crm")
+    {
+        protected override void Subscribe(SubscriptionBuilder subscriptions) => subscriptions.AllObjects(SubscriptionMode.AsyncSimple);
+
+        protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) => Task.FromResult(TaskResult.Ok);
+    }
+}
