@@ -1,15 +1,10 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
 using IntegrationBus.Management;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Processing;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>
 /// Supervises the bus's loops: one runner per connector and direction, the listener for other nodes' notifications,
@@ -50,7 +45,7 @@ internal sealed class IntegrationBusHostedService(
             return;
         }
 
-        Log.SynchronousCallsWaiting(_logger, options.ShutdownTimeout, synchronousCalls.Count);
+        HostingLog.SynchronousCallsWaiting(_logger, options.ShutdownTimeout, synchronousCalls.Count);
         using var timeout = new CancellationTokenSource(options.ShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -59,7 +54,7 @@ internal sealed class IntegrationBusHostedService(
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            Log.SynchronousCallsUnfinished(_logger, synchronousCalls.Count);
+            HostingLog.SynchronousCallsUnfinished(_logger, synchronousCalls.Count);
         }
     }
 
@@ -77,8 +72,8 @@ internal sealed class IntegrationBusHostedService(
         var loops = new List<Task>((2 * connectors.Count) + 3)
         {
             channel.ListenAsync(stoppingToken),
-            RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => Log.SettingsRefreshFailed(_logger, exception), stoppingToken),
-            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => Log.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
+            RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => HostingLog.SettingsRefreshFailed(_logger, exception), stoppingToken),
+            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
         };
         foreach (var connector in connectors.All)
         {

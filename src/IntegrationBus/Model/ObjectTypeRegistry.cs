@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>The validated set of object and page types the bus knows.</summary>
 /// <remarks>Immutable once built; safe to use from any thread.</remarks>

@@ -1,4 +1,3 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
