@@ -24,6 +24,7 @@ internal sealed class IntegrationBusHostedService(
     IInternalDataHandler? handler,
     IntegrationBusOptions options,
     TimeProvider time,
+    IHostApplicationLifetime? lifetime,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<IntegrationBusHostedService>();
@@ -58,14 +59,20 @@ internal sealed class IntegrationBusHostedService(
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (stoppingToken.IsCancellationRequested)
+        // Once the application begins to stop, no runner starts and running ones wind down (their tasks stay queued).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        if (stopping.IsCancellationRequested)
         {
-            // The host is stopping already: no runner starts.
-            return Task.CompletedTask;
+            return;
         }
 
+        await Task.WhenAll(StartLoops(stopping.Token)).ConfigureAwait(false);
+    }
+
+    private List<Task> StartLoops(CancellationToken stoppingToken)
+    {
         var backoff = new RetryBackoff(options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
         var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
         var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger, loggerFactory.CreateLogger(RunnerContext.IdleCategory));
@@ -83,7 +90,7 @@ internal sealed class IntegrationBusHostedService(
             loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));
         }
 
-        return Task.WhenAll(loops);
+        return loops;
     }
 
     private async Task RepeatAsync(TimeSpan period, Func<CancellationToken, Task> action, Action<Exception> onFailure, CancellationToken stoppingToken)

@@ -109,6 +109,7 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetService<IInternalDataHandler>(),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILoggerFactory>())));
     }
 
