@@ -1,7 +1,4 @@
-using IntegrationBus.Model;
-using IntegrationBus.Hosting;
 using IntegrationBus.Management;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
@@ -74,7 +71,7 @@ internal sealed class BenchBus : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                await bus.LogChangeAsync(BenchTypes.NewItem(firstId + i), Model.TaskType.CreateObject);
+                await bus.LogChangeAsync(BenchTypes.NewItem(firstId + i), TaskType.CreateObject);
             }
 
             return;
@@ -88,7 +85,7 @@ internal sealed class BenchBus : IAsyncDisposable
                 var n = Math.Min(scopeSize, count - done);
                 for (var i = 0; i < n; i++)
                 {
-                    await bus.LogChangeAsync(BenchTypes.NewItem(firstId + done + i), Model.TaskType.CreateObject);
+                    await bus.LogChangeAsync(BenchTypes.NewItem(firstId + done + i), TaskType.CreateObject);
                 }
 
                 await scope.CompleteAsync();

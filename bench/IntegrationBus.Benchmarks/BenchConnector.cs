@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Benchmarks;
 
@@ -28,17 +24,17 @@ internal sealed class BenchConnector(string name) : Connector(name)
         Volatile.Write(ref _target, target);
     }
 
-    /// <summary>Accepts a <see cref="Model.BusObject"/> (in process) or the JSON of one (over HTTP) as a bench item.</summary>
+    /// <summary>Accepts a <see cref="BusObject"/> (in process) or the JSON of one (over HTTP) as a bench item.</summary>
     protected override ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken)
     {
-        if (externalObject is Model.BusObject obj)
+        if (externalObject is BusObject obj)
         {
             return ValueTask.FromResult(InternalObjectResult.Accept(obj));
         }
 
         if (externalObject is JsonElement json)
         {
-            var item = new Model.BusObject(BenchTypes.Item);
+            var item = new BusObject(BenchTypes.Item);
             item["ItemID"] = json.GetProperty("ItemID").GetInt64();
             item["ItemGuid"] = json.GetProperty("ItemGuid").GetGuid();
             item["ItemName"] = json.GetProperty("ItemName").GetString();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using IntegrationBus.Hosting;
 
 namespace IntegrationBus.Benchmarks;
 
@@ -212,7 +211,7 @@ internal static class CoreSuite
             var scope = bus.BeginScope();
             await using (scope)
             {
-                await bus.LogChangeAsync(BenchTypes.NewItem(i), IntegrationBus.Model.TaskType.CreateObject);
+                await bus.LogChangeAsync(BenchTypes.NewItem(i), TaskType.CreateObject);
                 await scope.CompleteAsync();
                 completed[i] = Stopwatch.GetTimestamp();
             }

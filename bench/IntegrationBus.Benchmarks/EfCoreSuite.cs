@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using IntegrationBus.EntityFrameworkCore;
-using IntegrationBus.Hosting;
-using IntegrationBus.Settings;
 using IntegrationBus.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Benchmarks;

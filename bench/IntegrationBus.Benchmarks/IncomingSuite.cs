@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
+using IntegrationBus;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationBus.Benchmarks;
-using IntegrationBus.Hosting;
 
 // A plain console benchmark: warm-up, then the median of several runs per figure. See README.md.
 var quick = args.Contains("--quick");

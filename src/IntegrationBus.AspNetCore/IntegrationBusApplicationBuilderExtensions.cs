@@ -6,7 +6,7 @@ namespace IntegrationBus.AspNetCore;
 public static class IntegrationBusApplicationBuilderExtensions
 {
     /// <summary>
-    /// Opens an <see cref="Outgoing.IntegrationScope"/> per request: changes logged while the request runs become tasks in
+    /// Opens an <see cref="IntegrationScope"/> per request: changes logged while the request runs become tasks in
     /// one batch when it ends without an unhandled exception and without a 5xx status (before the response starts, so a
     /// client that sees the response can see the tasks), and the connectors they touched are woken. A request that
     /// throws or answers 5xx writes nothing.

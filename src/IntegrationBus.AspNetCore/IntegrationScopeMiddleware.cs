@@ -1,5 +1,4 @@
 using IntegrationBus.AspNetCore.Diagnostics;
-using IntegrationBus.Outgoing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

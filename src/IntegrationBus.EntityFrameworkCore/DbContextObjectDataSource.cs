@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationBus.EntityFrameworkCore;

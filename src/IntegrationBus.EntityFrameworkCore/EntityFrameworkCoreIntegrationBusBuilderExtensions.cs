@@ -1,7 +1,3 @@
-using IntegrationBus.Hosting;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

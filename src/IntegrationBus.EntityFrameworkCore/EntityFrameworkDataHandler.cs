@@ -1,6 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

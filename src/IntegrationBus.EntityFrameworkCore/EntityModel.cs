@@ -1,4 +1,3 @@
-using IntegrationBus.Model;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace IntegrationBus.EntityFrameworkCore;

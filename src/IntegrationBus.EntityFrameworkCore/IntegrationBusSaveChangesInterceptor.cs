@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 
 namespace IntegrationBus.PostgreSql;

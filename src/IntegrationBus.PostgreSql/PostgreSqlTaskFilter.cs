@@ -1,5 +1,4 @@
 using System.Text;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Npgsql;
 

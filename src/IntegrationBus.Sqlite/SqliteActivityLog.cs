@@ -1,6 +1,4 @@
 using System.Text;
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,3 @@
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using IntegrationBus.AspNetCore.Tests.Support;
-using IntegrationBus.Model;
 
 namespace IntegrationBus.AspNetCore.Tests;
 

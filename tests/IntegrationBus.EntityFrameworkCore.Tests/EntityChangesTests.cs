@@ -1,6 +1,4 @@
 using IntegrationBus.EntityFrameworkCore.Tests.Support;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationBus.EntityFrameworkCore.Tests;

@@ -1,10 +1,5 @@
 using System.Text.Json;
-using IntegrationBus.Connectors;
 using IntegrationBus.EntityFrameworkCore.Tests.Support;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,4 @@
 using IntegrationBus.EntityFrameworkCore.Tests.Support;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
 using IntegrationBus.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using IntegrationBus.EntityFrameworkCore.Tests.Support;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationBus.EntityFrameworkCore.Tests;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IntegrationBus.Connectors;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.FaultTests.Worker;
 

@@ -1,8 +1,6 @@
+using IntegrationBus;
 using System.Globalization;
 using IntegrationBus.FaultTests.Worker;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -34,7 +34,7 @@ public sealed class PostgreSqlStoreFixture : IAsyncDisposable
         return store;
     }
 
-    public static Task<IReadOnlyList<QueuedTask>> FetchAllAsync(TaskStore store, string connector, Model.TaskDirection direction = Model.TaskDirection.Outgoing)
+    public static Task<IReadOnlyList<QueuedTask>> FetchAllAsync(TaskStore store, string connector, TaskDirection direction = TaskDirection.Outgoing)
         => store.Queue.FetchAsync(new FetchRequest { Queue = Some.Queue(connector, direction), Limit = 1000, Now = Some.Epoch }, Ct);
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
 using Microsoft.Data.Sqlite;

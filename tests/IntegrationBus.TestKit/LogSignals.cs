@@ -1,5 +1,4 @@
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 using Xunit;
 

@@ -1,7 +1,4 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Demo.Scenario;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Demo.Connectors;
 

@@ -1,9 +1,4 @@
 using System.Text.Json;
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Demo.Connectors;
 
@@ -29,7 +24,8 @@ public sealed class CrmIncomingConnector(CrmClient crm, ObjectTypeRegistry types
             return ValueTask.FromResult(InternalObjectResult.Reject("A contact needs a 'guid' (the user's GUID)."));
         }
 
-        var user = new BusObject(types.Get("demo.user")) { ["UserGuid"] = userGuid };
+        var user = types.Create("demo.user");
+        user["UserGuid"] = userGuid;
         Copy(contact, "email", user, "Email");
         Copy(contact, "fullName", user, "FullName");
         if (contact.TryGetProperty("crmVersion", out var version) && version.TryGetInt64(out var crmVersion))

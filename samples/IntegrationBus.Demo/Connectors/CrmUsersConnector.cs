@@ -1,8 +1,4 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Demo.Crm;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Demo.Connectors;
 

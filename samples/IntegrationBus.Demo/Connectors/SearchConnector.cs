@@ -1,8 +1,5 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Demo.Scenario;
 using IntegrationBus.Demo.Search;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Demo.Connectors;
 

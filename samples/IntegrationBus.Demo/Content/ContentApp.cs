@@ -3,7 +3,6 @@ using IntegrationBus.Demo.Connectors;
 using IntegrationBus.Demo.Scenario;
 using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
-using IntegrationBus.Hosting;
 using IntegrationBus.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,5 @@
 using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
-using IntegrationBus.Model;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
 using Microsoft.EntityFrameworkCore;

@@ -27,7 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = HttpEventIds.ProcessingRequested, EventName = "HttpProcessingRequested", Level = LogLevel.Debug,
         Message = "HTTP processing request for connector {ConnectorName}, direction {Direction} (empty: both)")]
-    public static partial void ProcessingRequested(ILogger logger, string connectorName, Model.TaskDirection? direction);
+    public static partial void ProcessingRequested(ILogger logger, string connectorName, TaskDirection? direction);
 
     [LoggerMessage(EventId = HttpEventIds.ScopeDiscarded, EventName = "HttpScopeDiscarded", Level = LogLevel.Warning,
         Message = "Request {RequestPath} failed; its {PendingCount} logged changes were discarded")]

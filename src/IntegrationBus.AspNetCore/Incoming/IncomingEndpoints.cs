@@ -1,9 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using IntegrationBus.AspNetCore.Diagnostics;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;

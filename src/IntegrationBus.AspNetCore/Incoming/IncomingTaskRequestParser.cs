@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IntegrationBus.Model;
 
 namespace IntegrationBus.AspNetCore.Incoming;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>The base class of every connector: the code that talks to one external system.</summary>
 /// <remarks>

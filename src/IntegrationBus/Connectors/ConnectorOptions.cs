@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>Per-connector options, named after the connector's code name.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>Validates <see cref="ConnectorOptions"/> (generated from its data annotations).</summary>
 [OptionsValidator]

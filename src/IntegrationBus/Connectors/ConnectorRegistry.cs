@@ -1,8 +1,7 @@
 using IntegrationBus.Processing;
-using IntegrationBus.Subscriptions;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>The registered connectors with their options and queues, found by name, and the subscription index over them.</summary>
 internal sealed class ConnectorRegistry

@@ -1,7 +1,6 @@
-using IntegrationBus.Model;
 using IntegrationBus.Processing;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>One registered connector at run time: the instance, its own options, its enabled switch and its two queues.</summary>
 internal sealed class ConnectorRuntime

@@ -1,7 +1,5 @@
-using IntegrationBus.Model;
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>An outgoing task as a connector receives it: a disconnected copy, safe to change.</summary>
 public sealed class OutgoingTask

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>A change as a synchronous connector receives it: the live object, inline, not queued.</summary>
 /// <param name="Object">The live object the application passed; do not keep it past the call.</param>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>What a connector says about a task it processed.</summary>
 public sealed class TaskResult

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Connectors;
+namespace IntegrationBus;
 
 /// <summary>The outcome of processing one task.</summary>
 public enum TaskResultKind

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>This bus instance's identity among the nodes that share a store: its lease owner ID and notification sender.</summary>
 internal sealed class BusNode

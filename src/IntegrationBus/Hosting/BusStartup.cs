@@ -1,10 +1,7 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>
 /// Makes the bus ready once per process: the schema, the connectors' rows and the stored settings. Whoever needs it
@@ -48,6 +45,6 @@ internal sealed class BusStartup(TaskStore store, ConnectorRegistry connectors, 
             CancellationToken.None).ConfigureAwait(false);
         settings.ApplyConnectors(states);
         settings.Apply(BusSettings.FromStore(await store.Configuration.GetSettingsAsync(CancellationToken.None).ConfigureAwait(false)));
-        Log.BusStarted(logger, connectors.Count, types.Types.Count());
+        HostingLog.BusStarted(logger, connectors.Count, types.Types.Count());
     }
 }

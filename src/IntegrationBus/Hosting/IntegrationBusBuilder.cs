@@ -1,11 +1,8 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>Configures the bus: <c>Use…</c> picks the one implementation (the store), <c>Add…</c> appends (connectors, types).</summary>
 public sealed class IntegrationBusBuilder
@@ -39,9 +36,9 @@ public sealed class IntegrationBusBuilder
     /// <typeparam name="THandler">The handler type (a singleton).</typeparam>
     /// <returns>This builder.</returns>
     public IntegrationBusBuilder UseInternalDataHandler<THandler>()
-        where THandler : class, Incoming.IInternalDataHandler
+        where THandler : class, IInternalDataHandler
     {
-        Services.Replace(ServiceDescriptor.Singleton<Incoming.IInternalDataHandler, THandler>());
+        Services.Replace(ServiceDescriptor.Singleton<IInternalDataHandler, THandler>());
         return this;
     }
 

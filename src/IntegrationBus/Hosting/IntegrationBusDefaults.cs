@@ -1,4 +1,4 @@
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>The defaults of <see cref="IntegrationBusOptions"/>.</summary>
 internal static class IntegrationBusDefaults

@@ -1,15 +1,10 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
 using IntegrationBus.Management;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Processing;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>
 /// Supervises the bus's loops: one runner per connector and direction, the listener for other nodes' notifications,
@@ -29,6 +24,7 @@ internal sealed class IntegrationBusHostedService(
     IInternalDataHandler? handler,
     IntegrationBusOptions options,
     TimeProvider time,
+    IHostApplicationLifetime? lifetime,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<IntegrationBusHostedService>();
@@ -50,7 +46,7 @@ internal sealed class IntegrationBusHostedService(
             return;
         }
 
-        Log.SynchronousCallsWaiting(_logger, options.ShutdownTimeout, synchronousCalls.Count);
+        HostingLog.SynchronousCallsWaiting(_logger, options.ShutdownTimeout, synchronousCalls.Count);
         using var timeout = new CancellationTokenSource(options.ShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -59,26 +55,32 @@ internal sealed class IntegrationBusHostedService(
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            Log.SynchronousCallsUnfinished(_logger, synchronousCalls.Count);
+            HostingLog.SynchronousCallsUnfinished(_logger, synchronousCalls.Count);
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (stoppingToken.IsCancellationRequested)
+        // Once the application begins to stop, no runner starts and running ones wind down (their tasks stay queued).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        if (stopping.IsCancellationRequested)
         {
-            // The host is stopping already: no runner starts.
-            return Task.CompletedTask;
+            return;
         }
 
+        await Task.WhenAll(StartLoops(stopping.Token)).ConfigureAwait(false);
+    }
+
+    private List<Task> StartLoops(CancellationToken stoppingToken)
+    {
         var backoff = new RetryBackoff(options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
         var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
         var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger, loggerFactory.CreateLogger(RunnerContext.IdleCategory));
         var loops = new List<Task>((2 * connectors.Count) + 3)
         {
             channel.ListenAsync(stoppingToken),
-            RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => Log.SettingsRefreshFailed(_logger, exception), stoppingToken),
-            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => Log.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
+            RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => HostingLog.SettingsRefreshFailed(_logger, exception), stoppingToken),
+            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
         };
         foreach (var connector in connectors.All)
         {
@@ -88,7 +90,7 @@ internal sealed class IntegrationBusHostedService(
             loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));
         }
 
-        return Task.WhenAll(loops);
+        return loops;
     }
 
     private async Task RepeatAsync(TimeSpan period, Func<CancellationToken, Task> action, Action<Exception> onFailure, CancellationToken stoppingToken)

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
-/// <summary>Start-up options of the bus. Run-time switches are stored settings (<see cref="Settings.BusSettings"/>), not options.</summary>
+/// <summary>Start-up options of the bus. Run-time switches are stored settings (<see cref="BusSettings"/>), not options.</summary>
 public sealed class IntegrationBusOptions
 {
     /// <summary>Gets or sets how many tasks a runner reads and records at once.</summary>
@@ -40,7 +40,7 @@ public sealed class IntegrationBusOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan IdempotencyRetention { get; set; } = IntegrationBusDefaults.IdempotencyRetention;
 
-    /// <summary>Gets or sets how often retention runs on this node (what it deletes is set by <see cref="Settings.BusSettings"/>).</summary>
+    /// <summary>Gets or sets how often retention runs on this node (what it deletes is set by <see cref="BusSettings"/>).</summary>
     /// <value>1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = IntegrationBusDefaults.RetentionInterval;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>Validates <see cref="IntegrationBusOptions"/> at start (generated from its data annotations).</summary>
 [OptionsValidator]

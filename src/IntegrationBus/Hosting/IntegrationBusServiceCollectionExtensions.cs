@@ -1,9 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
 using IntegrationBus.Management;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>Registers IntegrationBus in a service collection.</summary>
 public static class IntegrationBusServiceCollectionExtensions
@@ -114,6 +109,7 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetService<IInternalDataHandler>(),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILoggerFactory>())));
     }
 

@@ -1,10 +1,7 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Hosting;
+namespace IntegrationBus;
 
 /// <summary>
 /// This node's side of the <see cref="BusNotifier"/>: publishes what other nodes must know at once (operator actions,
@@ -48,7 +45,7 @@ internal sealed class NodeChannel(BusNode node, BusNotifier? notifier, Connector
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.NotificationPublishFailed(logger, notification.Kind, exception);
+            HostingLog.NotificationPublishFailed(logger, notification.Kind, exception);
         }
     }
 
@@ -72,7 +69,7 @@ internal sealed class NodeChannel(BusNode node, BusNotifier? notifier, Connector
             }
             catch (Exception exception)
             {
-                Log.NotificationListenFailed(logger, RelistenDelay, exception);
+                HostingLog.NotificationListenFailed(logger, RelistenDelay, exception);
             }
 
             try
@@ -109,7 +106,7 @@ internal sealed class NodeChannel(BusNode node, BusNotifier? notifier, Connector
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The periodic refresh catches up.
-            Log.SettingsRefreshFailed(logger, exception);
+            HostingLog.SettingsRefreshFailed(logger, exception);
         }
     }
 }

@@ -1,8 +1,7 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
-/// <summary>One change an external system sent, for <see cref="Outgoing.IntegrationBusService.ProcessExternalTasksAsync"/>.</summary>
+/// <summary>One change an external system sent, for <see cref="IntegrationBusService.ProcessExternalTasksAsync"/>.</summary>
 /// <param name="ExternalObject">The external object as the connector understands it.</param>
 /// <param name="TaskType">The operation.</param>
 /// <param name="DataType">How much the sender included.</param>

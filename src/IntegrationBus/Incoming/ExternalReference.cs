@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>A foreign key of an incoming object that still holds the external system's ID.</summary>
 /// <param name="Object">The object that holds the key.</param>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>The answer to an external change: queued (with the task's ID) or why not.</summary>
 /// <param name="Status">What happened.</param>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>What became of a change an external system sent.</summary>
 public enum ExternalTaskStatus

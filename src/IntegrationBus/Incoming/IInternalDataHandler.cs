@@ -1,6 +1,5 @@
-using IntegrationBus.Connectors;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>Applies incoming tasks to the application's data; the application (or the EF Core package) implements it.</summary>
 /// <remarks>
@@ -19,6 +18,6 @@ public interface IInternalDataHandler
     /// <summary>Applies one incoming task: create, update or delete an object or a page, add it to or remove it from a site, publish, archive or move a page.</summary>
     /// <param name="task">The task, its foreign keys already rewritten to internal IDs.</param>
     /// <param name="cancellationToken">Signalled when the bus stops.</param>
-    /// <returns>The result; failures are handled by the task's <see cref="Model.IncomingPolicy"/>.</returns>
+    /// <returns>The result; failures are handled by the task's <see cref="IncomingPolicy"/>.</returns>
     Task<TaskResult> ApplyAsync(IncomingTask task, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using IntegrationBus.Storage;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>
 /// Group commit for incoming tasks: concurrent callers' tasks are appended in one store transaction. The caller that

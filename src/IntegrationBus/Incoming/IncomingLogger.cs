@@ -1,12 +1,7 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>Turns a change from an external system into a queued incoming task (DESIGN.md §5), or says why not.</summary>
 internal sealed class IncomingLogger(
@@ -86,7 +81,7 @@ internal sealed class IncomingLogger(
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The exception stays in the result and the log; the message may travel back to the external system.
-            Log.IncomingConversionFailed(logger, connectorName, exception);
+            IncomingLog.IncomingConversionFailed(logger, connectorName, exception);
             return (null, Refuse(connectorName, new(ExternalTaskStatus.Rejected, Message: $"Connector '{connectorName}' failed to convert the external object; the application log has the details.") { Exception = exception }), runtime);
         }
 
@@ -141,7 +136,7 @@ internal sealed class IncomingLogger(
     {
         if (!appended.Repeated)
         {
-            Log.IncomingQueued(logger, appended.TaskId, connector.Name, append.Task.TaskType, append.Task.ObjectType);
+            IncomingLog.IncomingQueued(logger, appended.TaskId, connector.Name, append.Task.TaskType, append.Task.ObjectType);
             connector.Incoming.Wake();
         }
 
@@ -228,7 +223,7 @@ internal sealed class IncomingLogger(
 
     private ExternalTaskResult Refuse(string connectorName, ExternalTaskResult result)
     {
-        Log.IncomingRefused(logger, connectorName, result.Status, result.Message ?? result.Status.ToString());
+        IncomingLog.IncomingRefused(logger, connectorName, result.Status, result.Message ?? result.Status.ToString());
         return result;
     }
 }

@@ -1,6 +1,5 @@
-using IntegrationBus.Connectors;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>Which connector's incoming task the current async flow is applying (loop prevention, DESIGN.md §5).</summary>
 internal sealed class IncomingOrigin

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>An incoming task as the data handler receives it, with its references resolved to internal IDs.</summary>
 public sealed class IncomingTask

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>What a connector makes of an external object: an internal object to queue, or a rejection with a reason.</summary>
 public sealed class InternalObjectResult

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>What identifies an object in the application when its internal ID is unknown.</summary>
 /// <param name="Type">The object type.</param>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>A translation record of an incoming task matches no object of the application.</summary>
 /// <remarks>The task fails with this message and its policy decides what happens next.</remarks>

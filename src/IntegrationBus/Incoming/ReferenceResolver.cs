@@ -1,7 +1,5 @@
-using IntegrationBus.Model;
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>
 /// Resolves translation records to the application's internal IDs: by GUID, else by code name and site (under the

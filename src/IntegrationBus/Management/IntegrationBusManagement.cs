@@ -1,9 +1,5 @@
 using System.Globalization;
 using System.Text;
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -294,7 +290,7 @@ public sealed class IntegrationBusManagement
                 AuditBefore = now - settings.AuditRetention,
             },
             cancellationToken).ConfigureAwait(false);
-        Hosting.Log.RetentionApplied(_logger, result.Attempts, result.FailedSynchronizations, result.IdempotencyKeys, result.History, result.Audit);
+        HostingLog.RetentionApplied(_logger, result.Attempts, result.FailedSynchronizations, result.IdempotencyKeys, result.History, result.Audit);
         return result;
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>One object (or page) of the application: its type and its field values.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>How much of an object a task carries. Values are stored in the database and never change.</summary>
 public enum DataType

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Normalises and compares JSON-compatible field values.</summary>
 internal static class FieldValue

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>A field of an object type that holds the ID of another object.</summary>
 /// <param name="Field">The field that holds the referenced object's ID.</param>

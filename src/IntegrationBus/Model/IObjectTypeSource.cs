@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>
 /// Supplies object and page types to the registry from somewhere other than code registration (the EF Core model,

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>What happens to an incoming task that fails. Values are stored in the database and never change.</summary>
 public enum IncomingPolicy

@@ -1,6 +1,5 @@
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>
 /// An object as a task carries it: its fields, the translation records of its foreign keys (SimpleSnapshot and

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Describes an object type or page type fluently; <see cref="Build"/> returns the <see cref="ObjectTypeInfo"/>.</summary>
 /// <example>

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>The metadata of one object type (or page type): its fields and how they identify and reference objects.</summary>
 /// <remarks>

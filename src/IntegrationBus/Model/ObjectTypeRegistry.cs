@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>The validated set of object and page types the bus knows.</summary>
 /// <remarks>Immutable once built; safe to use from any thread.</remarks>
@@ -56,6 +56,52 @@ public sealed class ObjectTypeRegistry
 
     /// <summary>Gets every registered type.</summary>
     public IEnumerable<ObjectTypeInfo> Types => _types.Values;
+
+    /// <summary>Gets how many types are registered.</summary>
+    public int Count => _types.Count;
+
+    /// <summary>Gets a type by name.</summary>
+    /// <param name="name">The type name (case-insensitive).</param>
+    /// <returns>The type.</returns>
+    /// <exception cref="IntegrationBusException">No type has that name.</exception>
+    public ObjectTypeInfo this[string name] => Get(name);
+
+    /// <summary>Tells whether a type is registered.</summary>
+    /// <param name="name">The type name (case-insensitive).</param>
+    /// <returns><see langword="true"/> when the type is registered.</returns>
+    public bool Contains(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _types.ContainsKey(name);
+    }
+
+    /// <summary>Creates an empty object of a registered type, to fill with field values.</summary>
+    /// <remarks>
+    /// How a connector builds the internal object in <c>PrepareInternalObjectAsync</c>: take the registry by constructor
+    /// injection (it is a singleton in the service provider) and call <c>types.Create("crm.contact")</c>.
+    /// </remarks>
+    /// <param name="typeName">The type name (case-insensitive).</param>
+    /// <returns>The object.</returns>
+    /// <exception cref="IntegrationBusException">No type has that name.</exception>
+    public BusObject Create(string typeName) => new(Get(typeName));
+
+    /// <summary>Creates an object of a registered type with field values.</summary>
+    /// <param name="typeName">The type name (case-insensitive).</param>
+    /// <param name="fields">The field values.</param>
+    /// <returns>The object.</returns>
+    /// <exception cref="IntegrationBusException">No type has that name.</exception>
+    /// <exception cref="ArgumentException">The type has no such field, or a value is not JSON-compatible.</exception>
+    public BusObject Create(string typeName, IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var obj = Create(typeName);
+        foreach (var (field, value) in fields)
+        {
+            obj[field] = value;
+        }
+
+        return obj;
+    }
 
     /// <summary>Gets a type by name.</summary>
     /// <param name="name">The type name (case-insensitive).</param>

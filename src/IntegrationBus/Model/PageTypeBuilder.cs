@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Sets which fields of a page type hold its content-tree data.</summary>
 public sealed class PageTypeBuilder

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>The content-tree part of a page type: which fields hold the node data.</summary>
 /// <remarks>Build it with <see cref="ObjectTypeBuilder.AsPage"/>.</remarks>

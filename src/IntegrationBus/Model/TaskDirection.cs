@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Which way a task flows. Values are stored in the database and never change.</summary>
 public enum TaskDirection

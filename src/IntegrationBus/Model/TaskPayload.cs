@@ -2,9 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Writes and reads task payloads: versioned JSON (<c>"v": 1</c>), never a .NET type dump.</summary>
 /// <remarks>

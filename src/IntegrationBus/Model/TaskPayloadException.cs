@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>A task payload could not be read: it is not valid version-1 JSON or names an unknown type or field.</summary>
 /// <remarks>A runner parks such a task as failed (retrying cannot fix it) and goes on with the rest of the queue.</remarks>

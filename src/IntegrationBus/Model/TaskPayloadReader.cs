@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using IntegrationBus.Translation;
 
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>
 /// The fast path of <see cref="TaskPayload.Deserialize"/>: one forward pass of a <see cref="Utf8JsonReader"/> over a

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>The operation a task carries. Values are stored in the database and never change.</summary>
 public enum TaskType

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Model;
+namespace IntegrationBus;
 
 /// <summary>Classifies <see cref="TaskType"/> values.</summary>
 public static class TaskTypeExtensions

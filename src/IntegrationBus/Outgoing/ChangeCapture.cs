@@ -1,8 +1,6 @@
 using System.Data.Common;
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// Captures a data layer's changes for the bus: match them as they happen, write their tasks inside the data layer's

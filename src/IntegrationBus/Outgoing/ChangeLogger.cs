@@ -1,13 +1,8 @@
 using System.Data.Common;
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>Matches a change against subscriptions, turns asynchronous matches into pending tasks, writes them and calls synchronous connectors.</summary>
 internal sealed class ChangeLogger(
@@ -44,7 +39,7 @@ internal sealed class ChangeLogger(
 
         if (previous is not null && taskType is TaskType.UpdateObject or TaskType.UpdatePage && obj.HasSameValues(previous))
         {
-            Log.UnchangedUpdateIgnored(logger, obj.TypeName, obj.GetInt64(obj.Type.IdField));
+            OutgoingLog.UnchangedUpdateIgnored(logger, obj.TypeName, obj.GetInt64(obj.Type.IdField));
             return null;
         }
 
@@ -90,7 +85,7 @@ internal sealed class ChangeLogger(
 
         var tasks = await snapshots.BuildAsync(pending, dataSource, cancellationToken).ConfigureAwait(false);
         await store.Queue.AppendAsync(tasks, transaction, cancellationToken).ConfigureAwait(false);
-        Log.TasksLogged(logger, tasks.Count);
+        OutgoingLog.TasksLogged(logger, tasks.Count);
     }
 
     /// <summary>Writes synchronously inside the caller's transaction; only EF Core's synchronous <c>SaveChanges</c> needs this.</summary>
@@ -103,7 +98,7 @@ internal sealed class ChangeLogger(
 
         var tasks = snapshots.Build(pending, dataSource);
         store.Queue.Append(tasks, transaction);
-        Log.TasksLogged(logger, tasks.Count);
+        OutgoingLog.TasksLogged(logger, tasks.Count);
     }
 
     /// <summary>Wakes the outgoing runners of the connectors that got tasks.</summary>
@@ -193,7 +188,7 @@ internal sealed class ChangeLogger(
         if (result.Kind is TaskResultKind.Error or TaskResultKind.ErrorAndSkip)
         {
             var message = result.Message ?? result.Kind.ToString();
-            Log.SynchronousProcessingFailed(logger, connector.Name, taskType, obj.TypeName, obj.GetInt64(obj.Type.IdField), message, exception);
+            OutgoingLog.SynchronousProcessingFailed(logger, connector.Name, taskType, obj.TypeName, obj.GetInt64(obj.Type.IdField), message, exception);
             SynchronousFailed?.Invoke(new SynchronousFailureEventArgs(connector.Name, obj, taskType, message, exception));
         }
     }

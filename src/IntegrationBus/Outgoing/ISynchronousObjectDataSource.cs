@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// The synchronous reads a synchronous save hook needs (EF Core's <c>SaveChanges</c> cannot await); every other path

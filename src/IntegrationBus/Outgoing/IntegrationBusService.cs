@@ -1,11 +1,7 @@
 using System.Data.Common;
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>The application's entry point to the bus: log changes, open units of work, capture a data layer's changes, queue incoming changes, request processing.</summary>
 /// <remarks>

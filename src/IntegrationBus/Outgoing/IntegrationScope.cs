@@ -1,7 +1,6 @@
 using System.Data.Common;
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// A unit of work: the changes logged in it become tasks in one batch when it completes, and the connectors it
@@ -148,7 +147,7 @@ public sealed class IntegrationScope : IAsyncDisposable
             var skipped = _capture.TakeAfterCommit();
             if (skipped.Count > 0)
             {
-                Log.SynchronousCallsDiscarded(_bus.Logger, skipped.Count);
+                OutgoingLog.SynchronousCallsDiscarded(_bus.Logger, skipped.Count);
             }
         }
 

@@ -1,7 +1,5 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>A matched change waiting to be written: one future task row (one change, one data type).</summary>
 internal sealed record PendingChange(

@@ -1,9 +1,7 @@
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// Turns a unit of work's pending changes into task rows: payloads with translation records (SimpleSnapshot) and

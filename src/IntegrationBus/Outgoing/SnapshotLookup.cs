@@ -1,8 +1,6 @@
-using IntegrationBus.Model;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// The objects read for one batch of changes, and the plan of what to read next: children and bindings first
@@ -78,7 +76,7 @@ internal sealed class SnapshotLookup(ObjectTypeRegistry types, bool hasDataSourc
         {
             if (hasDataSource && withParent)
             {
-                Log.ReferenceNotFound(logger, type.Name, id, field);
+                OutgoingLog.ReferenceNotFound(logger, type.Name, id, field);
             }
 
             return new TranslationRecord(type.Name, id);

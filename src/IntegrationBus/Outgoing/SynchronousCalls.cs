@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>
 /// Synchronous connector calls started from a synchronous hook (EF Core's <c>SaveChanges</c>) that could not be awaited

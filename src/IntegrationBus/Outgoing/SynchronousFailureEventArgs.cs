@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>Describes a synchronous connector that failed on a change.</summary>
 /// <remarks>The change itself stands: a synchronous failure never rolls it back and never stops other connectors.</remarks>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using IntegrationBus.Connectors;
 
 namespace IntegrationBus.Processing;
 

@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 
 namespace IntegrationBus.Processing;

@@ -1,7 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -79,7 +75,7 @@ internal sealed class IncomingProcessor(
         var now = time.GetUtcNow();
         if (result.Kind == TaskResultKind.Ok)
         {
-            Incoming.Log.IncomingApplied(logger, task.Id, Name);
+            IncomingLog.IncomingApplied(logger, task.Id, Name);
             return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Ok, AttemptedAt = now });
         }
 
@@ -95,10 +91,10 @@ internal sealed class IncomingProcessor(
         switch (task.Policy)
         {
             case IncomingPolicy.DeleteOnError:
-                Incoming.Log.IncomingFailedDeleted(logger, task.Id, Name, message, exception);
+                IncomingLog.IncomingFailedDeleted(logger, task.Id, Name, message, exception);
                 return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now, Discard = true });
             case IncomingPolicy.SkipOnError:
-                Incoming.Log.IncomingFailedSkipped(logger, task.Id, Name, message, exception);
+                IncomingLog.IncomingFailedSkipped(logger, task.Id, Name, message, exception);
                 return new TaskDecision(new TaskOutcome
                 {
                     TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = message, Details = details, AttemptedAt = now,
@@ -106,7 +102,7 @@ internal sealed class IncomingProcessor(
                 });
             default:
                 // An error waits for an operator: no retry time, and the queue stays blocked behind it.
-                Incoming.Log.IncomingFailedWaiting(logger, task.Id, Name, message, exception);
+                IncomingLog.IncomingFailedWaiting(logger, task.Id, Name, message, exception);
                 return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now }, StopRun: true);
         }
     }

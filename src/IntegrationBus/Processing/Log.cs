@@ -1,6 +1,4 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Processing;

@@ -1,8 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Processing;

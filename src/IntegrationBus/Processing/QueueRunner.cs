@@ -1,4 +1,3 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -55,9 +54,12 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                     _dueAt = Time.GetUtcNow() + delay;
                 }
 
+                // The wait's timer is armed before the event is logged, so whoever reacts to the event (a test moving a
+                // fake clock) cannot slip in between.
                 var wait = NextWait();
+                var waiting = queue.Signal.WaitAsync(wait, Time, stoppingToken);
                 Log.RunnerWaiting(context.IdleLogger, Name, queue.Direction, wait);
-                await queue.Signal.WaitAsync(wait, Time, stoppingToken).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,5 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 
 namespace IntegrationBus.Processing;

@@ -1,5 +1,3 @@
-using IntegrationBus.Hosting;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 

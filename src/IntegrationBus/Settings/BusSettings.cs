@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IntegrationBus.Settings;
+namespace IntegrationBus;
 
 /// <summary>The run-time switches of the bus, stored in the database and changeable while it runs (on every node).</summary>
 /// <param name="Enabled">Whether the bus logs and processes anything at all.</param>

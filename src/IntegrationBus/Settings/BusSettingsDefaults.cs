@@ -1,4 +1,4 @@
-namespace IntegrationBus.Settings;
+namespace IntegrationBus;
 
 /// <summary>The defaults of <see cref="BusSettings"/> that are not plain switches.</summary>
 internal static class BusSettingsDefaults

@@ -1,8 +1,7 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Settings;
+namespace IntegrationBus;
 
 /// <summary>The stored settings and connector switches as this node knows them; reloaded when another node changes them.</summary>
 internal sealed class SettingsState(TaskStore store, ConnectorRegistry connectors, ILogger<SettingsState> logger)
@@ -34,7 +33,7 @@ internal sealed class SettingsState(TaskStore store, ConnectorRegistry connector
         var previous = Interlocked.Exchange(ref _current, settings);
         if (previous != settings)
         {
-            Hosting.Log.SettingsChanged(logger, settings);
+            HostingLog.SettingsChanged(logger, settings);
             foreach (var queue in connectors.Queues)
             {
                 queue.Wake();
@@ -53,7 +52,7 @@ internal sealed class SettingsState(TaskStore store, ConnectorRegistry connector
             }
 
             connector.Enabled = state.Enabled;
-            Hosting.Log.ConnectorEnabledChanged(logger, state.Name, state.Enabled);
+            HostingLog.ConnectorEnabledChanged(logger, state.Name, state.Enabled);
             if (state.Enabled)
             {
                 connector.Outgoing.Wake();

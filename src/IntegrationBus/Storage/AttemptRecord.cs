@@ -1,5 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 
 namespace IntegrationBus.Storage;
 

@@ -1,4 +1,3 @@
-using IntegrationBus.Connectors;
 
 namespace IntegrationBus.Storage;
 

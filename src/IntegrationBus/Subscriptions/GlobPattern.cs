@@ -1,4 +1,4 @@
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>
 /// A subscription filter: <c>%</c> matches any run of characters and every other character is literal

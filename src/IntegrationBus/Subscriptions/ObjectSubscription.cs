@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>A subscription to changes of (non-page) objects.</summary>
 public sealed class ObjectSubscription : Subscription

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>A subscription to changes of pages.</summary>
 /// <remarks>Pages have no Snapshot: <see cref="SubscriptionMode.AsyncSnapshot"/> delivers a SimpleSnapshot.</remarks>

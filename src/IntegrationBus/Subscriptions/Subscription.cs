@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>Which changes a connector wants and how it receives them.</summary>
 /// <remarks>

@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>Collects a connector's subscriptions; helpers cover the common cases.</summary>
 public sealed class SubscriptionBuilder

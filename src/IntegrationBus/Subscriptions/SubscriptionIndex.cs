@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>
 /// Matches a change against every connector's subscriptions. Subscriptions limited to an exact type (or page

@@ -1,4 +1,4 @@
-namespace IntegrationBus.Subscriptions;
+namespace IntegrationBus;
 
 /// <summary>How a connector receives the changes a subscription matches, from weakest to strongest.</summary>
 /// <remarks>When several subscriptions of one connector match a change, the strongest mode wins.</remarks>

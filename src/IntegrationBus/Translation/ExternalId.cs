@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IntegrationBus.Translation;
+namespace IntegrationBus;
 
 /// <summary>An object's ID in an external system: an integer, a string or a GUID.</summary>
 public readonly record struct ExternalId

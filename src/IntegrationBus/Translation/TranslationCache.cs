@@ -1,6 +1,5 @@
-using IntegrationBus.Model;
 
-namespace IntegrationBus.Translation;
+namespace IntegrationBus;
 
 /// <summary>External IDs already looked up during one run of one connector.</summary>
 internal sealed class TranslationCache(ObjectTypeRegistry registry)

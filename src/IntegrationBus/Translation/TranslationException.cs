@@ -1,4 +1,4 @@
-namespace IntegrationBus.Translation;
+namespace IntegrationBus;
 
 /// <summary>A required foreign key could not be translated to the external system's ID.</summary>
 /// <remarks>The task fails with this message; it is retried like any other error.</remarks>

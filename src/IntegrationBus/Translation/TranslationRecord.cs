@@ -1,4 +1,4 @@
-namespace IntegrationBus.Translation;
+namespace IntegrationBus;
 
 /// <summary>
 /// What the other side needs to find an object that a foreign key points to: its type, ID, GUID, code name,

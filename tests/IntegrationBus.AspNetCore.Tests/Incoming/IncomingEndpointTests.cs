@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using IntegrationBus.AspNetCore.Tests.Support;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.AspNetCore.Tests.Incoming;

@@ -1,5 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
 
 namespace IntegrationBus.AspNetCore.Tests.Support;
 

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.AspNetCore.Tests.Support;
 

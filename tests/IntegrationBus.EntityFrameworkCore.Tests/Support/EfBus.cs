@@ -1,8 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
 using IntegrationBus.Management;
-using IntegrationBus.Outgoing;
-using IntegrationBus.Settings;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
 using Microsoft.Data.Sqlite;
@@ -40,7 +36,7 @@ public sealed class EfBus : IAsyncDisposable
     public IServiceProvider Services => _provider;
 
     /// <summary>Completes when the connector's incoming runner next waits (it has processed what it could).</summary>
-    public Task NextIncomingIdleAsync(string connector) => _signals.NextRunnerWaitAsync(connector, Model.TaskDirection.Incoming, _ => true);
+    public Task NextIncomingIdleAsync(string connector) => _signals.NextRunnerWaitAsync(connector, TaskDirection.Incoming, _ => true);
 
     public static async Task<EfBus> StartAsync(
         IEnumerable<Connector> connectors,
@@ -86,7 +82,7 @@ public sealed class EfBus : IAsyncDisposable
 
         // Start the runners and wait until each has made its first pass, so later signals are not raced by it.
         var settled = efBus.Bus.Connectors
-            .SelectMany(c => new[] { Model.TaskDirection.Outgoing, Model.TaskDirection.Incoming }.Select(d => signals.NextRunnerWaitAsync(c.Name, d, _ => true)))
+            .SelectMany(c => new[] { TaskDirection.Outgoing, TaskDirection.Incoming }.Select(d => signals.NextRunnerWaitAsync(c.Name, d, _ => true)))
             .ToList();
         foreach (var hosted in efBus._hosted)
         {

@@ -1,5 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.EntityFrameworkCore.Tests.Support;
 

@@ -1,11 +1,7 @@
 using System.Data.Common;
-using IntegrationBus.Connectors;
 using IntegrationBus.EntityFrameworkCore;
-using IntegrationBus.Hosting;
 using IntegrationBus.Management;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,7 +78,7 @@ public sealed class PgEfBus : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<QueuedTask>> QueueAsync() =>
-        await Store.Queue.FetchAsync(new FetchRequest { Queue = new QueueKey("crm", Model.TaskDirection.Outgoing), Limit = 1000, Now = DateTimeOffset.MaxValue }, TestContext.Current.CancellationToken);
+        await Store.Queue.FetchAsync(new FetchRequest { Queue = new QueueKey("crm", TaskDirection.Outgoing), Limit = 1000, Now = DateTimeOffset.MaxValue }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

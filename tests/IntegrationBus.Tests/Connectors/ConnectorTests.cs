@@ -1,7 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Tests.Connectors;
 

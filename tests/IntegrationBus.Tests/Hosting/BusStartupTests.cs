@@ -1,6 +1,4 @@
-using IntegrationBus.Model;
 using IntegrationBus.Sqlite;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

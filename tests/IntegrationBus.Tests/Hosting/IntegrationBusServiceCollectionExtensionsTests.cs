@@ -1,9 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
-using IntegrationBus.Subscriptions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

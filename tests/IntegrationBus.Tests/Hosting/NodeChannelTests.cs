@@ -1,7 +1,4 @@
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 

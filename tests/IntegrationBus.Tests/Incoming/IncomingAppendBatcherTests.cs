@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
 
 namespace IntegrationBus.Tests.Incoming;

@@ -1,12 +1,5 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.Tests.Incoming;

@@ -1,9 +1,5 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Management;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 
 namespace IntegrationBus.Tests.Management;

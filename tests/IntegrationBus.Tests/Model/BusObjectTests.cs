@@ -1,4 +1,3 @@
-using IntegrationBus.Model;
 
 namespace IntegrationBus.Tests.Model;
 

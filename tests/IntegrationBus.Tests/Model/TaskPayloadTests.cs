@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Tests.Model;
 

@@ -1,7 +1,4 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Settings;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Data.Sqlite;
 

@@ -1,9 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
-using IntegrationBus.Translation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.Tests.Outgoing;

@@ -1,9 +1,6 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

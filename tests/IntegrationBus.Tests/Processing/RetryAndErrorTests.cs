@@ -1,8 +1,5 @@
-using IntegrationBus.Connectors;
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

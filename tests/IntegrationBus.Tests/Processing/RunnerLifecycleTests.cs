@@ -1,7 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Model;
 using IntegrationBus.Storage;
-using IntegrationBus.Subscriptions;
 using IntegrationBus.Tests.Support;
 
 namespace IntegrationBus.Tests.Processing;

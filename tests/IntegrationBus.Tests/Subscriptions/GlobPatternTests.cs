@@ -1,4 +1,3 @@
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Tests.Subscriptions;
 

@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 
 namespace IntegrationBus.Tests.Subscriptions;
 

@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
 using static IntegrationBus.Tests.Subscriptions.SubscriptionIndexTests;
 
 namespace IntegrationBus.Tests.Subscriptions;

@@ -1,8 +1,3 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Incoming;
-using IntegrationBus.Model;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Tests.Support;
 

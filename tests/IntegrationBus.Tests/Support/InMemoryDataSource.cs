@@ -1,5 +1,3 @@
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 
 namespace IntegrationBus.Tests.Support;
 

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using IntegrationBus.Connectors;
-using IntegrationBus.Subscriptions;
-using IntegrationBus.Translation;
 
 namespace IntegrationBus.Tests.Support;
 

@@ -1,8 +1,4 @@
-using IntegrationBus.Connectors;
-using IntegrationBus.Hosting;
 using IntegrationBus.Management;
-using IntegrationBus.Model;
-using IntegrationBus.Outgoing;
 using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;

@@ -1,11 +1,10 @@
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Incoming;
+namespace IntegrationBus;
 
 /// <summary>Log messages of incoming logging and processing.</summary>
-internal static partial class Log
+internal static partial class IncomingLog
 {
     [LoggerMessage(EventIds.IncomingQueued, LogLevel.Debug, "Queued incoming task {TaskId} from {ConnectorName}: {TaskType} of {ObjectType}")]
     public static partial void IncomingQueued(ILogger logger, long taskId, string connectorName, TaskType taskType, string objectType);

@@ -1,11 +1,10 @@
 using IntegrationBus.Diagnostics;
-using IntegrationBus.Model;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationBus.Outgoing;
+namespace IntegrationBus;
 
 /// <summary>Log messages of outgoing logging.</summary>
-internal static partial class Log
+internal static partial class OutgoingLog
 {
     [LoggerMessage(EventIds.SynchronousProcessingFailed, LogLevel.Warning,
         "Synchronous connector {ConnectorName} failed on {TaskType} of {ObjectType} {ObjectId}: {Message}")]
