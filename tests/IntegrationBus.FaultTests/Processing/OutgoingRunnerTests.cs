@@ -39,6 +39,7 @@ public sealed class OutgoingRunnerTests
         await using (var last = await WorkerProcess.StartDrainAsync(directory.Database, log, "final", ShortLease, FastSweep))
         {
             await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, Count), log);
+            await FaultStore.WaitUntilEmptyAsync(directory.Database);
             await last.StopAsync();
         }
 
@@ -91,6 +92,7 @@ public sealed class OutgoingRunnerTests
         await using (var b = await WorkerProcess.StartDrainAsync(directory.Database, logB, "B", lease, Sweep, slowMs))
         {
             await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, count), logA, logB);
+            await FaultStore.WaitUntilEmptyAsync(directory.Database);
             await Task.WhenAll(a.StopAsync(), b.StopAsync());
         }
 
@@ -126,6 +128,7 @@ public sealed class OutgoingRunnerTests
         await DeliveryLog.WaitUntilAsync(d => d.Count > 0, logB);
         var takeover = killed.Elapsed;
         await DeliveryLog.WaitUntilAsync(d => AllDelivered(d, count), logA, logB);
+        await FaultStore.WaitUntilEmptyAsync(directory.Database);
         await b.StopAsync();
 
         Assert.DoesNotContain(DeliveryLog.ReadLines(logA).Concat(DeliveryLog.ReadLines(logB)), l => l.StartsWith("OVERLAP", StringComparison.Ordinal));

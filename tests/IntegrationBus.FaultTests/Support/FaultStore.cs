@@ -2,9 +2,33 @@ using Microsoft.Data.Sqlite;
 
 namespace IntegrationBus.FaultTests.Support;
 
-/// <summary>Reads the queue in a worker's SQLite file directly, while no worker or only dead ones use it.</summary>
+/// <summary>Reads the queue in a worker's SQLite file directly.</summary>
 public static class FaultStore
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Polls the file (a live worker's too: WAL readers do not block it) until no task is queued; bounded by
+    /// <see cref="WorkerProcess.Timeout"/>. A delivery is in the log before its result is recorded, so a clean stop right
+    /// after the last line may abandon that call, which leaves it queued; wait for this before stopping.
+    /// </summary>
+    public static async Task WaitUntilEmptyAsync(string database)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(WorkerProcess.Timeout);
+        while ((await QueuedObjectIdsAsync(database)).Count is var left && left > 0)
+        {
+            try
+            {
+                await Task.Delay(PollInterval, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The queue still held {left} tasks after {WorkerProcess.Timeout}.");
+            }
+        }
+    }
+
     /// <summary>Returns the object IDs of the tasks still queued (not acknowledged) for any connector.</summary>
     public static async Task<HashSet<long>> QueuedObjectIdsAsync(string database)
     {
