@@ -17,6 +17,7 @@ internal static class EventIds
     public const int ManagementAction = 1009;
     public const int SynchronousCallsUnfinished = 1010;
     public const int SynchronousCallsWaiting = 1011;
+    public const int ProducerOnly = 1012;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;

@@ -9,6 +9,9 @@ internal static partial class HostingLog
     [LoggerMessage(EventIds.BusStarted, LogLevel.Information, "IntegrationBus started with {ConnectorCount} connectors and {TypeCount} object types")]
     public static partial void BusStarted(ILogger logger, int connectorCount, int typeCount);
 
+    [LoggerMessage(EventIds.ProducerOnly, LogLevel.Information, "IntegrationBus runs producer-only: it queues tasks for {ConnectorCount} connectors and runs no queue; the other nodes on the store process them")]
+    public static partial void ProducerOnly(ILogger logger, int connectorCount);
+
     [LoggerMessage(EventIds.SettingsChanged, LogLevel.Information, "IntegrationBus settings changed to {Settings}")]
     public static partial void SettingsChanged(ILogger logger, BusSettings settings);
 

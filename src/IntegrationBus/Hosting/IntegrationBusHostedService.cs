@@ -8,7 +8,8 @@ namespace IntegrationBus;
 
 /// <summary>
 /// Supervises the bus's loops: one runner per connector and direction, the listener for other nodes' notifications,
-/// the settings poll (the fallback when a notification is missed) and the retention schedule.
+/// the settings poll (the fallback when a notification is missed) and the retention schedule; producer-only
+/// (<see cref="IntegrationBusOptions.ProducerOnly"/>), the listener and the settings poll alone.
 /// </summary>
 internal sealed class IntegrationBusHostedService(
     BusStartup startup,
@@ -80,8 +81,15 @@ internal sealed class IntegrationBusHostedService(
         {
             channel.ListenAsync(stoppingToken),
             RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => HostingLog.SettingsRefreshFailed(_logger, exception), stoppingToken),
-            RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken),
         };
+        if (options.ProducerOnly)
+        {
+            // An external writer: it keeps its settings current, and the application's nodes run the queues and retention.
+            HostingLog.ProducerOnly(_logger, connectors.Count);
+            return loops;
+        }
+
+        loops.Add(RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken));
         foreach (var connector in connectors.All)
         {
             var outgoing = new OutgoingProcessor(connector, types, time, backoff, runnerLogger);

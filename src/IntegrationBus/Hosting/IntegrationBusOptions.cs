@@ -45,6 +45,28 @@ public sealed class IntegrationBusOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = IntegrationBusDefaults.RetentionInterval;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether this process only queues tasks: it runs no queue and no retention, and the
+    /// other processes on the same store (the application's nodes) process what it queues.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// For an external writer beside the application, such as an import job that calls
+    /// <see cref="IntegrationBusService.ProcessExternalTaskAsync"/> while the application may be down: its tasks wait
+    /// in the shared store, in order, and the application's nodes apply them when woken (on a server store, through
+    /// the store's notifier once the writer commits), at their next sweep, or when they start. It must register the same
+    /// connectors and object types as the application, since it prepares incoming objects and matches outgoing changes
+    /// itself; synchronous connectors are still called where a change is logged. Settings and connector switches still
+    /// reach it. It never takes a lease, so it does not count in the fair share of queues between nodes.
+    /// </para>
+    /// <para>
+    /// A start-up option of one process, not a setting: the stored <c>ProcessIncoming</c> and <c>ProcessOutgoing</c>
+    /// switches apply to every node.
+    /// </para>
+    /// </remarks>
+    /// <value><see langword="false"/>: this process runs the queues.</value>
+    public bool ProducerOnly { get; set; } = IntegrationBusDefaults.ProducerOnly;
+
     /// <summary>Gets or sets how long stopping may take to record the results of tasks already processed.</summary>
     /// <value>5 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
