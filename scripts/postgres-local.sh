@@ -4,7 +4,8 @@
 #   source scripts/postgres-local.sh start   # exports INTEGRATIONBUS_TEST_POSTGRES (and PG_LOCAL_DIR)
 #   dotnet test --project tests/IntegrationBus.PostgreSql.Tests
 #   scripts/postgres-local.sh stop           # stops the server and removes its folder (PG_LOCAL_DIR)
-# As root the server runs as the 'postgres' user (PostgreSQL refuses to run as root); otherwise as you.
+# As root the server runs as the 'postgres' user (PostgreSQL refuses to run as root); otherwise as you. .ci/run uses
+# the same functions. The unix socket lives in the folder too, so nothing outside it is touched.
 # Trust authentication on 127.0.0.1 only: never use this for anything but tests.
 
 pg_local_run() {
@@ -29,6 +30,7 @@ pg_local_free_port() {
 pg_local_start() {
     local dir port
     dir="$(mktemp -d -t ibus-pg.XXXXXX)"
+    export PG_LOCAL_DIR="$dir"   # set first, so a failed start can still be cleaned up with pg_local_stop
     chmod 755 "$dir"
     if [[ "$(id -u)" == "0" ]]; then
         chown postgres: "$dir"
@@ -39,7 +41,6 @@ pg_local_start() {
     pg_local_run pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
-    export PG_LOCAL_DIR="$dir"
     export INTEGRATIONBUS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     echo "PostgreSQL on 127.0.0.1:$port (folder $dir)"
 }
