@@ -16,10 +16,34 @@ public sealed partial class DemoScenarioTests
     [Fact]
     public async Task Scenario_RunsToTheEnd_EveryConnectorLosesNothingAndKeepsOrder()
     {
+        var output = await RunScenarioAsync([]);
+        Assert.Contains("Database:    SQLite file", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The README's switch: the same scenario with the content app and the bus on PostgreSQL (<c>--postgresql</c>).</summary>
+    [Fact]
+    public async Task Scenario_OnPostgreSql_EveryConnectorLosesNothingAndKeepsOrder()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("INTEGRATIONBUS_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            Assert.False(
+                string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase),
+                "INTEGRATIONBUS_TEST_POSTGRES is not set, but CI=true: .ci/run must start PostgreSQL and set it.");
+            Assert.Skip("No PostgreSQL server: set INTEGRATIONBUS_TEST_POSTGRES (scripts/postgres-local.sh start does) to run the demo on PostgreSQL.");
+        }
+
+        var output = await RunScenarioAsync(["--postgresql", connectionString]);
+        Assert.Contains("Database:    PostgreSQL", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the scenario on free ports and a temp data directory and checks its summary lines; returns the output.</summary>
+    private static async Task<string> RunScenarioAsync(IReadOnlyList<string> options)
+    {
         var data = Path.Combine(Path.GetTempPath(), $"ibus-demo-test-{Guid.NewGuid():N}");
         try
         {
-            var (exitCode, output) = await RunDemoAsync(["--scenario", "--urls", "http://127.0.0.1:0", "--crm-urls", "http://127.0.0.1:0", "--data", data]);
+            var (exitCode, output) = await RunDemoAsync(["--scenario", "--urls", "http://127.0.0.1:0", "--crm-urls", "http://127.0.0.1:0", "--data", data, .. options]);
 
             Assert.True(exitCode == 0, $"The demo exited with {exitCode}:\n{output}");
             var summaries = SummaryLine().Matches(output).ToDictionary(m => m.Groups["connector"].Value, m => m);
@@ -31,6 +55,7 @@ public sealed partial class DemoScenarioTests
             }
 
             Assert.True(int.Parse(summaries["crm"].Groups["delivered"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, summaries["crm"].Value);
+            return output;
         }
         finally
         {

@@ -3,23 +3,16 @@ using IntegrationBus.Demo.Connectors;
 using IntegrationBus.Demo.Scenario;
 using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
-using IntegrationBus.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationBus.Demo.Content;
 
-/// <summary>The content application: EF Core on SQLite, the bus in the same file, the content API and the bus's HTTP endpoints.</summary>
+/// <summary>The content application: EF Core on SQLite (or PostgreSQL), the bus in the same database, the content API and the bus's HTTP endpoints.</summary>
 public static class ContentApp
 {
-    public static async Task<WebApplication> StartAsync(string[] args, string dataDirectory, DemoLinks links, DeliveryLog deliveries)
+    public static async Task<WebApplication> StartAsync(string[] args, string dataDirectory, DemoDatabase database, DemoLinks links, DeliveryLog deliveries)
     {
-        var connectionString = $"Data Source={Path.Combine(dataDirectory, "content.db")}";
-
-        // The application's schema first: EnsureCreated does nothing once the bus has created its tables in the file.
-        await using (var schema = new AppDb(new DbContextOptionsBuilder<AppDb>().UseSqlite(connectionString).Options, deliveries))
-        {
-            await schema.Database.EnsureCreatedAsync();
-        }
+        await database.EnsureCreatedAsync(deliveries, CancellationToken.None);
 
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
@@ -39,9 +32,8 @@ public static class ContentApp
             http.BaseAddress = links.CrmUrl;
             http.Timeout = TimeSpan.FromSeconds(5);
         });
-        builder.Services.AddDbContext<AppDb>((services, options) => options.UseSqlite(connectionString).UseIntegrationBus(services));
-        builder.Services.AddIntegrationBus(bus => bus
-            .UseSqlite(connectionString)
+        builder.Services.AddDbContext<AppDb>((services, options) => database.UseForContent(options).UseIntegrationBus(services));
+        builder.Services.AddIntegrationBus(bus => database.UseForBus(bus)
             .AddEntityFrameworkCore<AppDb>(entities => entities
                 .Object<Role>("demo.role", role => role.CodeName(r => r.RoleName))
                 .Object<User>("demo.user", user => user.CodeName(u => u.UserName).DisplayName(u => u.FullName))
