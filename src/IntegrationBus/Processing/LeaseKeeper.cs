@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Processing;
 
 /// <summary>
-/// Holds a queue's lease for one run. A heartbeat renews it every third of the lease duration, independent of batch
-/// boundaries and of how long a connector call takes; the run's token (<see cref="Token"/>) is cancelled the moment the
-/// lease is lost, a renewal fails, the local deadline passes, or the bus stops.
+/// Holds a queue's lease for one run. A heartbeat renews it whenever two thirds of the lease duration are left (every
+/// third of it), independent of batch boundaries and of how long a connector call takes; the run's token
+/// (<see cref="Token"/>) is cancelled the moment the lease is lost, a renewal fails, the local deadline passes, or the
+/// bus stops.
 /// </summary>
 /// <remarks>
 /// The local deadline is counted from the moment the acquiring or renewing request was sent, so it never ends later
@@ -35,6 +36,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         _time = time;
         _logger = logger;
         _deadline = new CancellationTokenSource(Remaining(held), time);
+        _deadline.Token.Register(OnDeadline);
         _run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _deadline.Token, _lost.Token);
         _heartbeat = HeartbeatAsync();
     }
@@ -117,7 +119,10 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         {
             while (true)
             {
-                await Task.Delay(interval, _time, stop.Token).ConfigureAwait(false);
+                // Renew once two thirds of the lease are left, so every renewal has that long to finish before the local
+                // deadline: a run may begin on a lease that is half spent, where a fixed interval would leave it a sixth.
+                var due = Remaining(Volatile.Read(ref _held)) - (_duration - interval);
+                await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, _time, stop.Token).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var held = Volatile.Read(ref _held);
                 QueueLease? renewed;
@@ -150,6 +155,14 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // The run ended (or the bus stops): the lease stays held until it expires or the next run renews it.
+        }
+    }
+
+    private void OnDeadline()
+    {
+        if (!_lost.IsCancellationRequested)
+        {
+            Log.LeaseLost(_logger, _queue.Connector.Name, _queue.Direction, Lease.Token, "it was not renewed before it ran out", null);
         }
     }
 

@@ -55,6 +55,47 @@ public sealed class LeaseTests
         Assert.Empty(await nodeA.ListAsync("crm"));
     }
 
+    /// <summary>
+    /// A run that begins on a lease it still holds from an earlier run, half spent, renews it at once: a heartbeat a
+    /// third of the lease later would leave its renewal a sixth of the lease before the local deadline cancels the run
+    /// (and abandons the call in progress), which a loaded server can take.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_BeginsOnAHalfSpentLease_RenewsAtOnce()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crm = Crm();
+        crm.AsyncBehaviour = (task, token) =>
+        {
+            if (task.Object.CodeName == "u1")
+            {
+                return Task.FromResult(TaskResult.Ok);
+            }
+
+            started.TrySetResult();
+            return release.Task.WaitAsync(token);
+        };
+        await using var bus = await TestBus.StartAsync([crm], b => b.Configure(o => o.SweepInterval = TimeSpan.FromHours(1)));
+        var idle = bus.NextRunnerIdleAsync("crm");
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await idle;
+
+        // Just over half the lease is left: the next run keeps the lease without renewing it first.
+        bus.Time.Advance((LeaseDuration / 2) - TimeSpan.FromSeconds(1));
+        var renewed = bus.NextEventAsync(EventIds.LeaseRenewed, "crm");
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(2, "u2"), TaskType.CreateObject, Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        await renewed;
+
+        idle = bus.NextRunnerIdleAsync("crm");
+        release.SetResult(TaskResult.Ok);
+        await idle;
+        Assert.Equal(["u1", "u2"], crm.Calls.Select(c => c.Object.CodeName));
+        Assert.DoesNotContain(bus.Signals.Seen, e => e.EventId == EventIds.LeaseLost);
+        Assert.Empty(await bus.ListAsync("crm"));
+    }
+
     [Fact]
     public async Task RunAsync_RenewalLost_StopsAtOnceWithNoFurtherCallAndTasksStayPending()
     {
