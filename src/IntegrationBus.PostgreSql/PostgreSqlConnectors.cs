@@ -53,14 +53,14 @@ internal static class PostgreSqlConnectors
     /// <summary>Finds the IDs of connectors, creating the unknown ones (enabled) in the transaction.</summary>
     /// <param name="database">The database.</param>
     /// <param name="connection">An open connection.</param>
-    /// <param name="transaction">The write transaction.</param>
+    /// <param name="transaction">The write transaction, or <see langword="null"/> to create the unknown connectors at once (each statement commits).</param>
     /// <param name="names">The connectors' code names.</param>
     /// <param name="found">Receives the names from the database (not from the cache), to cache once the transaction commits.</param>
     /// <param name="async">Whether to run asynchronously (the synchronous append of EF Core's SaveChanges runs synchronously).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The IDs by name (ignoring case).</returns>
     public static async ValueTask<Dictionary<string, long>> GetOrCreateAsync(
-        PostgreSqlDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> names,
+        PostgreSqlDatabase database, NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<string> names,
         List<KeyValuePair<string, long>> found, bool async, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
@@ -105,7 +105,7 @@ internal static class PostgreSqlConnectors
     }
 
     private static async ValueTask ReadAsync(
-        PostgreSqlDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> names,
+        PostgreSqlDatabase database, NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> names,
         Dictionary<string, long> ids, List<KeyValuePair<string, long>> found, bool async, CancellationToken cancellationToken)
     {
         using var command = database.Command(connection, transaction, FindManySql);

@@ -18,6 +18,29 @@ namespace IntegrationBus.PostgreSql;
 /// </remarks>
 internal static class PostgreSqlLeaseSql
 {
+    /// <summary>The names of the columns the locking statements answer with, which are not the grant's or renewal's answer.</summary>
+    public static readonly HashSet<string> LockColumns = new(StringComparer.Ordinal) { "lease_row_locked", "lease_lock_taken" };
+
+    /// <summary>
+    /// Makes sure the queue has a lease row to lock, as a released lease with token 0 (the first grant gets token 1):
+    /// without it, two first grants could each wait for what the other holds, one for the row and one for the lease lock.
+    /// </summary>
+    public const string EnsureRow = """
+        INSERT INTO ibus.integration_lease (connector_id, direction, owner, expires_at, token, acquired_at, yield_requested)
+        VALUES (@connector_id, @direction, '', '-infinity', 0, '-infinity', false)
+        ON CONFLICT (connector_id, direction) DO NOTHING;
+        """;
+
+    /// <summary>Locks the queue's lease row until the batch ends, before the lease lock is taken.</summary>
+    public const string LockRow = """
+        SELECT true AS lease_row_locked FROM ibus.integration_lease
+        WHERE connector_id = @connector_id AND direction = @direction
+        FOR UPDATE;
+        """;
+
+    /// <summary>Takes the schema's lease lock until the batch ends: grants and renewals are judged one at a time.</summary>
+    public const string LockLeases = "SELECT true AS lease_lock_taken FROM pg_advisory_xact_lock(@key);";
+
     /// <summary>Records that an owner asks for a queue.</summary>
     public const string TouchCandidate = """
         INSERT INTO ibus.integration_lease_candidate AS k (connector_id, direction, owner, last_seen)

@@ -8,11 +8,13 @@ namespace IntegrationBus.PostgreSql;
 /// <para>
 /// Expiry is judged by the database's clock (<see cref="UsesStoreClock"/>); the <c>now</c> callers pass is ignored. A
 /// row is never deleted: a release sets <c>expires_at</c> to <c>-infinity</c> (owner and token kept), so the next grant
-/// counts on from the last token and a stale token never comes back. Every grant adds one to the token.
+/// counts on from the last token and a stale token never comes back. Every grant adds one to the token. A queue's row is
+/// created by the first attempt to take its lease, as a released lease with token 0.
 /// </para>
 /// <para>
-/// Grants and renewals run in one transaction each, under a transaction-level advisory lock of the schema, so the fair
-/// share is judged on counts no other grant changes meanwhile (see <see cref="PostgreSqlLeaseSql"/>). They are a few a
+/// Grants and renewals run in one round trip each, which PostgreSQL runs as one implicit transaction, under a
+/// transaction-level advisory lock of the schema, so the fair share is judged on counts no other grant changes meanwhile
+/// (see <see cref="PostgreSqlLeaseSql"/>); the lock is held only while the server executes the batch. They are a few a
 /// minute per queue and node. Owners are node IDs (the bus passes its node ID), so the share counts nodes.
 /// </para>
 /// </remarks>
@@ -33,35 +35,26 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            // A new connector's row commits on its own: the grant's round trip below must not wait on anything else.
+            var found = new List<KeyValuePair<string, long>>();
+            var ids = await PostgreSqlConnectors.GetOrCreateAsync(database, connection, null, [request.Queue.Connector], found, async: true, cancellationToken).ConfigureAwait(false);
+            database.CacheConnectorIds(found);
+            var connectorId = ids[request.Queue.Connector];
+            using var batch = LockedBatch(connection, connectorId, request.Queue, request.Owner, request.Duration);
+            AddQueue(database.Add(batch, PostgreSqlLeaseSql.Acquire).Parameters, connectorId, request.Queue, request.Owner, request.Duration);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                var found = new List<KeyValuePair<string, long>>();
-                var ids = await PostgreSqlConnectors.GetOrCreateAsync(database, connection, transaction, [request.Queue.Connector], found, async: true, cancellationToken).ConfigureAwait(false);
-                var connectorId = ids[request.Queue.Connector];
-                using var batch = LockedBatch(connection, transaction, connectorId, request.Queue, request.Owner, request.Duration);
-                var grant = database.Add(batch, PostgreSqlLeaseSql.Acquire).Parameters;
-                AddQueue(grant, connectorId, request.Queue, request.Owner, request.Duration);
-                QueueLease? lease = null;
-                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (await NextRowAsync(reader, cancellationToken).ConfigureAwait(false))
+                return await AnswerAsync(reader, cancellationToken).ConfigureAwait(false)
+                    ? new QueueLease
                     {
-                        lease = new QueueLease
-                        {
-                            Queue = request.Queue,
-                            Owner = request.Owner,
-                            Token = reader.GetInt64(0),
-                            AcquiredAt = PostgreSqlValues.ReadTime(reader, 1),
-                            ExpiresAt = PostgreSqlValues.ReadTime(reader, 2),
-                        };
+                        Queue = request.Queue,
+                        Owner = request.Owner,
+                        Token = reader.GetInt64(0),
+                        AcquiredAt = PostgreSqlValues.ReadTime(reader, 1),
+                        ExpiresAt = PostgreSqlValues.ReadTime(reader, 2),
                     }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                database.CacheConnectorIds(found);
-                return lease;
+                    : null;
             }
         }
     }
@@ -84,30 +77,21 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
                 return null;
             }
 
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            using var batch = LockedBatch(connection, connectorId, lease.Queue, lease.Owner, duration);
+            var renew = database.Add(batch, PostgreSqlLeaseSql.Renew).Parameters;
+            AddQueue(renew, connectorId, lease.Queue, lease.Owner, duration);
+            renew.AddWithValue("token", lease.Token);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                using var batch = LockedBatch(connection, transaction, connectorId, lease.Queue, lease.Owner, duration);
-                var renew = database.Add(batch, PostgreSqlLeaseSql.Renew).Parameters;
-                AddQueue(renew, connectorId, lease.Queue, lease.Owner, duration);
-                renew.AddWithValue("token", lease.Token);
-                QueueLease? renewed = null;
-                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (await NextRowAsync(reader, cancellationToken).ConfigureAwait(false))
+                return await AnswerAsync(reader, cancellationToken).ConfigureAwait(false)
+                    ? lease with
                     {
-                        renewed = lease with
-                        {
-                            AcquiredAt = PostgreSqlValues.ReadTime(reader, 0),
-                            ExpiresAt = PostgreSqlValues.ReadTime(reader, 1),
-                            YieldRequested = reader.GetBoolean(2),
-                        };
+                        AcquiredAt = PostgreSqlValues.ReadTime(reader, 0),
+                        ExpiresAt = PostgreSqlValues.ReadTime(reader, 1),
+                        YieldRequested = reader.GetBoolean(2),
                     }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return renewed;
+                    : null;
             }
         }
     }
@@ -146,20 +130,20 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    private static async Task<bool> NextRowAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>Moves the reader to the row of the batch's last statement (the grant or renewal); the locking statements before it answer nothing.</summary>
+    /// <returns>Whether the grant or renewal returned a row.</returns>
+    private static async Task<bool> AnswerAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        // The batch's earlier statements return no rows (the lock returns one void row); the last one's row is the answer.
-        var found = false;
         do
         {
-            if (reader.FieldCount > 0 && reader.GetName(0) != "pg_advisory_xact_lock")
+            if (reader.FieldCount > 0 && !PostgreSqlLeaseSql.LockColumns.Contains(reader.GetName(0)))
             {
-                found = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        while (!found && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
-        return found;
+        return false;
     }
 
     private static void AddKey(NpgsqlParameterCollection parameters, long connectorId, QueueLease lease)
@@ -180,11 +164,22 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         parameters.Add(new NpgsqlParameter("clock", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = database.FrozenClock is { } clock ? clock.UtcDateTime : DBNull.Value });
     }
 
-    /// <summary>A batch that takes the lease lock and records the owner as a candidate for the queue, before the grant or renewal.</summary>
-    private NpgsqlBatch LockedBatch(NpgsqlConnection connection, NpgsqlTransaction transaction, long connectorId, QueueKey queue, string owner, TimeSpan duration)
+    /// <summary>
+    /// A batch that locks the queue's lease row, then takes the lease lock and records the owner as a candidate for the
+    /// queue, before the grant or renewal. It runs without a transaction of the connection's: PostgreSQL runs the
+    /// statements of one round trip as one implicit transaction that ends with it, so the lease lock, which every
+    /// grant and renewal of every node waits for, is held only while the server executes the batch, never while a busy
+    /// client reads an answer; and the row lock comes first, so waiting for a run that is recording under the lease
+    /// (it locks the row while it writes) never happens while holding the lease lock.
+    /// </summary>
+    private NpgsqlBatch LockedBatch(NpgsqlConnection connection, long connectorId, QueueKey queue, string owner, TimeSpan duration)
     {
-        var batch = database.Batch(connection, transaction);
-        database.Add(batch, "SELECT pg_advisory_xact_lock(@key);").Parameters.AddWithValue("key", database.LeaseLockKey);
+        var batch = database.Batch(connection, null);
+        var row = database.Add(batch, PostgreSqlLeaseSql.EnsureRow).Parameters;
+        row.AddWithValue("connector_id", connectorId);
+        row.AddWithValue("direction", (short)queue.Direction);
+        AddQueue(database.Add(batch, PostgreSqlLeaseSql.LockRow).Parameters, connectorId, queue, owner, duration);
+        database.Add(batch, PostgreSqlLeaseSql.LockLeases).Parameters.AddWithValue("key", database.LeaseLockKey);
         AddQueue(database.Add(batch, PostgreSqlLeaseSql.TouchCandidate).Parameters, connectorId, queue, owner, duration);
         AddQueue(database.Add(batch, PostgreSqlLeaseSql.ForgetCandidates).Parameters, connectorId, queue, owner, duration);
         return batch;

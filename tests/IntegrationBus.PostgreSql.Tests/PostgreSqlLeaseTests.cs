@@ -1,5 +1,6 @@
 using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
+using Npgsql;
 
 namespace IntegrationBus.PostgreSql.Tests;
 
@@ -150,6 +151,53 @@ public sealed class PostgreSqlLeaseTests : IAsyncLifetime
         {
             held[(owner, queue)] = acquired;
         }
+    }
+
+    /// <summary>
+    /// A run that records under its lease locks the lease row until it commits, however slow its client is. A renewal of
+    /// that lease waits for it, but never while holding the lease lock that every grant and renewal takes, so other
+    /// queues' leases go on (they waited behind it, a convoy that let busy nodes' leases run out).
+    /// </summary>
+    [Fact]
+    public async Task RenewAsync_WaitsForARunRecordingUnderTheLease_OtherQueuesLeasesGoOnMeanwhile()
+    {
+        var busy = Some.Connector();
+        var other = Some.Connector();
+        var lease = (await AcquireAsync(busy, "node-a"))!;
+        var table = $"\"{_store.Database.Schema}\".integration_lease";
+        await using var connection = await _fixture.Server.OpenAsync();
+        await using var recording = await connection.BeginTransactionAsync(Ct);
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM {table} WHERE owner = 'node-a' FOR SHARE", connection, recording))
+        {
+            await lockRow.ExecuteNonQueryAsync(Ct);
+        }
+
+        var renewal = _store.Leases.RenewAsync(lease, Duration, Some.Epoch, Ct);
+        await WaitUntilBlockedAsync(table);
+        var granted = await AcquireAsync(other, "node-b").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.NotNull(granted);
+        Assert.False(renewal.IsCompleted);
+        await recording.CommitAsync(Ct);
+        Assert.NotNull(await renewal.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+    }
+
+    /// <summary>Polls the server until a statement on the table waits for a lock.</summary>
+    private async Task WaitUntilBlockedAsync(string table)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var waiting = await _fixture.Server.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position(@table in query) > 0", ("table", table));
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), Ct);
+        }
+
+        Assert.Fail($"No statement on {table} came to wait for a lock.");
     }
 
     private Task<QueueLease?> AcquireAsync(string connector, string owner, DateTimeOffset? now = null)
