@@ -5,6 +5,7 @@ namespace IntegrationBus.FaultTests.Processing;
 
 /// <summary>Kill drills of the outgoing runner: worker processes on one SQLite file, killed with SIGKILL.</summary>
 /// <remarks>The facts of one class run one after another, which suits a small machine: each starts child processes.</remarks>
+[Collection(SequentialDrills.Name)]
 public sealed class OutgoingRunnerTests
 {
     private static readonly TimeSpan ShortLease = TimeSpan.FromMilliseconds(500);

@@ -13,6 +13,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
 
@@ -27,6 +28,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Gets the child's process ID (the PostgreSQL store's lease owners start with machine and process ID).</summary>
+    public int ProcessId => _process.Id;
+
     private static string WorkerPath { get; } = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "WorkerPath").Value!;
 
@@ -38,15 +42,27 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>drain</c> and returns once the child wrote READY.</summary>
-    public static async Task<WorkerProcess> StartDrainAsync(string database, string deliveryLog, string node, TimeSpan lease, TimeSpan sweep, int slowMs = 0)
-    {
-        var worker = Start(node, [
+    public static Task<WorkerProcess> StartDrainAsync(string database, string deliveryLog, string node, TimeSpan lease, TimeSpan sweep, int slowMs = 0) =>
+        StartReadyAsync(node, [
             "drain", database, deliveryLog,
             "--lease", lease.ToString("c", CultureInfo.InvariantCulture),
             "--sweep", sweep.ToString("c", CultureInfo.InvariantCulture),
             "--slow-ms", slowMs.ToString(CultureInfo.InvariantCulture),
             "--node", node,
         ]);
+
+    /// <summary>Runs a command to a clean end (exit code 0); returns what it wrote to stdout.</summary>
+    public static async Task<string> RunAsync(string name, IReadOnlyList<string> arguments)
+    {
+        await using var worker = Start(name, arguments);
+        await worker.WaitForExitAsync(expectClean: true);
+        return worker.Stdout;
+    }
+
+    /// <summary>Starts a long-running command and returns once the child wrote READY.</summary>
+    public static async Task<WorkerProcess> StartReadyAsync(string node, IReadOnlyList<string> arguments)
+    {
+        var worker = Start(node, arguments);
         try
         {
             await Task.WhenAny(worker._ready.Task, worker._process.WaitForExitAsync(TestContext.Current.CancellationToken))
@@ -63,6 +79,17 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         return worker;
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
     }
 
     public string Stderr
@@ -134,6 +161,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
         {
+            lock (_stdout)
+            {
+                _stdout.AppendLine(line);
+            }
+
             if (line == "READY")
             {
                 _ready.TrySetResult();
