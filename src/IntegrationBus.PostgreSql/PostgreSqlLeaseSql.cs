@@ -13,7 +13,8 @@ namespace IntegrationBus.PostgreSql;
 /// A grant is refused when the owner already keeps its share while another live owner that asked for this queue holds
 /// less; a renewal in that position is granted with <c>yield_requested</c> set (sticky until the lease is released or
 /// granted again), and leases being yielded no longer count as kept, so an owner above its share gives up just enough.
-/// Candidates are per queue, so a node that does not run a queue's connector never causes that queue to be refused.
+/// Candidates are per queue, so a node that does not run a queue's connector never causes that queue to be refused; a
+/// release that was not asked for (a stopping node) withdraws the owner's candidacy for that queue.
 /// </para>
 /// </remarks>
 internal static class PostgreSqlLeaseSql
@@ -105,10 +106,22 @@ internal static class PostgreSqlLeaseSql
         RETURNING l.acquired_at, l.expires_at, l.yield_requested;
         """;
 
-    /// <summary>Releases a lease whose token and owner are current: the row and its token stay, the expiry goes to the past.</summary>
+    /// <summary>
+    /// Releases a lease whose token and owner are current (the row and its token stay, the expiry goes to the past). A
+    /// release that was not asked for (the node stops) also withdraws the owner's claim on the queue, so the node that
+    /// takes it next (a restarted node has a new ID) is not held to a share with one that left; a lease given up because
+    /// the store asked for it keeps the claim, so the node still counts for that queue and the share stays balanced.
+    /// </summary>
     public const string Release = """
-        UPDATE ibus.integration_lease SET expires_at = '-infinity', yield_requested = false
-        WHERE connector_id = @connector_id AND direction = @direction AND token = @token AND owner = @owner;
+        WITH asked AS (
+            SELECT yield_requested FROM ibus.integration_lease
+            WHERE connector_id = @connector_id AND direction = @direction AND token = @token AND owner = @owner),
+        released AS (
+            UPDATE ibus.integration_lease SET expires_at = '-infinity', yield_requested = false
+            WHERE connector_id = @connector_id AND direction = @direction AND token = @token AND owner = @owner)
+        DELETE FROM ibus.integration_lease_candidate
+        WHERE connector_id = @connector_id AND direction = @direction AND owner = @owner
+          AND NOT COALESCE((SELECT yield_requested FROM asked), false);
         """;
 
     /// <summary>Checks that a lease is current and locks its row until the transaction ends, so nobody takes it meanwhile.</summary>

@@ -154,6 +154,27 @@ public sealed class PostgreSqlLeaseTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A node that stops releases its leases and with them its claim on those queues: a node that starts after it (a
+    /// restart gets a new node ID) takes every queue at once instead of a fair share with the node that left, which
+    /// would otherwise count as present for a lease duration. (A lease handed over at the store's request keeps its
+    /// owner's claim: the rounds below stay balanced.)
+    /// </summary>
+    [Fact]
+    public async Task ReleaseAsync_NodeStoppedCleanly_TheNextNodeTakesEveryQueueAtOnce()
+    {
+        var queues = Enumerable.Range(0, 4).Select(_ => Some.Connector()).ToArray();
+        foreach (var queue in queues)
+        {
+            await _store.Leases.ReleaseAsync((await AcquireAsync(queue, "node-a"))!, Ct);
+        }
+
+        foreach (var queue in queues)
+        {
+            Assert.NotNull(await AcquireAsync(queue, "node-b"));
+        }
+    }
+
+    /// <summary>
     /// A run that records under its lease locks the lease row until it commits, however slow its client is. A renewal of
     /// that lease waits for it, but never while holding the lease lock that every grant and renewal takes, so other
     /// queues' leases go on (they waited behind it, a convoy that let busy nodes' leases run out).
