@@ -2,6 +2,7 @@ using IntegrationBus.Demo;
 using IntegrationBus.Demo.Content;
 using IntegrationBus.Demo.Crm;
 using IntegrationBus.Demo.Scenario;
+using IntegrationBus.Demo.Writer;
 
 // The IntegrationBus demo: a content application (users, polls, articles on EF Core + SQLite, the bus in the same file)
 // and an external CRM (its own web server and SQLite database) talking over HTTP on loopback.
@@ -10,6 +11,8 @@ using IntegrationBus.Demo.Scenario;
 //   --urls http://127.0.0.1:0 --crm-urls http://127.0.0.1:0 --data <dir>   free ports and a chosen data directory
 //   --postgresql "Host=…;Username=…;Database=…"    the content app and the bus on PostgreSQL instead of SQLite (schema
 //                                                  integrationbus_demo; a scenario run uses a fresh schema and drops it)
+//   --external-writer                              no web servers: a producer-only process on the same database queues a
+//                                                  CRM edit of every user and exits; the content app applies them
 var scenario = args.Contains("--scenario");
 var postgreSql = Argument(args, "--postgresql");
 var crmUrls = Argument(args, "--crm-urls") ?? "http://localhost:5081";
@@ -25,6 +28,11 @@ Directory.CreateDirectory(dataDirectory);
 var database = postgreSql is null
     ? DemoDatabase.Sqlite(dataDirectory)
     : DemoDatabase.PostgreSql(postgreSql, scenario ? $"{DemoDatabase.ServedSchema}_{Guid.NewGuid():N}" : DemoDatabase.ServedSchema);
+if (args.Contains("--external-writer"))
+{
+    Console.WriteLine($"External writer on {database.Description}, producer-only:");
+    return await ExternalWriter.RunAsync(dataDirectory, database, CancellationToken.None);
+}
 var links = new DemoLinks();
 var deliveries = new DeliveryLog();
 await using var crm = await CrmServer.StartAsync(crmUrls, dataDirectory, links);

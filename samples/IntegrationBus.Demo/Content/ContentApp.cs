@@ -23,17 +23,39 @@ public static class ContentApp
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("IntegrationBus.Processing", LogLevel.Error);   // retries are shown as queue counts instead
-        builder.Services.AddSingleton(links);
-        builder.Services.AddSingleton(deliveries);
-        builder.Services.AddSingleton<SearchIndex>();
-        builder.Services.AddSingleton(new AuditLogFile(Path.Combine(dataDirectory, "audit.log")));
-        builder.Services.AddHttpClient<CrmClient>(http =>
+        AddServices(builder.Services, dataDirectory, database, links, deliveries);
+        builder.Services.AddIntegrationBusHttp(http =>
+        {
+            http.Connectors[DemoConnectors.CrmIncoming] = new IntegrationBusHttpCredentials();
+            http.Connectors[DemoConnectors.CrmIncoming].ApiKeys.Add(DemoLinks.ApiKey);
+        });
+
+        var app = builder.Build();
+        app.UseIntegrationBusScope();
+        app.MapIntegrationBus("/integration");
+        app.MapContentApi();
+        await app.StartAsync();
+        links.ContentUrl = new Uri(app.Urls.First());
+        return app;
+    }
+
+    /// <summary>
+    /// The application's services without the web part: the DbContext with the bus's interceptor, the bus with its
+    /// entities and connectors. The external writer (<see cref="Writer.ExternalWriter"/>) registers the same, producer-only.
+    /// </summary>
+    public static void AddServices(IServiceCollection services, string dataDirectory, DemoDatabase database, DemoLinks links, DeliveryLog deliveries, bool producerOnly = false)
+    {
+        services.AddSingleton(links);
+        services.AddSingleton(deliveries);
+        services.AddSingleton<SearchIndex>();
+        services.AddSingleton(new AuditLogFile(Path.Combine(dataDirectory, "audit.log")));
+        services.AddHttpClient<CrmClient>(http =>
         {
             http.BaseAddress = links.CrmUrl;
             http.Timeout = TimeSpan.FromSeconds(5);
         });
-        builder.Services.AddDbContext<AppDb>((services, options) => database.UseForContent(options).UseIntegrationBus(services));
-        builder.Services.AddIntegrationBus(bus => database.UseForBus(bus)
+        services.AddDbContext<AppDb>((provider, options) => database.UseForContent(options).UseIntegrationBus(provider));
+        services.AddIntegrationBus(bus => database.UseForBus(bus)
             .AddEntityFrameworkCore<AppDb>(entities => entities
                 .Object<Role>("demo.role", role => role.CodeName(r => r.RoleName))
                 .Object<User>("demo.user", user => user.CodeName(u => u.UserName).DisplayName(u => u.FullName))
@@ -50,22 +72,10 @@ public static class ContentApp
             .AddConnector<AuditConnector>()
             .Configure(options =>
             {
+                options.ProducerOnly = producerOnly;
                 options.RetryDelay = TimeSpan.FromMilliseconds(200);
                 options.MaxRetryDelay = TimeSpan.FromSeconds(2);
                 options.SweepInterval = TimeSpan.FromSeconds(1);
             }));
-        builder.Services.AddIntegrationBusHttp(http =>
-        {
-            http.Connectors[DemoConnectors.CrmIncoming] = new IntegrationBusHttpCredentials();
-            http.Connectors[DemoConnectors.CrmIncoming].ApiKeys.Add(DemoLinks.ApiKey);
-        });
-
-        var app = builder.Build();
-        app.UseIntegrationBusScope();
-        app.MapIntegrationBus("/integration");
-        app.MapContentApi();
-        await app.StartAsync();
-        links.ContentUrl = new Uri(app.Urls.First());
-        return app;
     }
 }
