@@ -53,4 +53,5 @@ internal static class EventIds
     public const int PayloadFieldIgnored = 3018;
     public const int LeaseRenewed = 3019;
     public const int LeaseYielded = 3020;
+    public const int LeaseReleaseFailed = 3021;
 }

@@ -287,10 +287,13 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             using var timeout = new CancellationTokenSource(context.Options.ShutdownTimeout, Time);
             await context.Store.Leases.ReleaseAsync(held.Lease, timeout.Token).ConfigureAwait(false);
         }
+        catch (ObjectDisposedException)
+        {
+            // The application disposed the store without stopping the bus first: the lease expires by itself.
+        }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The lease expires by itself; another node takes over then.
-            Log.RunnerIterationFailed(_logger, Name, queue.Direction, TimeSpan.Zero, exception);
+            Log.LeaseReleaseFailed(_logger, Name, queue.Direction, exception);
         }
     }
 }
