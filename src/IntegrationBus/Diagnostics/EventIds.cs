@@ -17,6 +17,8 @@ internal static class EventIds
     public const int ManagementAction = 1009;
     public const int SynchronousCallsUnfinished = 1010;
     public const int SynchronousCallsWaiting = 1011;
+    public const int QueueFiguresRefreshed = 1012;
+    public const int QueueFiguresFailed = 1013;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;

@@ -11,4 +11,5 @@ internal static class IntegrationBusDefaults
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan QueueFiguresInterval = TimeSpan.FromSeconds(15);
 }
