@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 //   dotnet run -- --scenario                       scripted changes, CRM outage, push-back, one summary line per connector
 //   dotnet run                                     serve on http://localhost:5080 (integration at /integration) and :5081 (CRM)
 //   --urls http://127.0.0.1:0 --crm-urls http://127.0.0.1:0 --data <dir>   free ports and a chosen data directory
+//   --telemetry console                            print traces and metrics (OTEL_EXPORTER_OTLP_ENDPOINT set: export over OTLP); /health shows the bus's checks
 var scenario = args.Contains("--scenario");
 var crmUrls = Argument(args, "--crm-urls") ?? "http://localhost:5081";
 var temporary = scenario && Argument(args, "--data") is null;

@@ -62,6 +62,7 @@ public static class ContentApp
                 options.MaxRetryDelay = TimeSpan.FromSeconds(2);
                 options.SweepInterval = TimeSpan.FromSeconds(1);
             }));
+        builder.AddDemoTelemetry();
         builder.Services.AddIntegrationBusHttp(http =>
         {
             http.Connectors[DemoConnectors.CrmIncoming] = new IntegrationBusHttpCredentials();
@@ -72,6 +73,7 @@ public static class ContentApp
         app.UseIntegrationBusScope();
         app.MapIntegrationBus("/integration");
         app.MapContentApi();
+        app.MapDemoHealth();
         await app.StartAsync();
         links.ContentUrl = new Uri(app.Urls.First());
         return app;

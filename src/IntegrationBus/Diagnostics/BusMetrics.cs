@@ -18,6 +18,7 @@ internal sealed class BusMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly QueueMonitor _monitor;
+    private readonly Instrument[] _queueGauges;
 
     public BusMetrics(IMeterFactory? meterFactory, QueueMonitor monitor)
     {
@@ -34,11 +35,17 @@ internal sealed class BusMetrics : IDisposable
         TasksParked = _meter.CreateCounter<long>("integrationbus.task.parked", "{task}", "Tasks parked as failed after their last attempt, waiting for an operator.");
         LeaseChanges = _meter.CreateCounter<long>("integrationbus.lease.changed", "{change}", "Queue leases taken, lost, yielded or released by this node (tag 'change').");
         StoreDuration = _meter.CreateHistogram("integrationbus.store.duration", "s", "Duration of task store operations (tag 'operation').", advice: durationAdvice);
-        _meter.CreateObservableGauge("integrationbus.queue.depth", ObserveDepth, "{task}", "Tasks still to deliver per queue (pending, in error or skipped), as last read.");
-        _meter.CreateObservableGauge("integrationbus.queue.lag", ObserveLag, "s", "Age of the oldest task still to deliver per queue (0 when empty), as last read.");
-        _meter.CreateObservableGauge("integrationbus.queue.blocked", ObserveBlocked, "{queue}", "1 when an error holds the queue, else 0, as last read.");
-        _meter.CreateObservableGauge("integrationbus.queue.failed", ObserveFailed, "{task}", "Tasks parked as failed per queue, as last read.");
+        _queueGauges =
+        [
+            _meter.CreateObservableGauge("integrationbus.queue.depth", ObserveDepth, "{task}", "Tasks still to deliver per queue (pending, in error or skipped), as last read."),
+            _meter.CreateObservableGauge("integrationbus.queue.lag", ObserveLag, "s", "Age of the oldest task still to deliver per queue (0 when empty), as last read."),
+            _meter.CreateObservableGauge("integrationbus.queue.blocked", ObserveBlocked, "{queue}", "1 when an error holds the queue, else 0, as last read."),
+            _meter.CreateObservableGauge("integrationbus.queue.failed", ObserveFailed, "{task}", "Tasks parked as failed per queue, as last read."),
+        ];
     }
+
+    /// <summary>Gets a value indicating whether a listener collects the queue figures (then the hosted loop keeps them fresh).</summary>
+    public bool QueueFiguresObserved => Array.Exists(_queueGauges, static gauge => gauge.Enabled);
 
     public Counter<long> SentMessages { get; }
 

@@ -97,14 +97,18 @@ internal sealed class IntegrationBusHostedService(
         return loops;
     }
 
-    /// <summary>Reads the queues' figures when a metrics collection found them stale (never more than once per interval).</summary>
+    /// <summary>
+    /// Reads the queues' figures once per interval while a metrics listener collects them, and when a collection found
+    /// them stale; never more than once per interval, and never while nobody listens.
+    /// </summary>
     private async Task RefreshQueueFiguresAsync(CancellationToken stoppingToken)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!await monitor.RefreshRequested.WaitAsync(TimeSpan.FromDays(1), time, stoppingToken).ConfigureAwait(false))
+                var requested = await monitor.RefreshRequested.WaitAsync(options.QueueFiguresInterval, time, stoppingToken).ConfigureAwait(false);
+                if (!requested && !metrics.QueueFiguresObserved)
                 {
                     continue;
                 }
