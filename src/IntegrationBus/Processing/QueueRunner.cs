@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,8 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             return;
         }
 
+        // A runner's spans take their parent from the task's stored context, never from whatever span started the host.
+        Activity.Current = null;
         Log.RunnerStarted(_logger, Name, queue.Direction);
         queue.RunnerState = RunnerState.Running;
         try
