@@ -162,7 +162,7 @@ internal static class CoreSuite
         return changes / stopwatch.Elapsed.TotalSeconds;
     });
 
-    private static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false)
+    internal static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false)
     {
         await using var bench = await BenchBus.CreateAsync(connectorCount);
         await bench.LogAsync(1, count, 1_000);

@@ -8,7 +8,7 @@ using IntegrationBus.Benchmarks;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "drain", "incoming", "efcore", "all"];
+string[] suites = ["core", "drain", "incoming", "efcore", "telemetry", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -29,6 +29,11 @@ if (suite is "core" or "all")
 if (suite is "drain")
 {
     await CoreSuite.RunDrainAsync(ctx);
+}
+
+if (suite is "telemetry")
+{
+    await TelemetrySuite.RunAsync(ctx);
 }
 
 if (suite is "incoming" or "all")

@@ -13,6 +13,7 @@ using IntegrationBus.Demo.Writer;
 //                                                  integrationbus_demo; a scenario run uses a fresh schema and drops it)
 //   --external-writer                              no web servers: a producer-only process on the same database queues a
 //                                                  CRM edit of every user and exits; the content app applies them
+//   --telemetry console                            print traces and metrics (OTEL_EXPORTER_OTLP_ENDPOINT set: export over OTLP); /health shows the bus's checks
 var scenario = args.Contains("--scenario");
 var postgreSql = Argument(args, "--postgresql");
 var crmUrls = Argument(args, "--crm-urls") ?? "http://localhost:5081";

@@ -24,6 +24,7 @@ public static class ContentApp
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("IntegrationBus.Processing", LogLevel.Error);   // retries are shown as queue counts instead
         AddServices(builder.Services, dataDirectory, database, links, deliveries);
+        builder.AddDemoTelemetry();
         builder.Services.AddIntegrationBusHttp(http =>
         {
             http.Connectors[DemoConnectors.CrmIncoming] = new IntegrationBusHttpCredentials();
@@ -34,6 +35,7 @@ public static class ContentApp
         app.UseIntegrationBusScope();
         app.MapIntegrationBus("/integration");
         app.MapContentApi();
+        app.MapDemoHealth();
         await app.StartAsync();
         links.ContentUrl = new Uri(app.Urls.First());
         return app;

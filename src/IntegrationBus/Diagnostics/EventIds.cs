@@ -17,7 +17,9 @@ internal static class EventIds
     public const int ManagementAction = 1009;
     public const int SynchronousCallsUnfinished = 1010;
     public const int SynchronousCallsWaiting = 1011;
-    public const int ProducerOnly = 1012;
+    public const int QueueFiguresRefreshed = 1012;
+    public const int QueueFiguresFailed = 1013;
+    public const int ProducerOnly = 1014;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;
@@ -54,4 +56,5 @@ internal static class EventIds
     public const int PayloadFieldIgnored = 3018;
     public const int LeaseRenewed = 3019;
     public const int LeaseYielded = 3020;
+    public const int LeaseReleaseFailed = 3021;
 }

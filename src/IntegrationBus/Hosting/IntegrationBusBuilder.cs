@@ -33,12 +33,14 @@ public sealed class IntegrationBusBuilder
     }
 
     /// <summary>Uses a data handler that applies incoming tasks to the application's data; the last call wins.</summary>
+    /// <remarks>The handler is one singleton, resolvable both as <typeparamref name="THandler"/> and as <see cref="IInternalDataHandler"/>.</remarks>
     /// <typeparam name="THandler">The handler type (a singleton).</typeparam>
     /// <returns>This builder.</returns>
     public IntegrationBusBuilder UseInternalDataHandler<THandler>()
         where THandler : class, IInternalDataHandler
     {
-        Services.Replace(ServiceDescriptor.Singleton<IInternalDataHandler, THandler>());
+        Services.TryAddSingleton<THandler>();
+        Services.Replace(ServiceDescriptor.Singleton<IInternalDataHandler>(sp => sp.GetRequiredService<THandler>()));
         return this;
     }
 

@@ -11,5 +11,6 @@ internal static class IntegrationBusDefaults
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan QueueFiguresInterval = TimeSpan.FromSeconds(15);
     public const bool ProducerOnly = false;
 }

@@ -1,3 +1,4 @@
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Management;
 using IntegrationBus.Processing;
 using IntegrationBus.Storage;
@@ -22,6 +23,8 @@ internal sealed class IntegrationBusHostedService(
     IncomingOrigin origin,
     IntegrationBusManagement management,
     SynchronousCalls synchronousCalls,
+    QueueMonitor monitor,
+    BusMetrics metrics,
     IInternalDataHandler? handler,
     IntegrationBusOptions options,
     TimeProvider time,
@@ -76,11 +79,12 @@ internal sealed class IntegrationBusHostedService(
     {
         var backoff = new RetryBackoff(options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble);
         var runnerLogger = loggerFactory.CreateLogger<QueueRunner>();
-        var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger, loggerFactory.CreateLogger(RunnerContext.IdleCategory));
-        var loops = new List<Task>((2 * connectors.Count) + 3)
+        var context = new RunnerContext(store, settings, options, time, backoff, node.Id, runnerLogger, metrics, loggerFactory.CreateLogger(RunnerContext.IdleCategory));
+        var loops = new List<Task>((2 * connectors.Count) + 4)
         {
             channel.ListenAsync(stoppingToken),
             RepeatAsync(options.SweepInterval, settings.RefreshAsync, exception => HostingLog.SettingsRefreshFailed(_logger, exception), stoppingToken),
+            RefreshQueueFiguresAsync(stoppingToken),
         };
         if (options.ProducerOnly)
         {
@@ -99,6 +103,38 @@ internal sealed class IntegrationBusHostedService(
         }
 
         return loops;
+    }
+
+    /// <summary>
+    /// Reads the queues' figures once per interval while a metrics listener collects them, and when a collection found
+    /// them stale; never more than once per interval, and never while nobody listens.
+    /// </summary>
+    private async Task RefreshQueueFiguresAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var requested = await monitor.RefreshRequested.WaitAsync(options.QueueFiguresInterval, time, stoppingToken).ConfigureAwait(false);
+                if (!requested && !metrics.QueueFiguresObserved)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await monitor.GetAsync(options.QueueFiguresInterval, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    DiagnosticsLog.QueueFiguresFailed(_logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping is not a failure.
+        }
     }
 
     private async Task RepeatAsync(TimeSpan period, Func<CancellationToken, Task> action, Action<Exception> onFailure, CancellationToken stoppingToken)

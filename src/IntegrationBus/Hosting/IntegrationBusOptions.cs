@@ -45,6 +45,15 @@ public sealed class IntegrationBusOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = IntegrationBusDefaults.RetentionInterval;
 
+    /// <summary>Gets or sets how often, at most, the queues' figures (depth, lag, blocked, failed) are read from the store for the observable metrics.</summary>
+    /// <remarks>
+    /// The figures are read only while a metrics listener collects them (or a health check asks), never more often than
+    /// this; each reading is one <c>GetQueuesAsync</c> call. The metrics report the figures as of the last reading.
+    /// </remarks>
+    /// <value>15 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan QueueFiguresInterval { get; set; } = IntegrationBusDefaults.QueueFiguresInterval;
+
     /// <summary>
     /// Gets or sets a value indicating whether this process only queues tasks: it runs no queue and no retention, and the
     /// other processes on the same store (the application's nodes) process what it queues.

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +49,9 @@ public static class IntegrationBusServiceCollectionExtensions
             sp, sp.GetServices<ConnectorRegistration>(), sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(), sp.GetServices<IValidateOptions<ConnectorOptions>>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<IntegrationBusOptions>>().Value);
         services.TryAddSingleton<BusNode>();
+        services.TryAddSingleton(sp => new QueueMonitor(
+            () => Store(sp), sp.GetRequiredService<IntegrationBusOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QueueMonitor>>()));
+        services.TryAddSingleton(sp => new BusMetrics(sp.GetService<IMeterFactory>(), sp.GetRequiredService<QueueMonitor>()));
         services.TryAddSingleton<IncomingOrigin>();
         services.TryAddSingleton<SynchronousCalls>();
         services.TryAddSingleton(sp => new SettingsState(Store(sp), sp.GetRequiredService<ConnectorRegistry>(), sp.GetRequiredService<ILogger<SettingsState>>()));
@@ -67,6 +72,7 @@ public static class IntegrationBusServiceCollectionExtensions
             Store(sp),
             sp.GetRequiredService<SynchronousCalls>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<BusMetrics>(),
             sp.GetRequiredService<ILogger<ChangeLogger>>()));
         services.TryAddSingleton(sp => new IncomingLogger(
             sp.GetRequiredService<BusStartup>(),
@@ -76,6 +82,7 @@ public static class IntegrationBusServiceCollectionExtensions
             Store(sp),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<BusMetrics>(),
             sp.GetRequiredService<ILogger<IncomingLogger>>()));
         services.TryAddSingleton(sp => new IntegrationBusService(
             sp.GetRequiredService<BusStartup>(),
@@ -106,6 +113,8 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetRequiredService<IncomingOrigin>(),
             sp.GetRequiredService<IntegrationBusManagement>(),
             sp.GetRequiredService<SynchronousCalls>(),
+            sp.GetRequiredService<QueueMonitor>(),
+            sp.GetRequiredService<BusMetrics>(),
             sp.GetService<IInternalDataHandler>(),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -1,3 +1,4 @@
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,7 @@ internal sealed class IncomingLogger(
     TaskStore store,
     IntegrationBusOptions options,
     TimeProvider time,
+    BusMetrics metrics,
     ILogger<IncomingLogger> logger)
 {
     private readonly IncomingAppendBatcher _appends = new(store.Queue);
@@ -111,9 +113,11 @@ internal sealed class IncomingLogger(
             snapshot = await WithReferencesAsync(connector, snapshot, dataType == DataType.Snapshot, cancellationToken).ConfigureAwait(false);
         }
 
+        var guid = Guid.CreateVersion7(now);
+        var trace = BusTracing.Create([runtime], TaskDirection.Incoming, guid, obj.TypeName, taskType);
         var task = new NewIntegrationTask
         {
-            Guid = Guid.CreateVersion7(now),
+            Guid = guid,
             Direction = TaskDirection.Incoming,
             TaskType = taskType,
             DataType = dataType,
@@ -128,6 +132,8 @@ internal sealed class IncomingLogger(
             Connectors = runtime.NameAsList,
             OriginConnector = connector.Name,
             Policy = policy,
+            TraceParent = trace.Parent,
+            TraceState = trace.State,
         };
         return (new IncomingAppend(task, idempotencyKey, now - options.IdempotencyRetention), null, runtime);
     }
@@ -137,6 +143,7 @@ internal sealed class IncomingLogger(
         if (!appended.Repeated)
         {
             IncomingLog.IncomingQueued(logger, appended.TaskId, connector.Name, append.Task.TaskType, append.Task.ObjectType);
+            metrics.Logged(connector.Incoming, 1);
             connector.Incoming.Wake();
         }
 

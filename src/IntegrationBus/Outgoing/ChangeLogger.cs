@@ -1,4 +1,5 @@
 using System.Data.Common;
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ internal sealed class ChangeLogger(
     TaskStore store,
     SynchronousCalls synchronousCalls,
     TimeProvider time,
+    BusMetrics metrics,
     ILogger logger)
 {
     private const int StackLimit = 64;
@@ -84,7 +86,9 @@ internal sealed class ChangeLogger(
         }
 
         var tasks = await snapshots.BuildAsync(pending, dataSource, cancellationToken).ConfigureAwait(false);
+        var started = time.GetTimestamp();
         await store.Queue.AppendAsync(tasks, transaction, cancellationToken).ConfigureAwait(false);
+        Written(pending, started);
         OutgoingLog.TasksLogged(logger, tasks.Count);
     }
 
@@ -97,7 +101,9 @@ internal sealed class ChangeLogger(
         }
 
         var tasks = snapshots.Build(pending, dataSource);
+        var started = time.GetTimestamp();
         store.Queue.Append(tasks, transaction);
+        Written(pending, started);
         OutgoingLog.TasksLogged(logger, tasks.Count);
     }
 
@@ -125,6 +131,28 @@ internal sealed class ChangeLogger(
     /// </summary>
     public void CallSynchronous(IReadOnlyList<ConnectorRuntime> synchronous, BusObject obj, TaskType taskType) =>
         synchronousCalls.Track(CallSynchronousAsync(synchronous, obj, taskType, CancellationToken.None));
+
+    /// <summary>Counts the written tasks per connector (only while someone listens).</summary>
+    private void Written(IReadOnlyList<PendingChange> pending, long started)
+    {
+        if (metrics.StoreDuration.Enabled)
+        {
+            metrics.StoreOperation("append", time.GetElapsedTime(started));
+        }
+
+        if (!metrics.TasksLogged.Enabled && !metrics.SentMessages.Enabled)
+        {
+            return;
+        }
+
+        foreach (var change in pending)
+        {
+            foreach (var connector in change.Connectors)
+            {
+                metrics.Logged(connector.Outgoing, 1);
+            }
+        }
+    }
 
     private static void CheckTaskType(BusObject obj, TaskType taskType)
     {
@@ -165,7 +193,10 @@ internal sealed class ChangeLogger(
 
             if (matched is not null)
             {
-                pending.Add(new PendingChange(Guid.CreateVersion7(now), snapshot, taskType, dataType, [.. matched], now));
+                var guid = Guid.CreateVersion7(now);
+                ConnectorRuntime[] targets = [.. matched];
+                var trace = BusTracing.Create(targets, TaskDirection.Outgoing, guid, snapshot.TypeName, taskType);
+                pending.Add(new PendingChange(guid, snapshot, taskType, dataType, targets, now, trace));
             }
         }
     }

@@ -1,3 +1,4 @@
+using IntegrationBus.Diagnostics;
 
 namespace IntegrationBus;
 
@@ -8,4 +9,5 @@ internal sealed record PendingChange(
     TaskType TaskType,
     DataType DataType,
     ConnectorRuntime[] Connectors,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    TraceContext Trace);

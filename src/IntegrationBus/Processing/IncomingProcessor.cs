@@ -92,18 +92,18 @@ internal sealed class IncomingProcessor(
         {
             case IncomingPolicy.DeleteOnError:
                 IncomingLog.IncomingFailedDeleted(logger, task.Id, Name, message, exception);
-                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now, Discard = true });
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now, Discard = true }, Exception: exception);
             case IncomingPolicy.SkipOnError:
                 IncomingLog.IncomingFailedSkipped(logger, task.Id, Name, message, exception);
                 return new TaskDecision(new TaskOutcome
                 {
                     TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = message, Details = details, AttemptedAt = now,
                     NextAttemptAt = park ? null : now + backoff.GetDelay(attempt), Park = park,
-                });
+                }, Exception: exception);
             default:
                 // An error waits for an operator: no retry time, and the queue stays blocked behind it.
                 IncomingLog.IncomingFailedWaiting(logger, task.Id, Name, message, exception);
-                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now }, StopRun: true);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = message, Details = details, AttemptedAt = now }, StopRun: true, Exception: exception);
         }
     }
 }

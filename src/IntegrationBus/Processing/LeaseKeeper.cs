@@ -1,3 +1,4 @@
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly TimeSpan _duration;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BusMetrics _metrics;
     private readonly CancellationTokenSource _deadline;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _run;
@@ -27,8 +29,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly Task _heartbeat;
     private HeldLease _held;
 
-    private LeaseKeeper(QueueRuntime queue, HeldLease held, LeaseStore leases, TimeSpan duration, TimeProvider time, ILogger logger, CancellationToken stoppingToken)
+    private LeaseKeeper(QueueRuntime queue, HeldLease held, LeaseStore leases, TimeSpan duration, TimeProvider time, ILogger logger, BusMetrics metrics, CancellationToken stoppingToken)
     {
+        _metrics = metrics;
         _queue = queue;
         _held = held;
         _leases = leases;
@@ -55,8 +58,9 @@ internal sealed class LeaseKeeper : IAsyncDisposable
 
     /// <summary>Takes (or keeps) the queue's lease for a run.</summary>
     /// <returns>The keeper, or <see langword="null"/> when another owner holds the lease.</returns>
-    public static async Task<LeaseKeeper?> TakeAsync(QueueRuntime queue, LeaseStore leases, string owner, TimeSpan duration, TimeProvider time, ILogger logger, CancellationToken stoppingToken)
+    public static async Task<LeaseKeeper?> TakeAsync(QueueRuntime queue, RunnerContext context, CancellationToken stoppingToken)
     {
+        var (leases, owner, duration, time, logger) = (context.Store.Leases, context.Owner, context.Options.LeaseDuration, context.Time, context.Logger);
         var held = queue.HeldLease;
         var now = time.GetUtcNow();
         if (held is null || held.ValidUntil - now <= duration / 2)
@@ -75,13 +79,14 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             if (renewed is null)
             {
                 Log.LeaseTaken(logger, queue.Connector.Name, queue.Direction, owner, lease.Token);
+                context.Metrics.LeaseChanged(queue, "taken");
             }
 
             held = new HeldLease(lease, now + duration);
             queue.HeldLease = held;
         }
 
-        return new LeaseKeeper(queue, held, leases, duration, time, logger, stoppingToken);
+        return new LeaseKeeper(queue, held, leases, duration, time, logger, context.Metrics, stoppingToken);
     }
 
     /// <summary>Marks the lease lost (the store refused results under it): the run stops, and the next run takes the lease anew.</summary>
@@ -90,6 +95,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         if (!_lost.IsCancellationRequested)
         {
             Log.LeaseLost(_logger, _queue.Connector.Name, _queue.Direction, Lease.Token, reason, null);
+            _metrics.LeaseChanged(_queue, "lost");
             _queue.HeldLease = null;
             _lost.Cancel();
         }
@@ -169,6 +175,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private void Lose(string reason, Exception? exception)
     {
         Log.LeaseLost(_logger, _queue.Connector.Name, _queue.Direction, Lease.Token, reason, exception);
+        _metrics.LeaseChanged(_queue, "lost");
         _queue.HeldLease = null;
         _lost.Cancel();
     }

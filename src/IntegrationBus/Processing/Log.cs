@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.LeaseYielded, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) gave its lease (token {Token}) up at the store's request, for another node to take")]
     public static partial void LeaseYielded(ILogger logger, string connectorName, TaskDirection direction, long token);
 
+    [LoggerMessage(EventIds.LeaseReleaseFailed, LogLevel.Warning, "Runner for {ConnectorName} ({Direction}) could not release its lease; it expires by itself and another node takes the queue then")]
+    public static partial void LeaseReleaseFailed(ILogger logger, string connectorName, TaskDirection direction, Exception exception);
+
     [LoggerMessage(EventIds.LeaseHeldElsewhere, LogLevel.Information, "Runner for {ConnectorName} ({Direction}) waits: another node holds the lease")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string connectorName, TaskDirection direction);
 

@@ -68,17 +68,18 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
                 // Skipped tasks respect the back-off too: the store does not return them before it.
                 var retryAt = now + backoff.GetDelay(attempt);
                 Log.TaskFailedAndSkipped(logger, Name, task.Id, Direction, attempt, result.Message, retryAt, exception);
-                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = retryAt });
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = retryAt }, Exception: exception);
             case TaskResultKind.Error when !park:
                 var next = now + backoff.GetDelay(attempt);
                 Log.TaskFailed(logger, Name, task.Id, Direction, attempt, result.Message, next, exception);
                 return new TaskDecision(
                     new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = next },
                     StopRun: true,
-                    DueAt: next);
+                    DueAt: next,
+                    Exception: exception);
             default:
                 Log.TaskParked(logger, Name, task.Id, Direction, attempt, result.Message, exception);
-                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = result.Kind, Message = result.Message, Details = details, AttemptedAt = now, Park = true });
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = result.Kind, Message = result.Message, Details = details, AttemptedAt = now, Park = true }, Exception: exception);
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +33,10 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             return;
         }
 
+        // A runner's spans take their parent from the task's stored context, never from whatever span started the host.
+        Activity.Current = null;
         Log.RunnerStarted(_logger, Name, queue.Direction);
+        queue.RunnerState = RunnerState.Running;
         try
         {
             // The first pass runs at once: tasks may be waiting from before the start.
@@ -41,6 +46,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                 {
                     await RunOnceAsync(stoppingToken).ConfigureAwait(false);
                     _consecutiveFailures = 0;
+                    queue.ConsecutiveFailures = 0;
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -50,6 +56,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                 {
                     // Transient store errors (SQLite busy, a dropped connection): back off and try again.
                     var delay = context.Backoff.GetDelay(++_consecutiveFailures);
+                    queue.ConsecutiveFailures = _consecutiveFailures;
                     Log.RunnerIterationFailed(_logger, Name, queue.Direction, delay, exception);
                     _dueAt = Time.GetUtcNow() + delay;
                 }
@@ -69,6 +76,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         finally
         {
             await ReleaseLeaseAsync().ConfigureAwait(false);
+            queue.RunnerState = RunnerState.Stopped;
             Log.RunnerStopped(_logger, Name, queue.Direction);
         }
     }
@@ -105,7 +113,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             _skippedDueAt = null;
         }
 
-        var keeper = await LeaseKeeper.TakeAsync(queue, context.Store.Leases, context.Owner, context.Options.LeaseDuration, Time, _logger, stoppingToken).ConfigureAwait(false);
+        var keeper = await LeaseKeeper.TakeAsync(queue, context, stoppingToken).ConfigureAwait(false);
         if (keeper is null)
         {
             if (!_leaseRefusedLogged)
@@ -134,6 +142,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         {
             // The store spreads queues across nodes: hand this one over, and come back only if nobody took it.
             Log.LeaseYielded(_logger, Name, queue.Direction, keeper.Lease.Token);
+            context.Metrics.LeaseChanged(queue, "yielded");
             await ReleaseLeaseAsync().ConfigureAwait(false);
             _dueAt = Time.GetUtcNow() + context.Options.LeaseDuration;
         }
@@ -164,7 +173,9 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             IReadOnlyList<QueuedTask> batch;
             try
             {
+                var fetchStarted = Time.GetTimestamp();
                 batch = await context.Store.Queue.FetchAsync(fetch, keeper.Token).ConfigureAwait(false);
+                StoreOperation("fetch", fetchStarted);
             }
             catch (OperationCanceledException) when (keeper.IsLost && !stoppingToken.IsCancellationRequested)
             {
@@ -197,7 +208,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
                         break;
                     }
 
-                    var decision = await processor.ProcessAsync(task, keeper.Token).ConfigureAwait(false);
+                    var decision = await ProcessAsync(task, keeper.Token).ConfigureAwait(false);
                     after = task.Id;
                     if (decision.Outcome is { } outcome)
                     {
@@ -243,6 +254,36 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         return skippedNow;
     }
 
+    /// <summary>Lets the processor handle one task inside its <c>process</c> span, and counts the result.</summary>
+    private async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
+    {
+        var activity = BusTracing.StartProcess(queue, task);
+        var started = Time.GetTimestamp();
+        TaskDecision decision;
+        try
+        {
+            decision = await processor.ProcessAsync(task, runToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The run was cancelled (the bus stops, the lease is lost): no result, the task stays queued.
+            activity?.Dispose();
+            throw;
+        }
+
+        BusTracing.Complete(activity, decision);
+        context.Metrics.Processed(queue, task, decision, Time.GetElapsedTime(started));
+        return decision;
+    }
+
+    private void StoreOperation(string operation, long started)
+    {
+        if (context.Metrics.StoreDuration.Enabled)
+        {
+            context.Metrics.StoreOperation(operation, Time.GetElapsedTime(started));
+        }
+    }
+
     private void NoteSkipped(TaskOutcome outcome)
     {
         if (outcome is { Result: TaskResultKind.ErrorAndSkip, Park: false, NextAttemptAt: { } retryAt } && (_skippedDueAt is null || retryAt < _skippedDueAt))
@@ -264,7 +305,10 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         var shutdownTimeout = context.Options.ShutdownTimeout;
         using var stopping = stoppingToken.Register(() => timeout.CancelAfter(shutdownTimeout));
         var request = new RecordRequest { Lease = keeper.Lease, Outcomes = outcomes, KeepHistory = context.Settings.Current.HistoryEnabled };
-        if (await context.Store.Queue.RecordAsync(request, timeout.Token).ConfigureAwait(false))
+        var started = Time.GetTimestamp();
+        var recorded = await context.Store.Queue.RecordAsync(request, timeout.Token).ConfigureAwait(false);
+        StoreOperation("record", started);
+        if (recorded)
         {
             return true;
         }
@@ -286,11 +330,15 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         {
             using var timeout = new CancellationTokenSource(context.Options.ShutdownTimeout, Time);
             await context.Store.Leases.ReleaseAsync(held.Lease, timeout.Token).ConfigureAwait(false);
+            context.Metrics.LeaseChanged(queue, "released");
+        }
+        catch (ObjectDisposedException)
+        {
+            // The application disposed the store without stopping the bus first: the lease expires by itself.
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The lease expires by itself; another node takes over then.
-            Log.RunnerIterationFailed(_logger, Name, queue.Direction, TimeSpan.Zero, exception);
+            Log.LeaseReleaseFailed(_logger, Name, queue.Direction, exception);
         }
     }
 }

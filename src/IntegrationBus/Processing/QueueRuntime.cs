@@ -10,11 +10,16 @@ internal sealed class QueueRuntime
 {
     private HeldLease? _heldLease;
 
+    private int _runnerState;
+
     public QueueRuntime(ConnectorRuntime connector, TaskDirection direction)
     {
         Connector = connector;
         Direction = direction;
         Key = new QueueKey(connector.Name, direction);
+        DestinationName = connector.Name + "/" + DirectionName(direction);
+        ProcessSpanName = "process " + DestinationName;
+        Tags = [new("connector", connector.Name), new("direction", DirectionName(direction))];
     }
 
     public ConnectorRuntime Connector { get; }
@@ -22,6 +27,25 @@ internal sealed class QueueRuntime
     public TaskDirection Direction { get; }
 
     public QueueKey Key { get; }
+
+    /// <summary>Gets the queue's <c>messaging.destination.name</c>: the connector and the direction (<c>crm/outgoing</c>).</summary>
+    public string DestinationName { get; }
+
+    /// <summary>Gets the name of the queue's <c>process</c> spans.</summary>
+    public string ProcessSpanName { get; }
+
+    /// <summary>Gets the metric tags of the queue (<c>connector</c>, <c>direction</c>), made once.</summary>
+    public KeyValuePair<string, object?>[] Tags { get; }
+
+    /// <summary>Gets or sets the state of this node's runner of the queue (for the runners-alive health check).</summary>
+    public RunnerState RunnerState
+    {
+        get => (RunnerState)Volatile.Read(ref _runnerState);
+        set => Volatile.Write(ref _runnerState, (int)value);
+    }
+
+    /// <summary>Gets or sets how many iterations in a row the runner could not make progress (store errors).</summary>
+    public int ConsecutiveFailures { get; set; }
 
     /// <summary>Gets the signal that wakes the queue's runner.</summary>
     public AsyncSignal Signal { get; } = new();
@@ -35,6 +59,9 @@ internal sealed class QueueRuntime
 
     /// <summary>Wakes the queue's runner on this node.</summary>
     public void Wake() => Signal.Set();
+
+    /// <summary>The lower-case name of a direction, as spans and metrics carry it.</summary>
+    public static string DirectionName(TaskDirection direction) => direction == TaskDirection.Outgoing ? "outgoing" : "incoming";
 
     public override string ToString() => Key.ToString();
 }

@@ -1,7 +1,10 @@
 using IntegrationBus.Diagnostics;
+using IntegrationBus.Sqlite;
+using IntegrationBus.TestKit;
 using IntegrationBus.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Tests.Hosting;
 
@@ -41,6 +44,50 @@ public sealed class HostLifetimeTests
         lifetime.StopApplication();
 
         await stopped;
+    }
+
+    [Fact]
+    public async Task Host_Stopping_BusLoopsEndBeforeTheHostStopsTheBusAndNoRunnerStartsAfter()
+    {
+        var signals = new LogSignals();
+        var path = Path.Combine(Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(signals);
+        builder.Services.AddIntegrationBus(bus => bus
+            .UseSqlite($"Data Source={path}")
+            .AddConnector(new RecordingConnector("print", s => s.AllObjects(SubscriptionMode.AsyncSimple))));
+
+        // Registered after the bus, so the host stops it first (as it would a web server draining its requests).
+        var drain = new DrainFirst();
+        builder.Services.AddHostedService(_ => drain);
+        using var host = builder.Build();
+        drain.Bus = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single();
+        int? seenWhenStopping = null;
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => seenWhenStopping = signals.Seen.Count);
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(drain.BusLoopsEndedFirst, "The bus's runners kept running after the application began to stop.");
+        Assert.NotNull(seenWhenStopping);
+        Assert.DoesNotContain(signals.Seen.Skip(seenWhenStopping.Value), e => e.EventId == EventIds.RunnerStarted);
+    }
+
+    private sealed class DrainFirst : IHostedService
+    {
+        public BackgroundService? Bus { get; set; }
+
+        public bool BusLoopsEndedFirst { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            var loops = Bus!.ExecuteTask!;
+            await loops.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            BusLoopsEndedFirst = loops.IsCompleted;
+        }
     }
 
     private sealed class StoppingLifetime : IHostApplicationLifetime, IDisposable

@@ -46,6 +46,16 @@ public sealed class IntegrationBusServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void UseInternalDataHandler_ResolvedByItsTypeAndByTheInterface_IsOneInstance()
+    {
+        var services = new ServiceCollection();
+        services.AddIntegrationBus(bus => bus.UseSqlite("Data Source=unused.db").UseInternalDataHandler<Support.InMemoryDataHandler>());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(provider.GetRequiredService<Support.InMemoryDataHandler>(), provider.GetRequiredService<IInternalDataHandler>());
+    }
+
+    [Fact]
     public void AddIntegrationBus_NoStore_ClearErrorNamingTheFix()
     {
         var services = new ServiceCollection();

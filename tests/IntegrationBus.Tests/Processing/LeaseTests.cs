@@ -133,6 +133,32 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Stop_ReleaseFails_WarnsThatTheLeaseWillExpireAndStopsCleanly()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crm = Crm();
+        crm.AsyncBehaviour = async (_, token) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return TaskResult.Ok;
+        };
+        ControlledStore? store = null;
+        var bus = await TestBus.StartAsync([crm], b => b.UseStore(sp => store = new ControlledStore(sp.GetRequiredService<SqliteTaskStore>())));
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        store!.FailReleases = true;
+        var failed = bus.NextEventAsync(EventIds.LeaseReleaseFailed, "crm");
+        var stopped = bus.NextEventAsync(EventIds.RunnerStopped, "crm");
+
+        await bus.DisposeAsync();
+
+        await failed;
+        await stopped;
+        Assert.DoesNotContain(bus.Signals.Seen, e => e.EventId == EventIds.RunnerIterationFailed);
+    }
+
+    [Fact]
     public async Task RunAsync_AnotherOwnerTookLeaseDuringCall_ResultsRefusedAndTaskStaysPending()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -41,6 +41,13 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
     /// <summary>Gets how many renewals succeeded.</summary>
     public int Renewals => _leases.Renewals;
 
+    /// <summary>Gets or sets a value indicating whether releasing a lease fails (the database went away at shutdown).</summary>
+    public bool FailReleases
+    {
+        get => _leases.FailReleases;
+        set => _leases.FailReleases = value;
+    }
+
     private int _initializeCalls;
 
     public TaskStore Inner => inner;
@@ -104,6 +111,8 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
         public bool YieldOnRenew { get; set; }
 
+        public bool FailReleases { get; set; }
+
         public int Renewals => Volatile.Read(ref _renewals);
 
         public override bool UsesStoreClock => inner.UsesStoreClock;
@@ -126,6 +135,7 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
             return renewed is not null && YieldOnRenew ? renewed with { YieldRequested = true } : renewed;
         }
 
-        public override Task ReleaseAsync(QueueLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
+        public override Task ReleaseAsync(QueueLease lease, CancellationToken cancellationToken) =>
+            FailReleases ? Task.FromException(new InvalidOperationException("The database is gone.")) : inner.ReleaseAsync(lease, cancellationToken);
     }
 }
