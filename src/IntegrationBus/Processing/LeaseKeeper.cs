@@ -169,6 +169,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         if (!_lost.IsCancellationRequested)
         {
             Log.LeaseLost(_logger, _queue.Connector.Name, _queue.Direction, Lease.Token, "it was not renewed before it ran out", null);
+            _metrics.LeaseChanged(_queue, "lost");
         }
     }
 
