@@ -69,9 +69,15 @@ public sealed class MetricsTests
         Assert.Equal(1, metrics.Observe("integrationbus.queue.depth", "crm"));
         Assert.Equal(1, metrics.Observe("integrationbus.queue.blocked", "crm"));
 
+        // Each advance wakes the runner for a pass (the retry is not due yet); it is awaited, so the next advance never
+        // lands inside it: a pass that took its lease before the clock jumped would find the lease run out and wait.
+        waiting = bus.NextRunnerIdleAsync("crm");
         bus.Time.Advance(TimeSpan.FromMinutes(2));
+        await waiting;
         Assert.Equal(120, await ReadAsync(bus, metrics, "integrationbus.queue.lag"));
+        waiting = bus.NextRunnerIdleAsync("crm");
         bus.Time.Advance(TimeSpan.FromMinutes(3));
+        await waiting;
         Assert.Equal(300, await ReadAsync(bus, metrics, "integrationbus.queue.lag"));
 
         down = false;
