@@ -9,6 +9,8 @@ internal static class ProblemTypes
     public const string Unauthorized = Base + "unauthorized";
     public const string BodyTooLarge = Base + "body-too-large";
     public const string InvalidRequest = Base + "invalid-request";
+    public const string IncompleteBody = Base + "incomplete-body";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string ConnectorDisabled = Base + "connector-disabled";
     public const string LoggingDisabled = Base + "logging-disabled";
     public const string ObjectRejected = Base + "object-rejected";
