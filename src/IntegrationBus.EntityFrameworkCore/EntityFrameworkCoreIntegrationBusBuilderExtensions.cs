@@ -30,6 +30,7 @@ public static class EntityFrameworkCoreIntegrationBusBuilderExtensions
             return scope.ServiceProvider.GetRequiredService<TContext>().Model;
         }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectTypeSource, EntityModel>(sp => sp.GetRequiredService<EntityModel>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingObjectValidator, EntityModelValidator>(sp => new EntityModelValidator(sp.GetRequiredService<EntityModel>())));
         services.TryAddSingleton(sp => new IntegrationBusSaveChangesInterceptor(sp.GetRequiredService<IntegrationBusService>, sp.GetRequiredService<EntityModel>()));
         services.TryAddSingleton<IInternalDataHandler>(sp => new EntityFrameworkDataHandler<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EntityModel>()));
         return builder;

@@ -213,6 +213,16 @@ internal sealed class IncomingEndpoints(
                 return Refuse(connector, StatusCodes.Status409Conflict, ProblemTypes.LoggingDisabled, "Incoming logging disabled", detail);
             case ExternalTaskStatus.Rejected:
                 return Refuse(connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.ObjectRejected, "Object rejected", detail);
+            case ExternalTaskStatus.InvalidObject when result.Violation is { } violation:
+                Log.RequestRefused(logger, connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidObject);
+                return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid object", type: ProblemTypes.InvalidObject,
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["objectType"] = violation.ObjectType,
+                        ["field"] = violation.Field,
+                        ["value"] = violation.Value,
+                        ["rule"] = violation.Rule,
+                    });
             case ExternalTaskStatus.UnknownSite:
                 return Refuse(connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownSite, "Unknown site", detail);
             default:

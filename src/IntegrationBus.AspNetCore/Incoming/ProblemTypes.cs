@@ -16,6 +16,7 @@ internal static class ProblemTypes
     public const string ObjectRejected = Base + "object-rejected";
     public const string UnknownSite = Base + "unknown-site";
     public const string InvalidTask = Base + "invalid-task";
+    public const string InvalidObject = Base + "invalid-object";
     public const string StoreUnavailable = Base + "store-unavailable";
     public const string InternalError = Base + "internal-error";
 }

@@ -76,6 +76,7 @@ public static class IntegrationBusServiceCollectionExtensions
             Store(sp),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
+            [.. sp.GetServices<IIncomingObjectValidator>()],
             sp.GetRequiredService<ILogger<IncomingLogger>>()));
         services.TryAddSingleton(sp => new IntegrationBusService(
             sp.GetRequiredService<BusStartup>(),

@@ -64,6 +64,7 @@ public sealed class HttpTestHost : IAsyncDisposable
         TimeSpan? busyTimeout = null,
         Action<IntegrationBusOptions>? bus = null,
         bool kestrel = false,
+        Action<IntegrationBusBuilder>? busBuilder = null,
         IReadOnlyList<ILoggerProvider>? logs = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-http-{Guid.NewGuid():N}.db");
@@ -102,6 +103,11 @@ public sealed class HttpTestHost : IAsyncDisposable
             .AddConnector(new TestConnector("open"))
             .UseInternalDataHandler<KeepingDataHandler>()
             .Configure(o => bus?.Invoke(o)));
+        if (busBuilder is not null)
+        {
+            builder.Services.AddIntegrationBus(busBuilder);
+        }
+
         builder.Services.AddIntegrationBusHttp(o =>
         {
             o.MaxBodySize = 4096;

@@ -80,6 +80,23 @@ public sealed class Tag
     public string Name { get; set; } = "";
 }
 
+/// <summary>A contact with the constraints incoming validation checks: an int, a required string and a maximum length.</summary>
+public sealed class Contact
+{
+    public int ContactId { get; set; }
+
+    public Guid ContactGuid { get; set; } = Guid.NewGuid();
+
+    public string Name { get; set; } = null!;
+
+    [System.ComponentModel.DataAnnotations.MaxLength(20)]
+    public string? Email { get; set; }
+
+    public int CrmVersion { get; set; }
+
+    public decimal? Balance { get; set; }
+}
+
 public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
@@ -93,6 +110,8 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     public DbSet<Article> Articles => Set<Article>();
 
     public DbSet<Tag> Tags => Set<Tag>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
