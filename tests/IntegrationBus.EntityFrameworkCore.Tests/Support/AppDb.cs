@@ -119,5 +119,7 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
         modelBuilder.Entity<Poll>().HasMany(p => p.Answers).WithOne().HasForeignKey(a => a.PollId);
         modelBuilder.Entity<Poll>().HasMany(p => p.Roles).WithMany(r => r.Polls);
         modelBuilder.Entity<Article>().HasMany(a => a.Tags).WithMany();
+        modelBuilder.Entity<Contact>().HasIndex(c => c.ContactGuid).IsUnique();
+        modelBuilder.Entity<Contact>().HasIndex(c => c.Email).IsUnique();
     }
 }
