@@ -28,7 +28,11 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
         }
 
         var lookups = new PrefetchedLookups(handler);
-        await lookups.PrefetchAsync(candidates.SelectMany(c => Lookups(c.Snapshot)), runToken).ConfigureAwait(false);
+        if (!await PrefetchAsync(lookups, candidates, runToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var resolver = new ReferenceResolver(types, lookups);
         var pending = new List<IncomingTask>(candidates.Count);
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -46,7 +50,10 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
 
                 touched.Clear();
                 lookups.Forget();
-                await lookups.PrefetchAsync(candidates.Skip(i).SelectMany(c => Lookups(c.Snapshot)), runToken).ConfigureAwait(false);
+                if (!await PrefetchAsync(lookups, [.. candidates.Skip(i)], runToken).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
 
             try
@@ -66,6 +73,21 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
         }
 
         await FlushAsync(pending, runToken).ConfigureAwait(false);
+    }
+
+    /// <returns><see langword="false"/> when the look-ups failed: the tasks are left to the one-by-one path, which reports why.</returns>
+    private async Task<bool> PrefetchAsync(PrefetchedLookups lookups, List<(QueuedTask Task, ObjectSnapshot Snapshot)> candidates, CancellationToken runToken)
+    {
+        try
+        {
+            await lookups.PrefetchAsync(candidates.SelectMany(c => Lookups(c.Snapshot)), runToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !runToken.IsCancellationRequested)
+        {
+            IncomingLog.IncomingBatchFailed(logger, connector.Name, candidates.Count, candidates[0].Task.Id, exception.Message);
+            return false;
+        }
     }
 
     /// <summary>The tasks the one-by-one path would apply now, with their objects; a skipped-once or unreadable task is left to it.</summary>
