@@ -83,6 +83,22 @@ public sealed class EntityFrameworkBatchTests
     }
 
     [Fact]
+    public async Task Incoming_BatchRelayed_OtherConnectorsGetEveryChangeButNeverTheOrigin()
+    {
+        var crm = new Contacts(relay: true);
+        var search = new Recorder("search", s => s.AllObjects(SubscriptionMode.AsyncSimple));
+        await using var bus = await EfBus.StartAsync([crm, search], ef => ef.Object<Contact>("crm.contact"), processing: false);
+        crm.Types = bus.Bus.Types;
+
+        await QueueAndDrainAsync(bus, [.. Enumerable.Range(1, 4).Select(i => Change(TaskType.CreateObject, Guid.NewGuid(), $"r{i}@example.com"))]);
+
+        Assert.Equal(4, (await bus.QueueAsync("search")).Count(t => t.ObjectType == "crm.contact"));
+        Assert.Empty(await bus.QueueAsync("crm"));
+        Assert.Equal(4, bus.Signals.Seen.Count(e => e.EventId == EventIds.IncomingApplied));
+        Assert.DoesNotContain(bus.Signals.Seen, e => e.EventId == EventIds.IncomingBatchFailed);
+    }
+
+    [Fact]
     public async Task Start_LookupPropertyWithoutIndex_WarnsOnceNamingEntityAndProperty()
     {
         await using var bus = await EfBus.StartAsync([new Contacts()], ef => EfBus.DefaultEntities(ef.Object<Contact>("crm.contact")));
@@ -121,9 +137,11 @@ public sealed class EntityFrameworkBatchTests
         return bus;
     }
 
-    private sealed class Contacts() : Connector("crm")
+    private sealed class Contacts(bool relay = false) : Connector("crm")
     {
         public ObjectTypeRegistry? Types { get; set; }
+
+        public override bool RelayIncomingChanges => relay;
 
         protected override void Subscribe(SubscriptionBuilder subscriptions)
         {
