@@ -39,9 +39,9 @@ internal sealed class BenchBus : IAsyncDisposable
     public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     /// <summary>Creates the bus and initializes the store, without starting the runners.</summary>
-    public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null)
+    public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null, string? path = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
+        path ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
         var connectors = Enumerable.Range(1, connectorCount).Select(i => new BenchConnector($"bench{i}")).ToList();
         var services = new ServiceCollection();
         var idle = new IdleListener();

@@ -8,7 +8,7 @@ using IntegrationBus.Benchmarks;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "drain", "incoming", "efcore", "telemetry", "all"];
+string[] suites = ["core", "drain", "incoming", "efcore", "efapply", "telemetry", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -44,6 +44,11 @@ if (suite is "incoming" or "all")
 if (suite is "efcore" or "all")
 {
     await EfCoreSuite.RunAsync(ctx);
+}
+
+if (suite is "efapply" or "all")
+{
+    await EfApplySuite.RunAsync(ctx);
 }
 
 ctx.Table.Print();

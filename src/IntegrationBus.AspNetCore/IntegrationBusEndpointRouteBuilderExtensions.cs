@@ -49,7 +49,14 @@ public static class IntegrationBusEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        // Routing refuses a body that is not JSON with an empty 415 (the Accepts metadata above); this endpoint, later in
+        // order and without that metadata, takes those requests instead and answers with a problem like every other error.
+        group.MapPost("/connectors/{connector}/incoming", (string connector, HttpContext context, IncomingEndpoints handler) => handler.RefuseMediaType(connector, context))
+            .WithOrder(1)
+            .ExcludeFromDescription();
         group.MapPost("/connectors/{connector}/process", (string connector, HttpContext context, IncomingEndpoints handler) => handler.PostProcessAsync(connector, context))
             .WithName("IntegrationBusRequestProcessing")
             .WithSummary("Wakes a connector's runners to process its queues now.")

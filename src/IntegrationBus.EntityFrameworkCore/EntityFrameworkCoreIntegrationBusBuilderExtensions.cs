@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.EntityFrameworkCore;
 
@@ -30,7 +32,9 @@ public static class EntityFrameworkCoreIntegrationBusBuilderExtensions
             return scope.ServiceProvider.GetRequiredService<TContext>().Model;
         }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IObjectTypeSource, EntityModel>(sp => sp.GetRequiredService<EntityModel>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingObjectValidator, EntityModelValidator>(sp => new EntityModelValidator(sp.GetRequiredService<EntityModel>())));
         services.TryAddSingleton(sp => new IntegrationBusSaveChangesInterceptor(sp.GetRequiredService<IntegrationBusService>, sp.GetRequiredService<EntityModel>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EntityIndexCheck>(sp => new EntityIndexCheck(sp.GetRequiredService<EntityModel>(), sp.GetRequiredService<ILogger<EntityIndexCheck>>())));
         services.TryAddSingleton<IInternalDataHandler>(sp => new EntityFrameworkDataHandler<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EntityModel>()));
         return builder;
     }

@@ -5,11 +5,18 @@ namespace IntegrationBus.EntityFrameworkCore;
 
 /// <summary>
 /// Applies incoming tasks to the application's data through <typeparamref name="TContext"/>: creates, updates and
-/// deletes objects and pages (with a Snapshot's children). Each task runs in its own context and SaveChanges, so
-/// the bus's interceptor sees it as an incoming change and suppresses outgoing tasks unless the connector relays.
+/// deletes objects and pages (with a Snapshot's children). The bus's interceptor sees the changes as incoming and
+/// suppresses outgoing tasks unless the connector relays.
 /// </summary>
+/// <remarks>
+/// A run's tasks are applied in batches (<see cref="IInternalBatchDataHandler"/>): the look-ups of a batch take one
+/// query per object type and kind (GUID, code name), and the batch is applied on a fresh <typeparamref name="TContext"/>
+/// with one SaveChanges in one transaction, so memory stays flat however many tasks are applied. A batch that fails is
+/// rolled back and its tasks applied one by one (<see cref="ApplyAsync"/>, each in its own context), so only a task that
+/// fails on its own gets its policy.
+/// </remarks>
 /// <typeparam name="TContext">The application's DbContext.</typeparam>
-public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
+public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHandler
     where TContext : DbContext
 {
     private readonly IServiceScopeFactory _scopes;
@@ -76,36 +83,137 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<long?>> FindObjectIdsAsync(IReadOnlyList<ObjectLookup> lookups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookups);
+        var results = new long?[lookups.Count];
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TContext>();
+            var groups = lookups.Select((lookup, index) => (Lookup: lookup, Index: index))
+                .Where(l => l.Lookup.Guid is not null || l.Lookup.CodeName is not null)
+                .GroupBy(l => (l.Lookup.Type.Name, ByGuid: l.Lookup.Guid is not null));
+            foreach (var group in groups)
+            {
+                if (_model.Find(group.Key.Name) is not { } mapping)
+                {
+                    continue;
+                }
+
+                var type = mapping.Type;
+                var field = group.Key.ByGuid ? type.Page?.NodeGuidField ?? type.GuidField : type.Page?.AliasPathField ?? type.CodeNameField;
+                if (field is null)
+                {
+                    continue;
+                }
+
+                var wanted = group.Select(l => Condition(mapping, field, group.Key.ByGuid ? l.Lookup.Guid : l.Lookup.CodeName).Value).Distinct().ToList();
+                var rows = (await EntityQueries.WhereInAsync(context, mapping.EntityType, field, wanted, tracking: false, cancellationToken).ConfigureAwait(false))
+                    .Select(mapping.FromEntity)
+                    .ToList();
+                foreach (var (lookup, index) in group)
+                {
+                    results[index] = rows.FirstOrDefault(row => Matches(mapping, row, field, lookup))?.Id;
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task ApplyBatchAsync(IReadOnlyList<IncomingTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TContext>();
+            var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // The rows the batch changes, loaded (and tracked) in one query per type; Find then answers from the context.
+                foreach (var group in tasks.Where(t => t.ExistingObjectId is not null).GroupBy(t => t.Object.TypeName, StringComparer.OrdinalIgnoreCase))
+                {
+                    if (_model.Find(group.Key) is { } mapping)
+                    {
+                        await EntityQueries.WhereInAsync(context, mapping.EntityType, mapping.IdProperty.Name, group.Select(t => (object?)t.ExistingObjectId!.Value).Distinct(), tracking: true, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                foreach (var task in tasks)
+                {
+                    var result = await ApplyOnAsync(context, task, save: false, cancellationToken).ConfigureAwait(false);
+                    if (result.Kind != TaskResultKind.Ok)
+                    {
+                        throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
+                    }
+                }
+
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<TaskResult> ApplyAsync(IncomingTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
+        var scope = _scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            return await ApplyOnAsync(scope.ServiceProvider.GetRequiredService<TContext>(), task, save: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies one task on a context; saves when <paramref name="save"/> (else only what a Snapshot's children need first).</summary>
+    private async Task<TaskResult> ApplyOnAsync(TContext context, IncomingTask task, bool save, CancellationToken cancellationToken)
+    {
         if (_model.Find(task.Object.TypeName) is not { } mapping)
         {
             return TaskResult.Error($"Object type '{task.Object.TypeName}' is not an entity of {typeof(TContext).Name}; configure it in AddEntityFrameworkCore.");
         }
 
-        var scope = _scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
+        return task.TaskType switch
         {
-            var context = scope.ServiceProvider.GetRequiredService<TContext>();
-            var result = task.TaskType switch
-            {
-                TaskType.DeleteObject or TaskType.DeletePage => await DeleteAsync(context, mapping, task.ExistingObjectId, cancellationToken).ConfigureAwait(false),
-                TaskType.DeleteAllCultures => await DeleteAllCulturesAsync(context, mapping, task.Object, cancellationToken).ConfigureAwait(false),
-                TaskType.CreateObject or TaskType.CreatePage or TaskType.UpdateObject or TaskType.UpdatePage
-                    => await UpsertAsync(context, mapping, task.Snapshot, task.ExistingObjectId, cancellationToken).ConfigureAwait(false),
-                _ when task.ExistingObjectId is null => TaskResult.Error($"{task.TaskType} of {task.Object} failed: the {mapping.Type.Name} does not exist in the application."),
-                _ => await UpsertAsync(context, mapping, task.Snapshot, task.ExistingObjectId, cancellationToken).ConfigureAwait(false),
-            };
-            return result;
-        }
+            TaskType.DeleteObject or TaskType.DeletePage => await DeleteAsync(context, mapping, task.ExistingObjectId, save, cancellationToken).ConfigureAwait(false),
+            TaskType.DeleteAllCultures => await DeleteAllCulturesAsync(context, mapping, task.Object, save, cancellationToken).ConfigureAwait(false),
+            TaskType.CreateObject or TaskType.CreatePage or TaskType.UpdateObject or TaskType.UpdatePage
+                => await UpsertAsync(context, mapping, task.Snapshot, task.ExistingObjectId, save, cancellationToken).ConfigureAwait(false),
+            _ when task.ExistingObjectId is null => TaskResult.Error($"{task.TaskType} of {task.Object} failed: the {mapping.Type.Name} does not exist in the application."),
+            _ => await UpsertAsync(context, mapping, task.Snapshot, task.ExistingObjectId, save, cancellationToken).ConfigureAwait(false),
+        };
     }
 
-    private async Task<TaskResult> UpsertAsync(TContext context, EntityMapping mapping, ObjectSnapshot snapshot, long? existingId, CancellationToken cancellationToken)
+    private static bool Matches(EntityMapping mapping, BusObject row, string field, ObjectLookup lookup)
+    {
+        var type = mapping.Type;
+        if (!Equals(row[field], Condition(mapping, field, (object?)lookup.Guid ?? lookup.CodeName).Value))
+        {
+            return false;
+        }
+
+        if (lookup.Guid is not null)
+        {
+            return true;
+        }
+
+        return (type.SiteField is not { } site || Equals(row[site], Condition(mapping, site, lookup.Site).Value))
+            && (lookup.ParentId is not { } parentId || type.ParentIdField is not { } parentField || Equals(row[parentField], Condition(mapping, parentField, parentId).Value));
+    }
+
+    private async Task<TaskResult> UpsertAsync(TContext context, EntityMapping mapping, ObjectSnapshot snapshot, long? existingId, bool save, CancellationToken cancellationToken)
     {
         var entity = existingId is { } id ? await FindAsync(context, mapping, id, cancellationToken).ConfigureAwait(false) : null;
         var entry = entity is null ? context.Entry(context.Add(Create(mapping)).Entity) : context.Entry(entity);
         mapping.ApplyTo(entry, snapshot.Object);
+        if (!save && snapshot.Children.Count == 0)
+        {
+            return TaskResult.Ok;
+        }
+
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var parentId = entry.CurrentValues[mapping.Type.IdField];
         foreach (var child in snapshot.Children)
@@ -123,23 +231,30 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
             childMapping.ApplyTo(childEntry, child.Object);
         }
 
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return TaskResult.Ok;
-    }
-
-    private static async Task<TaskResult> DeleteAsync(TContext context, EntityMapping mapping, long? existingId, CancellationToken cancellationToken)
-    {
-        // Deleting what is already gone succeeds: the external system and the application agree.
-        if (existingId is { } id && await FindAsync(context, mapping, id, cancellationToken).ConfigureAwait(false) is { } entity)
+        if (save)
         {
-            context.Remove(entity);
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return TaskResult.Ok;
     }
 
-    private static async Task<TaskResult> DeleteAllCulturesAsync(TContext context, EntityMapping mapping, BusObject page, CancellationToken cancellationToken)
+    private static async Task<TaskResult> DeleteAsync(TContext context, EntityMapping mapping, long? existingId, bool save, CancellationToken cancellationToken)
+    {
+        // Deleting what is already gone succeeds: the external system and the application agree.
+        if (existingId is { } id && await FindAsync(context, mapping, id, cancellationToken).ConfigureAwait(false) is { } entity)
+        {
+            context.Remove(entity);
+            if (save)
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return TaskResult.Ok;
+    }
+
+    private static async Task<TaskResult> DeleteAllCulturesAsync(TContext context, EntityMapping mapping, BusObject page, bool save, CancellationToken cancellationToken)
     {
         if (mapping.Type.Page is not { } pageInfo || page.NodeGuid is not { } node)
         {
@@ -152,7 +267,11 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
             context.Remove(row);
         }
 
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (save)
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return TaskResult.Ok;
     }
 
@@ -166,7 +285,7 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalDataHandler
         Activator.CreateInstance(mapping.EntityType.ClrType)
             ?? throw new IntegrationBusException($"Entity '{mapping.Name}' needs a parameterless constructor to be created from an incoming task.");
 
-    private static (string, object?) Condition(EntityMapping mapping, string field, object? value)
+    private static (string Field, object? Value) Condition(EntityMapping mapping, string field, object? value)
     {
         var property = mapping.Properties.Single(p => p.Name == field);
         return (field, ClrValue.Convert(value, property.ClrType, mapping.Name, field));

@@ -19,7 +19,7 @@ internal static class EntityQueries
     public static List<object> WhereIn(DbContext context, IEntityType entityType, string property, IEnumerable<long> values)
     {
         var results = new List<object>();
-        foreach (var entity in (IEnumerable)Build(context, entityType, property, values))
+        foreach (var entity in (IEnumerable)Build(context, entityType, property, values.Select(v => (object?)v)))
         {
             results.Add(entity);
         }
@@ -28,7 +28,11 @@ internal static class EntityQueries
     }
 
     public static Task<List<object>> WhereInAsync(DbContext context, IEntityType entityType, string property, IEnumerable<long> values, CancellationToken cancellationToken) =>
-        ToListAsync(Build(context, entityType, property, values), entityType.ClrType, cancellationToken);
+        ToListAsync(Build(context, entityType, property, values.Select(v => (object?)v)), entityType.ClrType, cancellationToken);
+
+    /// <summary>"Where property in (values)" with values of any supported type; tracked when <paramref name="tracking"/>.</summary>
+    public static Task<List<object>> WhereInAsync(DbContext context, IEntityType entityType, string property, IEnumerable<object?> values, bool tracking, CancellationToken cancellationToken) =>
+        ToListAsync(Build(context, entityType, property, values, tracking), entityType.ClrType, cancellationToken);
 
     public static Task<List<object>> WhereEqualAsync(DbContext context, IEntityType entityType, IReadOnlyList<(string Property, object? Value)> conditions, CancellationToken cancellationToken)
     {
@@ -45,7 +49,7 @@ internal static class EntityQueries
         return ToListAsync(Where(set, parameter, body ?? Expression.Constant(true)), entityType.ClrType, cancellationToken);
     }
 
-    private static IQueryable Build(DbContext context, IEntityType entityType, string property, IEnumerable<long> values)
+    private static IQueryable Build(DbContext context, IEntityType entityType, string property, IEnumerable<object?> values, bool tracking = false)
     {
         var type = entityType.FindProperty(property)!.ClrType;
         var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(type))!;
@@ -56,15 +60,15 @@ internal static class EntityQueries
 
         var parameter = Expression.Parameter(entityType.ClrType, "e");
         var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [type], Expression.Constant(list), Property(parameter, property, type));
-        return Where(Set(context, entityType), parameter, contains);
+        return Where(Set(context, entityType, tracking), parameter, contains);
     }
 
-    private static IQueryable Set(DbContext context, IEntityType entityType)
+    private static IQueryable Set(DbContext context, IEntityType entityType, bool tracking = false)
     {
         var query = entityType.HasSharedClrType
             ? (IQueryable)SharedSetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, [entityType.Name])!
             : (IQueryable)SetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, null)!;
-        return (IQueryable)NoTrackingMethod.MakeGenericMethod(entityType.ClrType).Invoke(null, [query])!;
+        return tracking ? query : (IQueryable)NoTrackingMethod.MakeGenericMethod(entityType.ClrType).Invoke(null, [query])!;
     }
 
     private static MethodCallExpression Property(ParameterExpression parameter, string property, Type type) =>

@@ -43,7 +43,15 @@ public sealed class AppDb : DbContext
         modelBuilder.Entity<Role>().HasData(
             new Role { RoleId = 1, RoleGuid = new Guid("6f1a7c2e-0d3b-4f59-9a51-0c1f5d2b7a01"), RoleName = "editors", DisplayName = "Editors" },
             new Role { RoleId = 2, RoleGuid = new Guid("6f1a7c2e-0d3b-4f59-9a51-0c1f5d2b7a02"), RoleName = "members", DisplayName = "Members" });
+        // The EF Core data handler looks incoming objects up by GUID and code name (alias path for pages): index them all
+        // (the bus warns at start about any it would have to scan for).
+        modelBuilder.Entity<Role>().HasIndex(r => r.RoleGuid).IsUnique();
         modelBuilder.Entity<User>().HasIndex(u => u.UserGuid).IsUnique();
+        modelBuilder.Entity<User>().HasIndex(u => u.UserName);
+        modelBuilder.Entity<Poll>().HasIndex(p => p.PollGuid).IsUnique();
+        modelBuilder.Entity<Poll>().HasIndex(p => p.PollName);
+        modelBuilder.Entity<PollAnswer>().HasIndex(a => a.PollAnswerGuid).IsUnique();
+        modelBuilder.Entity<Article>().HasIndex(a => a.NodeAliasPath);
         modelBuilder.Entity<User>().HasOne(u => u.Role).WithMany().HasForeignKey(u => u.RoleId).OnDelete(DeleteBehavior.SetNull);
         modelBuilder.Entity<Poll>().HasMany(p => p.Answers).WithOne().HasForeignKey(a => a.PollId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Poll>().HasMany(p => p.Roles).WithMany(r => r.Polls);

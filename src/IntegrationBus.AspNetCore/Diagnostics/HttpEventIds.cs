@@ -23,4 +23,10 @@ internal static class HttpEventIds
 
     /// <summary>A request's unit of work was discarded because the request failed.</summary>
     public const int ScopeDiscarded = 6007;
+
+    /// <summary>A request body ended early or arrived too slowly; answered with 400 or 408.</summary>
+    public const int BodyIncomplete = 6008;
+
+    /// <summary>The client went away before its request was answered.</summary>
+    public const int ClientAborted = 6009;
 }

@@ -32,4 +32,12 @@ internal static partial class Log
     [LoggerMessage(EventId = HttpEventIds.ScopeDiscarded, EventName = "HttpScopeDiscarded", Level = LogLevel.Warning,
         Message = "Request {RequestPath} failed; its {PendingCount} logged changes were discarded")]
     public static partial void ScopeDiscarded(ILogger logger, string requestPath, int pendingCount);
+
+    [LoggerMessage(EventId = HttpEventIds.BodyIncomplete, EventName = "HttpBodyIncomplete", Level = LogLevel.Information,
+        Message = "HTTP request for connector {ConnectorName} answered {StatusCode}: {Reason}")]
+    public static partial void BodyIncomplete(ILogger logger, string connectorName, int statusCode, string reason);
+
+    [LoggerMessage(EventId = HttpEventIds.ClientAborted, EventName = "HttpClientAborted", Level = LogLevel.Debug,
+        Message = "HTTP request for connector {ConnectorName} ended: the client went away")]
+    public static partial void ClientAborted(ILogger logger, string connectorName);
 }

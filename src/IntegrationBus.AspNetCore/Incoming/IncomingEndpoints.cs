@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace IntegrationBus.AspNetCore.Incoming;
 
@@ -19,8 +20,49 @@ internal sealed class IncomingEndpoints(
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>Handles <c>POST {prefix}/connectors/{connector}/incoming</c>.</summary>
-    public async Task<IResult> PostIncomingAsync(string connector, HttpContext context)
+    public Task<IResult> PostIncomingAsync(string connector, HttpContext context) =>
+        GuardRequestAsync(connector, context, static (self, connector, context) => self.AcceptIncomingAsync(connector, context));
+
+    /// <summary>Handles <c>POST {prefix}/connectors/{connector}/process</c>.</summary>
+    public Task<IResult> PostProcessAsync(string connector, HttpContext context) =>
+        GuardRequestAsync(connector, context, static (self, connector, context) => self.RequestProcessingAsync(connector, context));
+
+    /// <summary>Answers a request to the incoming endpoint whose content type is not JSON (routing sends it here).</summary>
+    public IResult RefuseMediaType(string connector, HttpContext context) =>
+        Refuse(connector, StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            MediaTypeProblem(context.Request.ContentType) ?? "Send the body as application/json (UTF-8).");
+
+    /// <summary>
+    /// The request-level error boundary: whatever fails while reading, parsing or answering becomes a problem (or, when the
+    /// client is gone, a quiet log line), never an unhandled exception.
+    /// </summary>
+    private async Task<IResult> GuardRequestAsync(string connector, HttpContext context, Func<IncomingEndpoints, string, HttpContext, Task<IResult>> handle)
     {
+        try
+        {
+            return await handle(this, connector, context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (context.RequestAborted.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            // The client went away: nobody reads an answer, and it is not the bus's failure.
+            Log.ClientAborted(logger, connector);
+            return Results.Empty;
+        }
+        catch (Exception exception)
+        {
+            Log.RequestFailed(logger, connector, exception);
+            return Problem(StatusCodes.Status500InternalServerError, ProblemTypes.InternalError, "Request failed",
+                $"The request failed unexpectedly; the server log has the details under trace identifier {context.TraceIdentifier}.");
+        }
+    }
+
+    private async Task<IResult> AcceptIncomingAsync(string connector, HttpContext context)
+    {
+        if (MediaTypeProblem(context.Request.ContentType) is { } mediaTypeProblem)
+        {
+            return Refuse(connector, StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type", mediaTypeProblem);
+        }
+
         var (body, refused) = await AdmitAsync(connector, context).ConfigureAwait(false);
         if (refused is not null)
         {
@@ -46,8 +88,7 @@ internal sealed class IncomingEndpoints(
         return result.Result ?? Answer(connector, result.Value!);
     }
 
-    /// <summary>Handles <c>POST {prefix}/connectors/{connector}/process</c>.</summary>
-    public async Task<IResult> PostProcessAsync(string connector, HttpContext context)
+    private async Task<IResult> RequestProcessingAsync(string connector, HttpContext context)
     {
         var (_, refused) = await AdmitAsync(connector, context).ConfigureAwait(false);
         if (refused is not null)
@@ -88,11 +129,18 @@ internal sealed class IncomingEndpoints(
         }
 
         var limit = options.Value.MaxBodySize;
-        var bytes = await BoundedBodyReader.ReadAsync(context, limit, context.RequestAborted).ConfigureAwait(false);
-        if (bytes is null)
+        var read = await BoundedBodyReader.ReadAsync(context, limit, context.RequestAborted).ConfigureAwait(false);
+        if (read.Status == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, Refuse(connector, StatusCodes.Status413PayloadTooLarge, ProblemTypes.BodyTooLarge, "Body too large",
                 $"The body is larger than {limit} bytes (IntegrationBusHttpOptions.MaxBodySize); send one change per request or raise the limit."));
+        }
+
+        if (read.Bytes is not { } bytes)
+        {
+            // The client's failure (a short body, a stalled upload): worth a line in the log, not a stack trace.
+            Log.BodyIncomplete(logger, connector, read.Status, read.Reason!);
+            return (default, Refuse(connector, read.Status, ProblemTypes.IncompleteBody, "Incomplete body", read.Reason!));
         }
 
         if (authenticator.CheckSignature(connector, context.Request.Headers, bytes, out var replayKey) is { } signatureFailure)
@@ -124,12 +172,25 @@ internal sealed class IncomingEndpoints(
             return (null, Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.StoreUnavailable, "Task store unavailable",
                 $"The task store is busy or unavailable; nothing was queued. Retry after {retryAfter} seconds."));
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+    }
+
+    /// <summary>Says what is wrong with a content type, or returns <see langword="null"/> for JSON in UTF-8.</summary>
+    internal static string? MediaTypeProblem(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
         {
-            Log.RequestFailed(logger, connector, exception);
-            return (null, Problem(StatusCodes.Status500InternalServerError, ProblemTypes.InternalError, "Request failed",
-                $"The request failed unexpectedly; the server log has the details under trace identifier {context.TraceIdentifier}."));
+            return "The request has no Content-Type; send the body as application/json (UTF-8).";
         }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || parsed.MediaType.Value is not { } mediaType
+            || !(string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"Content-Type '{contentType}' is not JSON; send the body as application/json (UTF-8).";
+        }
+
+        return parsed.Charset.Value is { Length: > 0 } charset && !string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase)
+            ? $"Content-Type '{contentType}' names charset '{charset}'; send the JSON as UTF-8 (charset=utf-8, or no charset)."
+            : null;
     }
 
     private IResult Answer(string connector, ExternalTaskResult result)
@@ -152,6 +213,16 @@ internal sealed class IncomingEndpoints(
                 return Refuse(connector, StatusCodes.Status409Conflict, ProblemTypes.LoggingDisabled, "Incoming logging disabled", detail);
             case ExternalTaskStatus.Rejected:
                 return Refuse(connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.ObjectRejected, "Object rejected", detail);
+            case ExternalTaskStatus.InvalidObject when result.Violation is { } violation:
+                Log.RequestRefused(logger, connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.InvalidObject);
+                return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid object", type: ProblemTypes.InvalidObject,
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["objectType"] = violation.ObjectType,
+                        ["field"] = violation.Field,
+                        ["value"] = violation.Value,
+                        ["rule"] = violation.Rule,
+                    });
             case ExternalTaskStatus.UnknownSite:
                 return Refuse(connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownSite, "Unknown site", detail);
             default:

@@ -1,15 +1,36 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace IntegrationBus.AspNetCore.Incoming;
 
 /// <summary>Reads an <see cref="IncomingTaskRequest"/> from a raw body, with messages that name the bad value and the fix.</summary>
+/// <remarks>
+/// The body must be UTF-8 text (checked byte by byte: System.Text.Json does not check the bytes inside strings) whose
+/// strings and property names are Unicode (an escaped lone surrogate such as <c>\ud800</c> is refused). A leading UTF-8
+/// byte order mark is ignored (RFC 8259 §8.1 allows a parser to).
+/// </remarks>
 internal static class IncomingTaskRequestParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private const int MaxDepth = 64;
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     public static IncomingTaskRequest? Parse(ReadOnlyMemory<byte> body, out string? error)
     {
         error = null;
+        if (body.Span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            body = body[Encoding.UTF8.Preamble.Length..];
+        }
+
+        if (CheckText(body.Span) is { } textError)
+        {
+            error = textError;
+            return null;
+        }
+
         JsonDocument document;
         try
         {
@@ -17,7 +38,7 @@ internal static class IncomingTaskRequestParser
         }
         catch (JsonException exception)
         {
-            error = $"The body is not valid JSON ({exception.Message}); send one JSON object with taskType and object.";
+            error = Malformed(exception);
             return null;
         }
 
@@ -81,6 +102,52 @@ internal static class IncomingTaskRequestParser
             };
         }
     }
+
+    /// <summary>Checks that the body is UTF-8 and that every string and property name unescapes to Unicode text.</summary>
+    /// <returns>The error, or <see langword="null"/> when the text is sound (or not JSON at all, which the parse reports).</returns>
+    private static string? CheckText(ReadOnlySpan<byte> body)
+    {
+        if (!Utf8.IsValid(body))
+        {
+            var offset = 0;
+            while (Rune.DecodeFromUtf8(body[offset..], out _, out var consumed) == OperationStatus.Done)
+            {
+                offset += consumed;
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"The body is not valid UTF-8 (byte {offset} is 0x{body[offset]:X2}, which cannot start or continue a character there); send the JSON encoded as UTF-8.");
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped)
+                {
+                    try
+                    {
+                        _ = reader.GetString();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        var what = reader.TokenType == JsonTokenType.PropertyName ? "property name" : "string";
+                        return string.Create(CultureInfo.InvariantCulture,
+                            $"The {what} at byte {reader.TokenStartIndex} escapes an unpaired UTF-16 surrogate (such as \\ud800), which is no Unicode character; escape a character as a surrogate pair or send it as UTF-8.");
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON: the parse that follows reports it.
+        }
+
+        return null;
+    }
+
+    private static string Malformed(JsonException exception) =>
+        $"The body is not valid JSON ({exception.Message}); send one JSON object with taskType and object.";
 
     private static bool TryEnum<T>(string name, JsonElement? element, bool exceptAll, out T value, ref string? error, T fallback = default)
         where T : struct, Enum

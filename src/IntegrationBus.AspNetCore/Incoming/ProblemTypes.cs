@@ -9,11 +9,14 @@ internal static class ProblemTypes
     public const string Unauthorized = Base + "unauthorized";
     public const string BodyTooLarge = Base + "body-too-large";
     public const string InvalidRequest = Base + "invalid-request";
+    public const string IncompleteBody = Base + "incomplete-body";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string ConnectorDisabled = Base + "connector-disabled";
     public const string LoggingDisabled = Base + "logging-disabled";
     public const string ObjectRejected = Base + "object-rejected";
     public const string UnknownSite = Base + "unknown-site";
     public const string InvalidTask = Base + "invalid-task";
+    public const string InvalidObject = Base + "invalid-object";
     public const string StoreUnavailable = Base + "store-unavailable";
     public const string InternalError = Base + "internal-error";
 }

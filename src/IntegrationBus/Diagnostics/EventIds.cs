@@ -37,6 +37,7 @@ internal static class EventIds
     public const int IncomingFailedDeleted = 4005;
     public const int IncomingApplied = 4006;
     public const int IncomingConversionFailed = 4007;
+    public const int IncomingBatchFailed = 4008;
 
     public const int RunnerStarted = 3001;
     public const int LeaseTaken = 3002;

@@ -44,6 +44,17 @@ public sealed class IntegrationBusBuilder
         return this;
     }
 
+    /// <summary>Adds a validator that checks every incoming object before its task is queued (see <see cref="IIncomingObjectValidator"/>); validators add up.</summary>
+    /// <remarks>A refused object answers <see cref="ExternalTaskStatus.InvalidObject"/> (422 over HTTP) and queues nothing.</remarks>
+    /// <typeparam name="TValidator">The validator type (a singleton created with constructor injection).</typeparam>
+    /// <returns>This builder.</returns>
+    public IntegrationBusBuilder AddIncomingObjectValidator<TValidator>()
+        where TValidator : class, IIncomingObjectValidator
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingObjectValidator, TValidator>());
+        return this;
+    }
+
     /// <summary>Adds a connector (a singleton created with constructor injection).</summary>
     /// <typeparam name="TConnector">The connector type.</typeparam>
     /// <param name="configure">Sets this connector's options (after named options of its code name, if any).</param>

@@ -83,6 +83,7 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<BusMetrics>(),
+            [.. sp.GetServices<IIncomingObjectValidator>()],
             sp.GetRequiredService<ILogger<IncomingLogger>>()));
         services.TryAddSingleton(sp => new IntegrationBusService(
             sp.GetRequiredService<BusStartup>(),

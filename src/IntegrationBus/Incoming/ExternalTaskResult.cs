@@ -13,4 +13,7 @@ public sealed record ExternalTaskResult(ExternalTaskStatus Status, long? TaskId 
     /// <summary>Gets the exception the connector threw while converting the object, when that is why it was rejected.</summary>
     /// <remarks>Its text is not in <see cref="Message"/>, which may be shown to the external system (the HTTP service does).</remarks>
     public Exception? Exception { get; init; }
+
+    /// <summary>Gets the rule the object breaks, when that is why it was refused (<see cref="ExternalTaskStatus.InvalidObject"/>).</summary>
+    public ObjectViolation? Violation { get; init; }
 }

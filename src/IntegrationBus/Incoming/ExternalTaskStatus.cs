@@ -26,4 +26,7 @@ public enum ExternalTaskStatus
 
     /// <summary>The task type, data type or policy is not valid for the object.</summary>
     Invalid = 7,
+
+    /// <summary>The object breaks a rule of the application's type model (a type, range, required field or maximum length); <see cref="ExternalTaskResult.Violation"/> says which.</summary>
+    InvalidObject = 8,
 }

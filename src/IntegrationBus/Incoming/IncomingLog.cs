@@ -27,4 +27,8 @@ internal static partial class IncomingLog
 
     [LoggerMessage(EventIds.IncomingConversionFailed, LogLevel.Warning, "Connector {ConnectorName} threw while converting an external object; the change is rejected")]
     public static partial void IncomingConversionFailed(ILogger logger, string connectorName, Exception exception);
+
+    [LoggerMessage(EventIds.IncomingBatchFailed, LogLevel.Debug,
+        "A batch of {TaskCount} incoming tasks from {ConnectorName} (from task {TaskId}) failed and is applied one task at a time: {Message}")]
+    public static partial void IncomingBatchFailed(ILogger logger, string connectorName, int taskCount, long taskId, string? message);
 }

@@ -14,6 +14,7 @@ internal sealed class IncomingLogger(
     IntegrationBusOptions options,
     TimeProvider time,
     BusMetrics metrics,
+    IReadOnlyList<IIncomingObjectValidator> validators,
     ILogger<IncomingLogger> logger)
 {
     private readonly IncomingAppendBatcher _appends = new(store.Queue);
@@ -101,6 +102,11 @@ internal sealed class IncomingLogger(
         if (siteName is not null && obj.Type.SiteField is { } siteField && obj[siteField] is null)
         {
             obj[siteField] = siteName;
+        }
+
+        if (Validate(snapshot, taskType, dataType == DataType.Snapshot) is { } violation)
+        {
+            return (null, Refuse(connectorName, new(ExternalTaskStatus.InvalidObject, Message: violation.Message) { Violation = violation }), runtime);
         }
 
         if (dataType == DataType.Snapshot && obj.Type.IsPage)
@@ -226,6 +232,36 @@ internal sealed class IncomingLogger(
         }
 
         return new ObjectSnapshot(obj, references, children, bindings);
+    }
+
+    /// <summary>Runs the validators over the object and, for a Snapshot, its children and bindings (which are created or updated with it).</summary>
+    private ObjectViolation? Validate(ObjectSnapshot snapshot, TaskType taskType, bool withChildren)
+    {
+        if (validators.Count == 0 || taskType is TaskType.DeleteObject or TaskType.DeletePage or TaskType.DeleteAllCultures)
+        {
+            return null;
+        }
+
+        foreach (var validator in validators)
+        {
+            if (validator.Validate(snapshot.Object, taskType) is { } violation)
+            {
+                return violation;
+            }
+        }
+
+        if (withChildren)
+        {
+            foreach (var child in snapshot.Children.Concat(snapshot.Bindings))
+            {
+                if (Validate(child, taskType, withChildren: false) is { } violation)
+                {
+                    return violation;
+                }
+            }
+        }
+
+        return null;
     }
 
     private ExternalTaskResult Refuse(string connectorName, ExternalTaskResult result)

@@ -15,6 +15,9 @@ internal sealed class IncomingProcessor(
 {
     private const string NoHandler = "No IInternalDataHandler is registered; call UseInternalDataHandler<T>() in AddIntegrationBus to apply incoming tasks.";
     private readonly ReferenceResolver? _resolver = handler is null ? null : new ReferenceResolver(types, handler);
+    private readonly IncomingBatchApplier? _batches = handler is IInternalBatchDataHandler batchHandler
+        ? new IncomingBatchApplier(connector, types, batchHandler, origin, time, logger)
+        : null;
 
     public TaskDirection Direction => TaskDirection.Incoming;
 
@@ -26,8 +29,16 @@ internal sealed class IncomingProcessor(
     {
     }
 
+    public Task PrepareBatchAsync(IReadOnlyList<QueuedTask> tasks, CancellationToken runToken) =>
+        _batches?.ApplyAsync(tasks, runToken) ?? Task.CompletedTask;
+
     public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
+        if (_batches is not null && _batches.TryTake(task.Id, out var applied))
+        {
+            return applied;
+        }
+
         var now = time.GetUtcNow();
         if (task.Policy == IncomingPolicy.SkipOnce && task.Attempts == 0 && task.Status == SynchronizationStatus.Pending)
         {

@@ -18,6 +18,8 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
 
     public void BeginRun() => _translations = new TranslationCache(types);
 
+    public Task PrepareBatchAsync(IReadOnlyList<QueuedTask> tasks, CancellationToken runToken) => Task.CompletedTask;
+
     public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
         ObjectSnapshot snapshot;

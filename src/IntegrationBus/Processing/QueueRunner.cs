@@ -191,6 +191,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             var lastRecordAt = Time.GetUtcNow();
             try
             {
+                await processor.PrepareBatchAsync(Processable(batch), keeper.Token).ConfigureAwait(false);
                 foreach (var task in batch)
                 {
                     if (keeper.Token.IsCancellationRequested || !CanRun())
@@ -282,6 +283,24 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         {
             context.Metrics.StoreOperation(operation, Time.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>The tasks of a batch the loop below processes unless it stops early: those before a head that waits for its retry.</summary>
+    private List<QueuedTask> Processable(IReadOnlyList<QueuedTask> batch)
+    {
+        var now = Time.GetUtcNow();
+        var processable = new List<QueuedTask>(batch.Count);
+        foreach (var task in batch)
+        {
+            if (task.Status == SynchronizationStatus.Error && (task.NextAttemptAt is null || task.NextAttemptAt > now))
+            {
+                break;
+            }
+
+            processable.Add(task);
+        }
+
+        return processable;
     }
 
     private void NoteSkipped(TaskOutcome outcome)

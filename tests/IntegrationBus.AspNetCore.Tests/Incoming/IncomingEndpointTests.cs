@@ -182,6 +182,22 @@ public sealed class IncomingEndpointTests
     }
 
     [Fact]
+    public async Task PostIncoming_ObjectBreaksTheTypeModel_Returns422NamingFieldValueAndRuleAndQueuesNothing()
+    {
+        await using var host = await HttpTestHost.StartAsync(busBuilder: b => b.AddIncomingObjectValidator<EmailRule>());
+
+        var response = await host.Client.SendAsync(HttpTestHost.Incoming("crm", HttpTestHost.Body(email: "nobody")), Token);
+
+        var problem = await HttpTestHost.AssertProblemAsync(response, 422, "invalid-object");
+        Assert.Equal("Field 'crm.contact.Email' = \"nobody\" is not valid: it must contain '@'.", problem.GetProperty("detail").GetString());
+        Assert.Equal(("crm.contact", "Email", "nobody", "must contain '@'"), (
+            problem.GetProperty("objectType").GetString(), problem.GetProperty("field").GetString(),
+            problem.GetProperty("value").GetString(), problem.GetProperty("rule").GetString()));
+        Assert.Empty(await host.TasksAsync());
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.SendAsync(HttpTestHost.Incoming("crm", HttpTestHost.Body()), Token)).StatusCode);
+    }
+
+    [Fact]
     public async Task PostIncoming_UnknownSite_Returns422()
     {
         await using var host = await HttpTestHost.StartAsync(bus: o => o.Sites.Add("main"));

@@ -6,6 +6,8 @@ using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -28,13 +30,24 @@ public sealed class HttpTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private HttpTestHost(WebApplication app, string path, FakeTimeProvider time)
+    private HttpTestHost(WebApplication app, string path, FakeTimeProvider time, bool kestrel)
     {
         _app = app;
         Path = path;
         Time = time;
-        Client = app.GetTestClient();
+        if (kestrel)
+        {
+            Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            Client = new HttpClient { BaseAddress = Address };
+        }
+        else
+        {
+            Client = app.GetTestClient();
+        }
     }
+
+    /// <summary>Gets the real server's address when the host runs on Kestrel.</summary>
+    public Uri? Address { get; }
 
     public string Path { get; }
 
@@ -49,13 +62,37 @@ public sealed class HttpTestHost : IAsyncDisposable
     public static async Task<HttpTestHost> StartAsync(
         Action<IntegrationBusHttpOptions>? http = null,
         TimeSpan? busyTimeout = null,
-        Action<IntegrationBusOptions>? bus = null)
+        Action<IntegrationBusOptions>? bus = null,
+        bool kestrel = false,
+        Action<IntegrationBusBuilder>? busBuilder = null,
+        IReadOnlyList<ILoggerProvider>? logs = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-http-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel(o =>
+            {
+                o.Listen(System.Net.IPAddress.Loopback, 0);
+                o.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(1.1));
+            });
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            foreach (var provider in logs)
+            {
+                builder.Logging.AddProvider(provider);
+            }
+
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddIntegrationBus(b => b
             .UseSqlite($"Data Source={path}", o => o.BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5))
@@ -66,6 +103,11 @@ public sealed class HttpTestHost : IAsyncDisposable
             .AddConnector(new TestConnector("open"))
             .UseInternalDataHandler<KeepingDataHandler>()
             .Configure(o => bus?.Invoke(o)));
+        if (busBuilder is not null)
+        {
+            builder.Services.AddIntegrationBus(busBuilder);
+        }
+
         builder.Services.AddIntegrationBusHttp(o =>
         {
             o.MaxBodySize = 4096;
@@ -98,7 +140,7 @@ public sealed class HttpTestHost : IAsyncDisposable
             return Results.Problem("The application failed after logging a change.", statusCode: 503);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new HttpTestHost(app, path, time);
+        return new HttpTestHost(app, path, time, kestrel);
     }
 
     /// <summary>Every task row for a connector and direction (all connectors when null).</summary>

@@ -80,6 +80,23 @@ public sealed class Tag
     public string Name { get; set; } = "";
 }
 
+/// <summary>A contact with the constraints incoming validation checks: an int, a required string and a maximum length.</summary>
+public sealed class Contact
+{
+    public int ContactId { get; set; }
+
+    public Guid ContactGuid { get; set; } = Guid.NewGuid();
+
+    public string Name { get; set; } = null!;
+
+    [System.ComponentModel.DataAnnotations.MaxLength(20)]
+    public string? Email { get; set; }
+
+    public int CrmVersion { get; set; }
+
+    public decimal? Balance { get; set; }
+}
+
 public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
@@ -94,11 +111,15 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
 
     public DbSet<Tag> Tags => Set<Tag>();
 
+    public DbSet<Contact> Contacts => Set<Contact>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>().HasIndex(u => u.UserName).IsUnique();
         modelBuilder.Entity<Poll>().HasMany(p => p.Answers).WithOne().HasForeignKey(a => a.PollId);
         modelBuilder.Entity<Poll>().HasMany(p => p.Roles).WithMany(r => r.Polls);
         modelBuilder.Entity<Article>().HasMany(a => a.Tags).WithMany();
+        modelBuilder.Entity<Contact>().HasIndex(c => c.ContactGuid).IsUnique();
+        modelBuilder.Entity<Contact>().HasIndex(c => c.Email).IsUnique();
     }
 }

@@ -35,6 +35,9 @@ public sealed class EfBus : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <summary>Gets the bus's log events.</summary>
+    public LogSignals Signals => _signals;
+
     /// <summary>Completes when the connector's incoming runner next waits (it has processed what it could).</summary>
     public Task NextIncomingIdleAsync(string connector) => _signals.NextRunnerWaitAsync(connector, TaskDirection.Incoming, _ => true);
 
