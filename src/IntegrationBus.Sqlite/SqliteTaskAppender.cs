@@ -40,7 +40,8 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         ArgumentNullException.ThrowIfNull(tasks);
         foreach (var task in tasks)
         {
-            Validate(task);
+            ArgumentNullException.ThrowIfNull(task);
+            task.Validate();
         }
 
         if (tasks.Count == 0)
@@ -73,7 +74,8 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         ArgumentNullException.ThrowIfNull(transaction);
         foreach (var task in tasks)
         {
-            Validate(task);
+            ArgumentNullException.ThrowIfNull(task);
+            task.Validate();
         }
 
         var callerTransaction = CheckCallerTransaction(transaction);
@@ -90,7 +92,8 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         foreach (var append in appends)
         {
             ArgumentNullException.ThrowIfNull(append);
-            Validate(append.Task);
+            ArgumentNullException.ThrowIfNull(append.Task, nameof(appends));
+            append.Task.Validate();
             if (append.Task.Connectors.Count != 1)
             {
                 throw new ArgumentException($"Incoming task {append.Task.Guid} must name exactly one connector, the one it came from.", nameof(appends));
@@ -286,36 +289,5 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         }
 
         return sqliteTransaction;
-    }
-
-    private static void Validate(NewIntegrationTask task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentException.ThrowIfNullOrWhiteSpace(task.ObjectType);
-        ArgumentNullException.ThrowIfNull(task.Payload);
-        ArgumentNullException.ThrowIfNull(task.Connectors);
-        if (!Enum.IsDefined(task.Direction) || !Enum.IsDefined(task.TaskType) || !Enum.IsDefined(task.DataType) || !Enum.IsDefined(task.Policy))
-        {
-            throw new ArgumentException(
-                $"Task {task.Guid} for object type '{task.ObjectType}' has an undefined direction ({(int)task.Direction}), task type ({(int)task.TaskType}), data type ({(int)task.DataType}) or policy ({(int)task.Policy}); use the enums' named values.",
-                nameof(task));
-        }
-
-        if (task.Connectors.Count == 0)
-        {
-            throw new ArgumentException($"Task {task.Guid} for object type '{task.ObjectType}' has no connector; every task needs at least one.", nameof(task));
-        }
-
-        for (var i = 0; i < task.Connectors.Count; i++)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(task.Connectors[i]);
-            for (var j = 0; j < i; j++)
-            {
-                if (string.Equals(task.Connectors[i], task.Connectors[j], StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new ArgumentException($"Task {task.Guid} lists connector '{task.Connectors[i]}' twice; list each connector once.", nameof(task));
-                }
-            }
-        }
     }
 }

@@ -54,4 +54,39 @@ public sealed record NewIntegrationTask
 
     /// <summary>Gets the W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
     public string? TraceState { get; init; }
+
+    /// <summary>
+    /// Checks the task before a store writes anything (every store calls this for each task of a batch, so an invalid
+    /// batch writes nothing): a type name, a payload, defined enum values and at least one connector, each listed once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The task is invalid; the message names it and what to change.</exception>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ObjectType, "task");
+        ArgumentNullException.ThrowIfNull(Payload, "task");
+        ArgumentNullException.ThrowIfNull(Connectors, "task");
+        if (!Enum.IsDefined(Direction) || !Enum.IsDefined(TaskType) || !Enum.IsDefined(DataType) || !Enum.IsDefined(Policy))
+        {
+            throw new ArgumentException(
+                $"Task {Guid} for object type '{ObjectType}' has an undefined direction ({(int)Direction}), task type ({(int)TaskType}), data type ({(int)DataType}) or policy ({(int)Policy}); use the enums' named values.",
+                "task");
+        }
+
+        if (Connectors.Count == 0)
+        {
+            throw new ArgumentException($"Task {Guid} for object type '{ObjectType}' has no connector; every task needs at least one.", "task");
+        }
+
+        for (var i = 0; i < Connectors.Count; i++)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(Connectors[i], "task");
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(Connectors[i], Connectors[j], StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException($"Task {Guid} lists connector '{Connectors[i]}' twice; list each connector once.", "task");
+                }
+            }
+        }
+    }
 }
