@@ -1,13 +1,15 @@
 using IntegrationBus.Demo;
 using IntegrationBus.Demo.Content;
 using IntegrationBus.Demo.Crm;
+using IntegrationBus.Demo.Operate;
 using IntegrationBus.Demo.Scenario;
 using IntegrationBus.Demo.Writer;
 
 // The IntegrationBus demo: a content application (users, polls, articles on EF Core + SQLite, the bus in the same file)
 // and an external CRM (its own web server and SQLite database) talking over HTTP on loopback.
 //   dotnet run -- --scenario                       scripted changes, CRM outage, push-back, one summary line per connector
-//   dotnet run                                     serve on http://localhost:5080 (integration at /integration) and :5081 (CRM)
+//   dotnet run                                     serve on http://localhost:5080 (integration at /integration, the dashboard at
+//                                                  /integration/admin behind a demo login printed at start) and :5081 (CRM)
 //   --urls http://127.0.0.1:0 --crm-urls http://127.0.0.1:0 --data <dir>   free ports and a chosen data directory
 //   --postgresql "Host=…;Username=…;Database=…"    the content app and the bus on PostgreSQL instead of SQLite (schema
 //                                                  integrationbus_demo; a scenario run uses a fresh schema and drops it)
@@ -36,12 +38,16 @@ if (args.Contains("--external-writer"))
 }
 var links = new DemoLinks();
 var deliveries = new DeliveryLog();
+var access = new DemoAccess();   // made-up passwords and token, new at every start
 await using var crm = await CrmServer.StartAsync(crmUrls, dataDirectory, links);
-await using var content = await ContentApp.StartAsync(WithoutDemoOptions(args), dataDirectory, database, links, deliveries);
+await using var content = await ContentApp.StartAsync(WithoutDemoOptions(args), dataDirectory, database, links, deliveries, access);
 Console.WriteLine($"Content app: {links.ContentUrl} (API at /api, integration endpoints at {new Uri(links.ContentUrl!, "/integration")})");
 Console.WriteLine($"CRM:         {links.CrmUrl} (admin at /admin)");
 Console.WriteLine($"Data:        {dataDirectory}");
 Console.WriteLine($"Database:    {database.Description}");
+var dashboard = new Uri(links.ContentUrl!, DemoAccess.DashboardPath + "/");
+Console.WriteLine($"Dashboard:   {dashboard} (sign in as admin / {access.AdminPassword} to operate, viewer / {access.ViewerPassword} to look)");
+Console.WriteLine($"ibus:        ibus --url {new Uri(links.ContentUrl!, DemoAccess.DashboardPath)} --token {access.Token} status");
 if (!scenario)
 {
     await content.WaitForShutdownAsync();

@@ -1,5 +1,6 @@
 using IntegrationBus.AspNetCore;
 using IntegrationBus.Demo.Connectors;
+using IntegrationBus.Demo.Operate;
 using IntegrationBus.Demo.Scenario;
 using IntegrationBus.Demo.Search;
 using IntegrationBus.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace IntegrationBus.Demo.Content;
 /// <summary>The content application: EF Core on SQLite (or PostgreSQL), the bus in the same database, the content API and the bus's HTTP endpoints.</summary>
 public static class ContentApp
 {
-    public static async Task<WebApplication> StartAsync(string[] args, string dataDirectory, DemoDatabase database, DemoLinks links, DeliveryLog deliveries)
+    public static async Task<WebApplication> StartAsync(string[] args, string dataDirectory, DemoDatabase database, DemoLinks links, DeliveryLog deliveries, DemoAccess access)
     {
         await database.EnsureCreatedAsync(deliveries, CancellationToken.None);
 
@@ -31,9 +32,15 @@ public static class ContentApp
             http.Connectors[DemoConnectors.CrmIncoming].ApiKeys.Add(DemoLinks.ApiKey);
         });
 
+        builder.Services.AddDemoLogin(access);
+
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseIntegrationBusScope();
         app.MapIntegrationBus("/integration");
+        app.MapDemoLogin();
         app.MapContentApi();
         app.MapDemoHealth();
         await app.StartAsync();

@@ -99,6 +99,10 @@
     return isNaN(date) ? String(iso) : date.toLocaleString();
   }
 
+  function short(text) {
+    return text.length > 24 ? text.slice(0, 23) + '…' : text;
+  }
+
   function number(n) {
     return (n === null || n === undefined) ? '–' : Number(n).toLocaleString();
   }
@@ -279,7 +283,7 @@
       cell('Errors', errors, 'num errors'),
       cell('Failed', failed, 'num failed'),
       cell('Oldest', age(lag), lag > 300 ? 'warn' : null),
-      cell('Lease holder', q.leaseOwner || '–', 'wrap'),
+      cell('Lease holder', q.leaseOwner ? el('span', { title: q.leaseOwner + (q.leaseExpiresAt ? ' until ' + when(q.leaseExpiresAt) : '') }, short(q.leaseOwner)) : '–', 'wrap'),
       cell('', actions));
   }
 
