@@ -18,6 +18,8 @@ public sealed partial class DemoScenarioTests
     {
         var output = await RunScenarioAsync([]);
         Assert.Contains("Database:    SQLite file", output, StringComparison.Ordinal);
+        Assert.Matches(@"Dashboard:   http://127\.0\.0\.1:\d+/integration/admin/ \(sign in as admin / \w{12} to operate, viewer / \w{12} to look\)", output);
+        Assert.Matches(@"ibus:        ibus --url http://127\.0\.0\.1:\d+/integration/admin --token \w{32} status", output);
     }
 
     /// <summary>The README's switch: the same scenario with the content app and the bus on PostgreSQL (<c>--postgresql</c>).</summary>
