@@ -14,11 +14,16 @@ namespace IntegrationBus.Demo.Operate;
 /// </summary>
 public static class DemoLogin
 {
+    private const string Scheme = "Demo";
+
     public static void AddDemoLogin(this IServiceCollection services, DemoAccess access)
     {
         services.AddSingleton(access);
         services.AddAntiforgery();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        // One default scheme that picks per request: the bearer token when an Authorization header is sent, else the cookie.
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or demo bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? DemoBearerHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.Cookie.Name = "integrationbus-demo";
@@ -30,12 +35,8 @@ public static class DemoLogin
             })
             .AddScheme<AuthenticationSchemeOptions, DemoBearerHandler>(DemoBearerHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(DemoAccess.ReadPolicy, p => p
-                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, DemoBearerHandler.SchemeName)
-                .RequireRole(DemoAccess.Admin, DemoAccess.Viewer))
-            .AddPolicy(DemoAccess.OperatePolicy, p => p
-                .AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme, DemoBearerHandler.SchemeName)
-                .RequireRole(DemoAccess.Admin));
+            .AddPolicy(DemoAccess.ReadPolicy, p => p.RequireRole(DemoAccess.Admin, DemoAccess.Viewer))
+            .AddPolicy(DemoAccess.OperatePolicy, p => p.RequireRole(DemoAccess.Admin));
     }
 
     public static void MapDemoLogin(this WebApplication app)
