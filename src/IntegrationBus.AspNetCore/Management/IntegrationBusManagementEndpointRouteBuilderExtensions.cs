@@ -52,6 +52,14 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
         MapReads(read, handler);
         MapTaskActions(operate, handler);
         MapOperations(operate, handler);
+
+        // Routing refuses a body that is not JSON with an empty 415 (the Accepts metadata); these endpoints, later in
+        // order and without that metadata, take those requests instead and answer with a problem like every other error.
+        foreach (var (method, pattern) in new[] { ("POST", "/tasks/retry"), ("POST", "/tasks/delete"), ("PUT", "/settings") })
+        {
+            operate.MapMethods(pattern, [method], ManagementEndpoints.RefuseMediaType).WithOrder(1).ExcludeFromDescription();
+        }
+
         return group;
     }
 

@@ -167,6 +167,11 @@ internal sealed class ManagementEndpoints(IntegrationBusManagement management, s
         return Json(new MeResponse(context.User.Identity?.Name, canOperate, tokens.RequestToken!, IntegrationBusManagementEndpointOptions.AntiforgeryHeaderName));
     }
 
+    /// <summary>Answers a request with a body that is not JSON (routing sends it here).</summary>
+    public static IResult RefuseMediaType(HttpContext context) =>
+        ManagementProblems.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+            IncomingEndpoints.MediaTypeProblem(context.Request.ContentType) ?? "Send the body as application/json (UTF-8).");
+
     private static JsonHttpResult<T> Json<T>(T value) => TypedResults.Json(value, ManagementJson.Options);
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');

@@ -30,11 +30,13 @@ public sealed class ManagementTestHost : IAsyncDisposable
 
     public IntegrationBusManagement Management => Host.Services.GetRequiredService<IntegrationBusManagement>();
 
-    public static async Task<ManagementTestHost> StartAsync(Action<IntegrationBusManagementEndpointOptions>? configure = null)
+    /// <summary>Starts the host; <paramref name="failing"/> adds the connector <see cref="FailingConnector"/>.</summary>
+    public static async Task<ManagementTestHost> StartAsync(Action<IntegrationBusManagementEndpointOptions>? configure = null, bool failing = false)
     {
         var signals = new LogSignals();
         var host = await HttpTestHost.StartAsync(
             logs: [signals],
+            busBuilder: failing ? b => b.AddConnector(new FailingConnector()) : null,
             services: services =>
             {
                 services.AddAuthentication(TestAuthenticationHandler.SchemeName)
