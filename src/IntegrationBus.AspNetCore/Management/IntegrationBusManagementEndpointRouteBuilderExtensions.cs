@@ -44,7 +44,7 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
 
         var handler = new ManagementEndpoints(endpoints.ServiceProvider.GetRequiredService<IntegrationBusManagement>(), options.OperatePolicy);
         var group = endpoints.MapGroup(prefix);
-        var api = group.MapGroup("/api").WithTags("IntegrationBus management");
+        var api = group.MapGroup("/api").WithTags("IntegrationBus management").WithMetadata(ManagementEndpointMetadata.Instance);
         api.AddEndpointFilter<ManagementErrorFilter>();
         var read = Authorize(api.MapGroup(string.Empty), options.ReadPolicy);
         var operate = Authorize(api.MapGroup(string.Empty), options.ReadPolicy, options.OperatePolicy);

@@ -68,7 +68,7 @@ public sealed class ManagementSecurityTests
 
         var response = await host.SendAsync(new HttpMethod(method), path, user: null, body);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await HttpTestHost.AssertProblemAsync(response, 401, "unauthorized");
         Assert.Empty(await host.Management.ListAuditAsync(new AuditQuery(), Token));
     }
 
@@ -80,7 +80,7 @@ public sealed class ManagementSecurityTests
 
         var response = await host.SendAsync(new HttpMethod(method), path, user: "stranger", body);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpTestHost.AssertProblemAsync(response, 403, "forbidden");
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class ManagementSecurityTests
 
         var response = await host.SendAsync(new HttpMethod(method), path, user: "viewer", body);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await HttpTestHost.AssertProblemAsync(response, 403, "forbidden");
         Assert.Empty(await host.Management.ListAuditAsync(new AuditQuery(), Token));
         Assert.True((await host.Management.GetSettingsAsync(Token)).Enabled);
         Assert.All(await host.Management.GetConnectorsAsync(Token), c => Assert.True(c.Enabled));
