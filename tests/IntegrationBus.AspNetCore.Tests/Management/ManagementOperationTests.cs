@@ -78,6 +78,16 @@ public sealed class ManagementOperationTests
         Assert.Equal(("admin", ManagementActions.UpdateSettings), (entry.Actor, entry.Action));
     }
 
+    [Fact]
+    public async Task Settings_PutWithSomeProperties_OthersTakeTheirDefaults()
+    {
+        await using var host = await ManagementTestHost.StartAsync();
+
+        await host.SendJsonAsync(HttpMethod.Put, "settings", """{ "processIncoming": false }""");
+
+        Assert.Equal(BusSettings.Default with { ProcessIncoming = false }, await host.Management.GetSettingsAsync(Token));
+    }
+
     [Theory]
     [InlineData("""{ "historyRetention": "-01:00:00" }""", "HistoryRetention")]
     [InlineData("""{ "historyRetention": "soon" }""", "historyRetention")]
