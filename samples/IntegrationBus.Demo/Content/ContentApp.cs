@@ -33,6 +33,7 @@ public static class ContentApp
         });
 
         builder.Services.AddDemoLogin(access);
+        builder.Services.AddIntegrationBusManagementApi();
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -41,6 +42,11 @@ public static class ContentApp
         app.UseIntegrationBusScope();
         app.MapIntegrationBus("/integration");
         app.MapDemoLogin();
+        app.MapIntegrationBusManagement(DemoAccess.DashboardPath, o =>
+        {
+            o.ReadPolicy = DemoAccess.ReadPolicy;         // admin or viewer: the dashboard and every GET
+            o.OperatePolicy = DemoAccess.OperatePolicy;   // admin (cookie or the printed bearer token): every change
+        });
         app.MapContentApi();
         app.MapDemoHealth();
         await app.StartAsync();

@@ -1,3 +1,4 @@
+using IntegrationBus.AspNetCore.Dashboard;
 using IntegrationBus.AspNetCore.Management;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
@@ -16,14 +17,16 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the JSON management API under <c>{prefix}/api/</c>: queues, task lists, counts and details, retry and delete
     /// (one task or by filter), connectors, settings, processing requests, retention, the audit log, the history and
-    /// <c>api/me</c>. Every error is an RFC 7807 problem.
+    /// <c>api/me</c>. Every error is an RFC 7807 problem. Also maps the dashboard, a page at <c>{prefix}/</c> (with its
+    /// files at <c>{prefix}/assets/</c>) that shows and does the same through the API.
     /// </summary>
     /// <remarks>
     /// Secure by default: read endpoints require <see cref="IntegrationBusManagementEndpointOptions.ReadPolicy"/>,
     /// state-changing ones (POST, PUT, DELETE) the read and the <see cref="IntegrationBusManagementEndpointOptions.OperatePolicy"/>
     /// and, without an <c>Authorization</c> header, the antiforgery token of <c>GET {prefix}/api/me</c> in the
     /// <see cref="IntegrationBusManagementEndpointOptions.AntiforgeryHeaderName"/> header. Every state change is audited
-    /// with the caller's name. Nothing is mapped at <c>{prefix}/</c> itself, which is left to the dashboard.
+    /// with the caller's name. The dashboard requires the read policy; its action buttons show only to callers who pass
+    /// the operate policy. It is embedded in this package (no CDN, nothing fetched at run time).
     /// Requires <see cref="IntegrationBusManagementServiceCollectionExtensions.AddIntegrationBusManagementApi"/>.
     /// </remarks>
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
@@ -52,6 +55,9 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
         MapReads(read, handler);
         MapTaskActions(operate, handler);
         MapOperations(operate, handler);
+
+        // The dashboard ({prefix}/ and {prefix}/assets/…) is a page for the same readers; its script calls the API above.
+        DashboardEndpoints.MapDashboard(Authorize(group.MapGroup(string.Empty), options.ReadPolicy));
 
         // Routing refuses a body that is not JSON with an empty 415 (the Accepts metadata); these endpoints, later in
         // order and without that metadata, take those requests instead and answer with a problem like every other error.

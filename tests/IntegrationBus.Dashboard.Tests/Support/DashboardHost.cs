@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using System.Text.Json.Serialization;
 using IntegrationBus.AspNetCore;
 using IntegrationBus.Management;
 using IntegrationBus.Sqlite;
@@ -91,8 +90,7 @@ public sealed class DashboardHost : IAsyncDisposable
             o.AddPolicy(ReadPolicy, p => p.RequireRole("admin", "viewer"));
             o.AddPolicy(OperatePolicy, p => p.RequireRole("admin"));
         });
-        builder.Services.AddAntiforgery(o => o.HeaderName = ManagementApiStub.Header);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddIntegrationBusManagementApi();
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -103,9 +101,11 @@ public sealed class DashboardHost : IAsyncDisposable
             await context.SignInAsync(new ClaimsPrincipal(identity));
             return Results.Redirect(Prefix + "/");
         });
-        var group = app.MapGroup(Prefix).RequireAuthorization(ReadPolicy);
-        ManagementApiStub.Map(group, OperatePolicy);
-        global::IntegrationBus.AspNetCore.Dashboard.DashboardEndpoints.MapDashboard(group);
+        app.MapIntegrationBusManagement(Prefix, o =>
+        {
+            o.ReadPolicy = ReadPolicy;
+            o.OperatePolicy = OperatePolicy;
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new DashboardHost(app, path, crm, erp, search);
     }
