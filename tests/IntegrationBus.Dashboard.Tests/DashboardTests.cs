@@ -173,6 +173,34 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Settings_OperatorSavesAndPurges_StoredAndAudited()
+    {
+        var page = await browser.LoginAsync(_host, "admin");
+        await page.Locator(".nav a[data-view='settings']").ClickAsync();
+        var history = page.Locator("#settings input[name='historyEnabled']");
+        await Expect(history).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("#settings input[name='historyRetention']")).ToHaveValueAsync("7.00:00:00");
+
+        await history.CheckAsync();
+        await page.Locator("#settings input[name='auditRetention']").FillAsync("30.00:00:00");
+        await page.Locator("button[data-action='save-settings']").ClickAsync();
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Settings saved.");
+        await Expect(page.Locator("#settings input[name='historyEnabled']")).ToBeCheckedAsync();   // read back from the store
+        var stored = await _host.Management.GetSettingsAsync(TestContext.Current.CancellationToken);
+        Assert.True(stored.HistoryEnabled);
+        Assert.Equal(TimeSpan.FromDays(30), stored.AuditRetention);
+        Assert.Equal(TimeSpan.FromDays(7), stored.HistoryRetention);
+
+        await page.Locator("button[data-action='purge']").ClickAsync();
+        await page.Locator("#confirm-ok").ClickAsync();
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Purged:");
+
+        await page.Locator(".nav a[data-view='audit']").ClickAsync();
+        await Expect(page.Locator("table.audit tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("table.audit tbody tr").Nth(1)).ToContainTextAsync("admin");
+    }
+
+    [Fact]
     public async Task Overview_PhoneWidth_FitsTheScreenWithoutHorizontalScrolling()
     {
         _host.Crm.Failing = true;
