@@ -20,7 +20,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
     public async ValueTask InitializeAsync()
     {
-        SetDefaultExpectTimeout(15_000);
+        SetDefaultExpectTimeout(30_000);   // generous: CI runs every test project at once on two cores
         _host = await DashboardHost.StartAsync();
     }
 
@@ -227,7 +227,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     public async Task Overview_SeveralConnectors_ShowsEveryQueueAndTheLiveRate()
     {
         _host.Crm.Failing = true;
-        _host.Search.Delay = TimeSpan.FromMilliseconds(25);
+        _host.Search.Delay = TimeSpan.FromMilliseconds(40);
         var page = await browser.LoginAsync(_host, "admin", width: 1280, height: 760);
         await Expect(page.Locator("#queues tbody tr")).ToHaveCountAsync(6);     // three connectors × two directions
         await page.Locator("tr[data-queue='erp/Outgoing'] button[data-action='disable']").ClickAsync();
@@ -238,10 +238,10 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await Expect(Queue(page, "crm", "Outgoing").Locator("td.depth")).ToHaveTextAsync("300");
         await Expect(Queue(page, "erp", "Outgoing").Locator("td.depth")).ToHaveTextAsync("0");   // disabled: no new tasks
 
-        // The search queue drains at about 40 tasks/s: the chart draws it from the depth between polls, without a reload.
+        // The search queue drains at about 25 tasks/s: the chart draws it from the depth between polls, without a reload.
         await Expect(page.Locator("#rate-chart polyline")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#rate-now")).Not.ToHaveTextAsync("0.0");
-        await Expect(Queue(page, "search", "Outgoing").Locator("td.depth")).ToHaveTextAsync("0", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#rate-now")).Not.ToHaveAttributeAsync("data-peak", "0.0");   // the highest rate on the chart
+        await Expect(Queue(page, "search", "Outgoing").Locator("td.depth")).ToHaveTextAsync("0", new() { Timeout = 60_000 });
         await Expect(page.Locator("#totals")).ToContainTextAsync("300 tasks waiting, 1 in error");
 
         if (Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "1")

@@ -49,7 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> LoginAsync(DashboardHost host, string user, int width = 1280, int height = 900)
     {
         var context = await Require().NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = host.Address.ToString() });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"test-login/{user}");
         return page;

@@ -326,7 +326,10 @@
       picture.append(svg('polyline', { class: 'line', points: line }));
     }
     const latest = rates.length ? rates[rates.length - 1].value : 0;
-    container.replaceChildren(picture, el('div', {}, el('div', { class: 'figure', id: 'rate-now' }, latest.toFixed(1)), el('div', { class: 'muted' }, 'tasks/s now')));
+    const peak = Math.max(0, ...rates.map(r => r.value));
+    container.replaceChildren(picture, el('div', {},
+      el('div', { class: 'figure', id: 'rate-now', 'data-peak': peak.toFixed(1) }, latest.toFixed(1)),
+      el('div', { class: 'muted' }, 'tasks/s now')));
   }
 
   // ---- Task list ---------------------------------------------------------------------------------------------
