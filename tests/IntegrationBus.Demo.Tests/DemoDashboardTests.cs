@@ -11,6 +11,7 @@ namespace IntegrationBus.Demo.Tests;
 /// Runs the demo serving (no <c>--scenario</c>) as a child process and signs in with what it prints: the dashboard is
 /// behind the sign-in, the printed users and token work, wrong ones do not.
 /// </summary>
+[Collection(DemoProcesses.Name)]
 public sealed partial class DemoDashboardTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);

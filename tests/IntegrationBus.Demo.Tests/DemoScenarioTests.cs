@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 namespace IntegrationBus.Demo.Tests;
 
 /// <summary>Runs <c>IntegrationBus.Demo --scenario</c> as a real child process on free ports and a temp data directory.</summary>
+[Collection(DemoProcesses.Name)]
 public sealed partial class DemoScenarioTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
