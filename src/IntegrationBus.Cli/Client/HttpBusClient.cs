@@ -151,7 +151,7 @@ internal sealed class HttpBusClient : IBusClient
         Add(query, "connector", connector);
         try
         {
-            return (await SendAsync<CountAnswer>(method, path + Text(query), null, cancellationToken).ConfigureAwait(false)).Count > 0 ? 1 : 0;
+            return (int)(await SendAsync<CountAnswer>(method, path + Text(query), null, cancellationToken).ConfigureAwait(false)).Count;
         }
         catch (HttpAnswerException exception) when (exception.Status == HttpStatusCode.NotFound)
         {
