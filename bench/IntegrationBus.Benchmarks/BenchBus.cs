@@ -1,14 +1,12 @@
 using IntegrationBus.Management;
-using IntegrationBus.Sqlite;
 using IntegrationBus.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Benchmarks;
 
-/// <summary>A bus on a fresh temp SQLite file (library defaults: WAL, synchronous NORMAL) with no-op connectors.</summary>
+/// <summary>A bus on a fresh store location (by default a temp SQLite file with the library defaults: WAL, synchronous NORMAL) with no-op connectors.</summary>
 internal sealed class BenchBus : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
@@ -16,16 +14,21 @@ internal sealed class BenchBus : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TaskCompletionSource> _drained = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (TaskCompletionSource Source, Func<bool> Reached)> _incomingDrained = new(StringComparer.Ordinal);
+    private readonly BenchStore _store;
+    private readonly bool _ownsLocation;
     private bool _started;
 
-    private BenchBus(ServiceProvider provider, string path, IReadOnlyList<BenchConnector> connectors)
+    private BenchBus(ServiceProvider provider, BenchStore store, string path, bool ownsLocation, IReadOnlyList<BenchConnector> connectors)
     {
         _provider = provider;
+        _store = store;
+        _ownsLocation = ownsLocation;
         Path = path;
         Connectors = connectors;
         _hosted = [.. provider.GetServices<IHostedService>()];
     }
 
+    /// <summary>The store location: a SQLite file path or a PostgreSQL schema name.</summary>
     public string Path { get; }
 
     public IReadOnlyList<BenchConnector> Connectors { get; }
@@ -39,9 +42,15 @@ internal sealed class BenchBus : IAsyncDisposable
     public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     /// <summary>Creates the bus and initializes the store, without starting the runners.</summary>
-    public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null, string? path = null)
+    /// <param name="connectorCount">How many no-op connectors (bench1, bench2, …).</param>
+    /// <param name="configure">More bus configuration.</param>
+    /// <param name="path">The store location; a new one when omitted. The bus deletes it on dispose unless <paramref name="shared"/>.</param>
+    /// <param name="store">The store (SQLite when omitted).</param>
+    /// <param name="shared">Another bus (node) owns the location: this one leaves it in place on dispose.</param>
+    public static async Task<BenchBus> CreateAsync(int connectorCount, Action<IntegrationBusBuilder>? configure = null, string? path = null, BenchStore? store = null, bool shared = false)
     {
-        path ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-bench-{Guid.NewGuid():N}.db");
+        store ??= BenchStore.Sqlite;
+        path ??= store.NewLocation();
         var connectors = Enumerable.Range(1, connectorCount).Select(i => new BenchConnector($"bench{i}")).ToList();
         var services = new ServiceCollection();
         var idle = new IdleListener();
@@ -49,7 +58,8 @@ internal sealed class BenchBus : IAsyncDisposable
         services.AddLogging(logging => logging.AddProvider(idle).AddFilter((category, level) => category == IdleListener.Category && level >= LogLevel.Debug));
         services.AddIntegrationBus(bus =>
         {
-            bus.UseSqlite($"Data Source={path}").AddObjectType(BenchTypes.Item);
+            store.Use(bus, path);
+            bus.AddObjectType(BenchTypes.Item);
             foreach (var connector in connectors)
             {
                 bus.AddConnector(connector);
@@ -57,7 +67,7 @@ internal sealed class BenchBus : IAsyncDisposable
 
             configure?.Invoke(bus);
         });
-        var bench = new BenchBus(services.BuildServiceProvider(), path, connectors);
+        var bench = new BenchBus(services.BuildServiceProvider(), store, path, !shared, connectors);
         idle.OnIdle = bench.OnRunnerWaiting;
         await bench.Management.GetSettingsAsync();
         return bench;
@@ -150,10 +160,9 @@ internal sealed class BenchBus : IAsyncDisposable
         }
 
         await _provider.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        if (_ownsLocation)
         {
-            File.Delete(Path + suffix);
+            await _store.DeleteAsync(Path);
         }
     }
 

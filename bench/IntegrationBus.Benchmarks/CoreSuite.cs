@@ -10,7 +10,7 @@ internal static class CoreSuite
     private static Task<double> RawReadDeleteAsync(BenchContext ctx, int changes, int batchSize, string samplePayload) =>
         ctx.MedianAsync("raw read+delete", () =>
         {
-            using var raw = RawSqlite.Create();
+            using var raw = ctx.Store.CreateRaw();
             raw.Insert(changes, 1_000, samplePayload);
             var (elapsed, read) = raw.ReadAndDelete(batchSize);
             return Task.FromResult(read == changes ? changes / elapsed.TotalSeconds : throw new InvalidOperationException($"Raw read {read} of {changes}."));
@@ -22,14 +22,14 @@ internal static class CoreSuite
         var changes = 100_000 / ctx.Scale;
         var batchSize = new IntegrationBusOptions().BatchSize;
         string samplePayload;
-        await using (var bench = await BenchBus.CreateAsync(1))
+        await using (var bench = await BenchBus.CreateAsync(1, store: ctx.Store))
         {
             await bench.LogAsync(1, 10, 10);
             samplePayload = (await bench.Store.Management.GetTaskAsync(1, CancellationToken.None))?.Payload ?? "";
         }
 
         var rawReadDelete = await RawReadDeleteAsync(ctx, changes, batchSize, samplePayload);
-        var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1)).TasksPerSecond);
+        var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1, store: ctx.Store)).TasksPerSecond);
         ctx.Table.Add("2", "Drain, 1 connector", $"{drain1:N0} tasks/s", $"{drain1 / rawReadDelete:P0} of raw read+delete", "≥ 50% of raw read+delete", drain1 / rawReadDelete >= 0.5);
         ctx.Table.Add("6", "Raw read+delete (batches of 100)", $"{rawReadDelete:N0} rows/s", $"", "", null);
         ctx.Json["drain_1_tasks_per_s"] = Math.Round(drain1);
@@ -47,13 +47,16 @@ internal static class CoreSuite
         var latencyChanges = 1_000 / scale;
         var bigQueue = 1_000_000 / scale;
         var smallQueue = 10_000 / scale;
-        var bigRuns = runs; // the 10,000-queued drains before serve as its warm-up
+        var server = ctx.Store is PostgreSqlBenchStore;
+        // The 10,000-queued drains before serve as its warm-up. On PostgreSQL one run seeds and drains for minutes: 3 runs.
+        var bigRuns = server ? Math.Min(3, runs) : runs;
+        var (p50Target, p99Target) = server ? (5.0, 50.0) : (2.0, 20.0);
 
         // 1. Logging throughput.
         string samplePayload = "";
         var batched = await ctx.MedianAsync("logging, scopes of 1,000", async () =>
         {
-            await using var bench = await BenchBus.CreateAsync(1);
+            await using var bench = await BenchBus.CreateAsync(1, store: ctx.Store);
             var stopwatch = Stopwatch.StartNew();
             await bench.LogAsync(1, changes, 1_000);
             var elapsed = stopwatch.Elapsed;
@@ -62,7 +65,7 @@ internal static class CoreSuite
         });
         var single = await ctx.MedianAsync("logging, no scope", async () =>
         {
-            await using var bench = await BenchBus.CreateAsync(1);
+            await using var bench = await BenchBus.CreateAsync(1, store: ctx.Store);
             var stopwatch = Stopwatch.StartNew();
             await bench.LogAsync(1, singleChanges, 1);
             return singleChanges / stopwatch.Elapsed.TotalSeconds;
@@ -71,17 +74,17 @@ internal static class CoreSuite
         // 6. Raw baseline (measured early, the ratios need it).
         var rawInsert = await ctx.MedianAsync("raw insert", () =>
         {
-            using var raw = RawSqlite.Create();
+            using var raw = ctx.Store.CreateRaw();
             return Task.FromResult(changes / raw.Insert(changes, 1_000, samplePayload).TotalSeconds);
         });
         var rawReadDelete = await RawReadDeleteAsync(ctx, changes, batchSize, samplePayload);
 
         // 2. Drain throughput.
-        var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1)).TasksPerSecond);
+        var drain1 = await ctx.MedianAsync("drain, 1 connector", async () => (await DrainAsync(changes, 1, store: ctx.Store)).TasksPerSecond);
         var drain4Deliveries = 0.0;
         var drain4 = await ctx.MedianAsync("drain, 4 connectors", async () =>
         {
-            var result = await DrainAsync(changes, 4);
+            var result = await DrainAsync(changes, 4, store: ctx.Store);
             return result.TasksPerSecond;
         });
         drain4Deliveries = drain4 * 4;
@@ -90,7 +93,7 @@ internal static class CoreSuite
         var latencies = new List<(double P50, double P95, double P99, double Min)>();
         for (var run = 0; run <= runs; run++)
         {
-            var result = await LatencyAsync(run == 0 ? Math.Min(100, latencyChanges) : latencyChanges);
+            var result = await LatencyAsync(run == 0 ? Math.Min(100, latencyChanges) : latencyChanges, ctx.Store);
             if (run > 0)
             {
                 latencies.Add(result);
@@ -105,13 +108,13 @@ internal static class CoreSuite
         var p99 = BenchContext.Median(latencies.Select(l => l.P99));
 
         // 5. Drain rate with a small queue, then 4. and 5. with the big queue.
-        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1)).TasksPerSecond);
+        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1, store: ctx.Store)).TasksPerSecond);
         var bigRates = new List<double>();
         var peaks = new List<double>();
         var baselines = new List<double>();
         for (var run = 1; run <= bigRuns; run++)
         {
-            var result = await DrainAsync(bigQueue, 1, sampleMemory: true);
+            var result = await DrainAsync(bigQueue, 1, sampleMemory: true, store: ctx.Store);
             bigRates.Add(result.TasksPerSecond);
             peaks.Add(result.PeakWorkingSetMb);
             baselines.Add(result.StartWorkingSetMb);
@@ -126,12 +129,12 @@ internal static class CoreSuite
         ctx.Table.Add("1", "Logging, no scope (1 per commit)", $"{single:N0} changes/s", $"{single / rawInsert:P1} of raw insert", "", null);
         ctx.Table.Add("2", "Drain, 1 connector", $"{drain1:N0} tasks/s", $"{drain1 / rawReadDelete:P0} of raw read+delete", "≥ 50% of raw read+delete", drain1 / rawReadDelete >= 0.5);
         ctx.Table.Add("2", "Drain, 4 connectors", $"{drain4:N0} tasks/s, {drain4Deliveries:N0} deliveries/s", $"", "", null);
-        ctx.Table.Add("3", "Wake-up latency p50", $"{p50:F2} ms", $"", "≤ 2 ms", p50 <= 2);
+        ctx.Table.Add("3", server ? "Wake-up latency p50 (other node)" : "Wake-up latency p50", $"{p50:F2} ms", $"", $"≤ {p50Target:F0} ms", p50 <= p50Target);
         ctx.Table.Add("3", "Wake-up latency p95", $"{p95:F2} ms", $"", "", null);
-        ctx.Table.Add("3", "Wake-up latency p99", $"{p99:F2} ms", $"", "≤ 20 ms", p99 <= 20);
+        ctx.Table.Add("3", "Wake-up latency p99", $"{p99:F2} ms", $"", $"≤ {p99Target:F0} ms", p99 <= p99Target);
         ctx.Table.Add("4", $"Peak working set, {bigQueue:N0} queued", $"{peak:F0} MB", $"{BenchContext.Median(baselines):F0} MB before the drain", "≤ 200 MB", peak <= 200);
         ctx.Table.Add("5", $"Drain rate {bigQueue:N0} vs {smallQueue:N0} queued", $"{bigRate:N0} vs {smallRate:N0} tasks/s", $"{bigRate / smallRate:P0}", "within 25% (≥ 75%)", bigRate / smallRate >= 0.75);
-        ctx.Table.Add("6", "Raw insert (txn of 1,000, prepared)", $"{rawInsert:N0} rows/s", $"", "", null);
+        ctx.Table.Add("6", server ? "Raw insert (txn of 1,000, prepared batches of 100)" : "Raw insert (txn of 1,000, prepared)", $"{rawInsert:N0} rows/s", $"", "", null);
         ctx.Table.Add("6", $"Raw read+delete (batches of {batchSize})", $"{rawReadDelete:N0} rows/s", $"", "", null);
         ctx.Json["logging_batched_per_s"] = Math.Round(batched);
         ctx.Json["logging_single_per_s"] = Math.Round(single);
@@ -162,9 +165,9 @@ internal static class CoreSuite
         return changes / stopwatch.Elapsed.TotalSeconds;
     });
 
-    internal static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false)
+    internal static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false, BenchStore? store = null)
     {
-        await using var bench = await BenchBus.CreateAsync(connectorCount);
+        await using var bench = await BenchBus.CreateAsync(connectorCount, store: store);
         await bench.LogAsync(1, count, 1_000);
         var drained = new List<Task>();
         foreach (var connector in bench.Connectors)
@@ -196,16 +199,22 @@ internal static class CoreSuite
         return (count / elapsed.TotalSeconds, peak, start);
     }
 
-    private static async Task<(double P50, double P95, double P99, double Min)> LatencyAsync(int count)
+    /// <summary>
+    /// Figure 3. On SQLite one bus logs and runs; on a server store (PostgreSQL) a producer-only node logs and a second
+    /// node on the same schema runs the connector, so the wake-up crosses nodes (LISTEN/NOTIFY).
+    /// </summary>
+    private static async Task<(double P50, double P95, double P99, double Min)> LatencyAsync(int count, BenchStore store)
     {
-        await using var bench = await BenchBus.CreateAsync(1);
-        var connector = bench.Connectors[0];
+        var crossNode = store is PostgreSqlBenchStore;
+        await using var producer = await BenchBus.CreateAsync(1, crossNode ? bus => bus.Configure(o => o.ProducerOnly = true) : null, store: store);
+        await using var runner = crossNode ? await BenchBus.CreateAsync(1, path: producer.Path, store: store, shared: true) : producer;
+        var connector = runner.Connectors[0];
         var called = new ConcurrentDictionary<long, long>();
         connector.OnCall = (id, timestamp) => called[id] = timestamp;
-        await bench.StartAsync();
+        await runner.StartAsync();
         connector.Expect(count);
         var completed = new long[count];
-        var bus = bench.Bus;
+        var bus = producer.Bus;
         for (var i = 0; i < count; i++)
         {
             var scope = bus.BeginScope();

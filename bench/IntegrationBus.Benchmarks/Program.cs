@@ -15,11 +15,42 @@ if (!suites.Contains(suite))
     return 2;
 }
 
+var storeIndex = Array.IndexOf(args, "--store");
+var storeName = storeIndex >= 0 && storeIndex + 1 < args.Length ? args[storeIndex + 1].ToLowerInvariant() : "sqlite";
+BenchStore store;
+if (storeName == "sqlite")
+{
+    store = BenchStore.Sqlite;
+}
+else if (storeName == "postgresql")
+{
+    var postgresIndex = Array.IndexOf(args, "--postgres");
+    var connectionString = postgresIndex >= 0 && postgresIndex + 1 < args.Length ? args[postgresIndex + 1] : Environment.GetEnvironmentVariable("INTEGRATIONBUS_TEST_POSTGRES");
+    if (string.IsNullOrWhiteSpace(connectionString))
+    {
+        Console.Error.WriteLine("--store postgresql needs a server: --postgres \"Host=…;Username=…\" or INTEGRATIONBUS_TEST_POSTGRES (source scripts/postgres-local.sh start).");
+        return 2;
+    }
+
+    if (suite is not ("core" or "drain"))
+    {
+        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core or --suite drain.");
+        return 2;
+    }
+
+    store = new PostgreSqlBenchStore(connectionString);
+}
+else
+{
+    Console.Error.WriteLine($"Unknown --store '{storeName}': use sqlite or postgresql.");
+    return 2;
+}
+
 const int Runs = 5;
-var ctx = new BenchContext(quick, Runs);
+var ctx = new BenchContext(quick, Runs) { Store = store };
 var total = Stopwatch.StartNew();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"IntegrationBus benchmarks, suite {suite}{(quick ? " (--quick: counts / 10)" : "")}: .NET {Environment.Version}, {Environment.ProcessorCount} cores, {Runs} runs per figure (median), batch size {new IntegrationBusOptions().BatchSize}"));
+    $"IntegrationBus benchmarks, suite {suite}, store {store.Name}{(quick ? " (--quick: counts / 10)" : "")}: .NET {Environment.Version}, {Environment.ProcessorCount} cores, {Runs} runs per figure (median), batch size {new IntegrationBusOptions().BatchSize}"));
 
 if (suite is "core" or "all")
 {
@@ -58,6 +89,7 @@ using var self = Process.GetCurrentProcess();
 var json = new Dictionary<string, object>
 {
     ["suite"] = suite,
+    ["store"] = store.Name,
     ["quick"] = quick,
     ["runs"] = Runs,
     ["cores"] = Environment.ProcessorCount,

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace IntegrationBus.Benchmarks;
 
 /// <summary>The baseline: plain Microsoft.Data.Sqlite on the store's task and synchronization tables.</summary>
-internal sealed class RawSqlite : IDisposable
+internal sealed class RawSqlite : IRawQueue
 {
     // The same shape as integration_task / integration_synchronization in SqliteSchema (version 1).
     private const string Schema = """

@@ -12,6 +12,9 @@ internal sealed class BenchContext(bool quick, int runs)
 
     public int Runs { get; } = runs;
 
+    /// <summary>The store the core figures run on (<c>--store</c>).</summary>
+    public BenchStore Store { get; init; } = BenchStore.Sqlite;
+
     public Report Table { get; } = new();
 
     public Dictionary<string, object> Json { get; } = [];

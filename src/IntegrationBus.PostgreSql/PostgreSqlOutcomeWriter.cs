@@ -21,6 +21,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
             SET status = o.status, attempts = s.attempts + 1, last_error = o.message, last_run_at = o.run_at, next_attempt_at = o.next_attempt_at
             FROM o
             WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = o.task_id
+              AND s.task_id BETWEEN @first_task_id AND @last_task_id
             RETURNING s.task_id)
         INSERT INTO ibus.integration_attempt (task_id, connector_id, direction, attempted_at, result, message, details)
         SELECT o.task_id, @connector_id, @direction, o.run_at, o.result, o.message, o.details
@@ -36,13 +37,18 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
             t.object_code_name, t.object_display_name, t.site, t.payload, t.created_at, t.origin_connector, t.policy, s.connector_id, d.delivered_at, s.attempts
         FROM unnest(@delivered_task_id, @delivered_at) WITH ORDINALITY AS d(task_id, delivered_at, ord)
         JOIN ibus.integration_synchronization s ON s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = d.task_id
+            AND s.task_id BETWEEN @first_task_id AND @last_task_id
         JOIN ibus.integration_task t ON t.id = s.task_id
         ORDER BY d.ord;
         """;
 
+    // The range on task_id (the batch's first and last ID) makes it an index condition of the primary key: without it
+    // PostgreSQL 15 plans "= ANY" on the key's third column as a filter over the whole queue (measured: 4 ms per batch
+    // of 100 with 10,000 queued, growing with the queue).
     private const string AcknowledgeSql = """
         DELETE FROM ibus.integration_synchronization
-        WHERE connector_id = @connector_id AND direction = @direction AND task_id = ANY(@task_ids);
+        WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first_task_id AND @last_task_id
+          AND task_id = ANY(@task_ids);
         """;
 
     private readonly List<long> _acknowledged = [];
@@ -93,7 +99,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         if (_delivered.Count > 0)
         {
             var copy = database.Add(batch, CopyToHistorySql).Parameters;
-            AddQueue(copy);
+            AddQueue(copy, _delivered.Min(d => d.TaskId), _delivered.Max(d => d.TaskId));
             copy.Add(new NpgsqlParameter<long[]>("delivered_task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. _delivered.Select(d => d.TaskId)] });
             copy.Add(new NpgsqlParameter<DateTime[]>("delivered_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _delivered.Select(d => d.At)] });
         }
@@ -101,7 +107,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         if (acknowledged.Length > 0)
         {
             var delete = database.Add(batch, AcknowledgeSql).Parameters;
-            AddQueue(delete);
+            AddQueue(delete, acknowledged[0], acknowledged[^1]);
             delete.Add(PostgreSqlTaskCleanup.Ids(acknowledged));
             PostgreSqlTaskCleanup.AddCleanup(database, batch, acknowledged);
         }
@@ -135,7 +141,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         }
 
         var parameters = database.Add(batch, ErrorsSql).Parameters;
-        AddQueue(parameters);
+        AddQueue(parameters, taskId.Min(), taskId.Max());
         parameters.Add(new NpgsqlParameter<long[]>("task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = taskId });
         parameters.Add(new NpgsqlParameter<short[]>("status", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = status });
         parameters.Add(new NpgsqlParameter<string?[]>("message", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = message });
@@ -145,9 +151,12 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         parameters.Add(new NpgsqlParameter<string?[]>("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = details });
     }
 
-    private void AddQueue(NpgsqlParameterCollection parameters)
+    /// <summary>Adds the queue's key and the range of task IDs the statement touches (its index bounds).</summary>
+    private void AddQueue(NpgsqlParameterCollection parameters, long firstTaskId, long lastTaskId)
     {
         parameters.AddWithValue("connector_id", connectorId);
         parameters.AddWithValue("direction", (short)direction);
+        parameters.AddWithValue("first_task_id", firstTaskId);
+        parameters.AddWithValue("last_task_id", lastTaskId);
     }
 }

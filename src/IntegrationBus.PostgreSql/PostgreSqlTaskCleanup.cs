@@ -26,16 +26,20 @@ internal static class PostgreSqlTaskCleanup
 {
     private const string LockSql = "SELECT id FROM ibus.integration_task WHERE id = ANY(@task_ids) ORDER BY id FOR UPDATE;";
 
+    // The "s.task_id = ANY" inside NOT EXISTS repeats what the join implies, so that the synchronization side is read
+    // through its task_id index for the batch's IDs only. Without it PostgreSQL 15 may plan a hash anti join over a
+    // sequential scan of every queued synchronization row (measured: 4 ms per batch of 100 with 10,000 queued,
+    // growing with the queue).
     private const string DeleteAttemptsSql = """
         DELETE FROM ibus.integration_attempt a
         WHERE a.task_id = ANY(@task_ids)
-          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = a.task_id);
+          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = a.task_id AND s.task_id = ANY(@task_ids));
         """;
 
     private const string DeleteTasksSql = """
         DELETE FROM ibus.integration_task t
         WHERE t.id = ANY(@task_ids)
-          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = t.id);
+          AND NOT EXISTS (SELECT 1 FROM ibus.integration_synchronization s WHERE s.task_id = t.id AND s.task_id = ANY(@task_ids));
         """;
 
     /// <summary>Adds the statement that locks the tasks' rows, in ID order.</summary>

@@ -29,4 +29,13 @@ internal static class HttpEventIds
 
     /// <summary>The client went away before its request was answered.</summary>
     public const int ClientAborted = 6009;
+
+    /// <summary>A management API request failed unexpectedly; answered with 500.</summary>
+    public const int ManagementRequestFailed = 6010;
+
+    /// <summary>A state-changing management request was refused for a missing or invalid antiforgery token.</summary>
+    public const int AntiforgeryRefused = 6011;
+
+    /// <summary>The task store was busy or unavailable for a management request; answered with 503.</summary>
+    public const int ManagementStoreUnavailable = 6012;
 }

@@ -40,4 +40,16 @@ internal static partial class Log
     [LoggerMessage(EventId = HttpEventIds.ClientAborted, EventName = "HttpClientAborted", Level = LogLevel.Debug,
         Message = "HTTP request for connector {ConnectorName} ended: the client went away")]
     public static partial void ClientAborted(ILogger logger, string connectorName);
+
+    [LoggerMessage(EventId = HttpEventIds.ManagementRequestFailed, EventName = "HttpManagementRequestFailed", Level = LogLevel.Error,
+        Message = "Management request {Method} {RequestPath} failed unexpectedly")]
+    public static partial void ManagementRequestFailed(ILogger logger, string method, string requestPath, Exception exception);
+
+    [LoggerMessage(EventId = HttpEventIds.AntiforgeryRefused, EventName = "HttpAntiforgeryRefused", Level = LogLevel.Warning,
+        Message = "Management request {Method} {RequestPath} by {Actor} refused: antiforgery token missing or invalid")]
+    public static partial void AntiforgeryRefused(ILogger logger, string method, string requestPath, string actor);
+
+    [LoggerMessage(EventId = HttpEventIds.ManagementStoreUnavailable, EventName = "HttpManagementStoreUnavailable", Level = LogLevel.Warning,
+        Message = "Management request {Method} {RequestPath} answered 503: the task store is busy or unavailable")]
+    public static partial void ManagementStoreUnavailable(ILogger logger, string method, string requestPath, Exception exception);
 }

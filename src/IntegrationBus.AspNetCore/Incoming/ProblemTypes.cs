@@ -19,4 +19,7 @@ internal static class ProblemTypes
     public const string InvalidObject = Base + "invalid-object";
     public const string StoreUnavailable = Base + "store-unavailable";
     public const string InternalError = Base + "internal-error";
+    public const string UnknownTask = Base + "unknown-task";
+    public const string InvalidAntiforgeryToken = Base + "antiforgery";
+    public const string Forbidden = Base + "forbidden";
 }

@@ -65,7 +65,9 @@ public sealed class HttpTestHost : IAsyncDisposable
         Action<IntegrationBusOptions>? bus = null,
         bool kestrel = false,
         Action<IntegrationBusBuilder>? busBuilder = null,
-        IReadOnlyList<ILoggerProvider>? logs = null)
+        IReadOnlyList<ILoggerProvider>? logs = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? map = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-http-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
@@ -118,12 +120,14 @@ public sealed class HttpTestHost : IAsyncDisposable
             http?.Invoke(o);
         });
         builder.Services.AddOpenApi();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseIntegrationBusScope();
         app.MapOpenApi();
         app.MapIntegrationBus("/integration");
+        map?.Invoke(app);
         app.MapPost("/app/contacts", async (IntegrationBusService service, CancellationToken cancellationToken) =>
         {
             await service.LogChangeAsync(TestConnector.NewContact("app@example.com", id: 7), TaskType.CreateObject, cancellationToken);
