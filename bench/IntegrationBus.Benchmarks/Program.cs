@@ -8,7 +8,7 @@ using IntegrationBus.Benchmarks;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "drain", "incoming", "efcore", "efapply", "telemetry", "all"];
+string[] suites = ["core", "drain", "incoming", "efcore", "efapply", "telemetry", "management", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -32,9 +32,9 @@ else if (storeName == "postgresql")
         return 2;
     }
 
-    if (suite is not ("core" or "drain"))
+    if (suite is not ("core" or "drain" or "management"))
     {
-        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core or --suite drain.");
+        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain or management.");
         return 2;
     }
 
@@ -65,6 +65,11 @@ if (suite is "drain")
 if (suite is "telemetry")
 {
     await TelemetrySuite.RunAsync(ctx);
+}
+
+if (suite is "management")
+{
+    await ManagementSuite.RunAsync(ctx);
 }
 
 if (suite is "incoming" or "all")

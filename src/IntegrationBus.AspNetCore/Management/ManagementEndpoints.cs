@@ -122,7 +122,7 @@ internal sealed class ManagementEndpoints(IntegrationBusManagement management, s
 
         try
         {
-            await management.RequestProcessingAsync(connector, direction, context.RequestAborted).ConfigureAwait(false);
+            await management.RequestProcessingAsync(connector, direction, Actor(context.User), context.RequestAborted).ConfigureAwait(false);
         }
         catch (ArgumentException exception) when (exception.ParamName == "connectorName")
         {

@@ -228,13 +228,17 @@ public sealed class IntegrationBusManagement
     /// <summary>Wakes the runners of one connector (or all), in one direction (or both), on every node.</summary>
     /// <param name="connectorName">The connector, or <see langword="null"/> for all.</param>
     /// <param name="direction">The direction, or <see langword="null"/> for both.</param>
+    /// <param name="actor">Who asks, for the audit log.</param>
     /// <param name="cancellationToken">Cancels telling the other nodes.</param>
     /// <returns>A task that completes when the other nodes have been told.</returns>
     /// <exception cref="ArgumentException">No registered connector has that name.</exception>
-    public Task RequestProcessingAsync(string? connectorName = null, TaskDirection? direction = null, CancellationToken cancellationToken = default)
+    public async Task RequestProcessingAsync(string? connectorName = null, TaskDirection? direction = null, string? actor = null, CancellationToken cancellationToken = default)
     {
         var name = connectorName is null ? null : _connectors.Get(connectorName, nameof(connectorName)).Name;
-        return _channel.WakeEverywhereAsync(name, direction, cancellationToken);
+        await _startup.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        await _channel.WakeEverywhereAsync(name, direction, cancellationToken).ConfigureAwait(false);
+        var target = (name ?? "all connectors") + (direction is { } d ? "/" + d.ToString() : string.Empty);
+        await AuditAsync(actor, ManagementActions.RequestProcessing, target, 0, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies retention now (it also runs on a schedule): deletes what the retention settings no longer keep.</summary>

@@ -114,13 +114,17 @@ public sealed class ManagementOperationTests
 
         var response = await host.SendAsync(HttpMethod.Post, "processing" + query);
 
+        var audit = await host.Management.ListAuditAsync(new AuditQuery(), Token);
         if (status == HttpStatusCode.Accepted)
         {
             Assert.Equal(status, response.StatusCode);
+            var entry = Assert.Single(audit);
+            Assert.Equal(("admin", ManagementActions.RequestProcessing), (entry.Actor, entry.Action));
         }
         else
         {
             await HttpTestHost.AssertProblemAsync(response, (int)status, status == HttpStatusCode.NotFound ? "unknown-connector" : "invalid-request");
+            Assert.Empty(audit);
         }
     }
 
