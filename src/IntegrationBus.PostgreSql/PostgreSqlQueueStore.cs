@@ -10,12 +10,15 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
     /// <remarks>
     /// Pending and errored rows always; skipped rows once due; parked rows never. No row is locked: the queue's lease
     /// serialises its runner, and <c>FOR UPDATE SKIP LOCKED</c> here would let a later task overtake an earlier one.
+    /// <c>t.id &gt; @after</c> repeats what the join implies: with statistics of a big queue PostgreSQL 15 plans a merge
+    /// join whose task side otherwise scans the task key from its start, through every row deleted since the last
+    /// vacuum (measured: 237 ms per batch with 400,000 rows drained out of 1,000,000, 0.5 ms with the bound).
     /// </remarks>
     internal const string FetchSql = $"""
         SELECT {PostgreSqlValues.QueuedTaskColumns}
         FROM ibus.integration_synchronization s
         JOIN ibus.integration_task t ON t.id = s.task_id
-        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
+        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after AND t.id > @after
           AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
         ORDER BY s.task_id
         LIMIT @limit;

@@ -115,8 +115,10 @@ internal sealed class PostgreSqlTaskFilter
     {
         if (Query.After is { } after)
         {
-            // The first term is redundant but sargable: it turns the row-value test into an index range.
-            Add(" AND s.task_id >= @after_task_id AND (s.task_id, " + PostgreSqlValues.ConnectorOrder + ", s.direction)"
+            // The first terms are redundant but sargable: they turn the row-value test into an index range, on the task
+            // side too (a merge join would otherwise read the task key from its start; see PostgreSqlQueueStore.FetchSql).
+            NeedsTask = true;
+            Add(" AND s.task_id >= @after_task_id AND t.id >= @after_task_id AND (s.task_id, " + PostgreSqlValues.ConnectorOrder + ", s.direction)"
                 + " > (@after_task_id, lower(@after_connector) COLLATE \"C\", @after_direction)");
             _parameters.Add(("after_task_id", after.TaskId));
             _parameters.Add(("after_connector", after.Connector));
