@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Benchmarks;
 
 /// <summary>
-/// Figure 13: the operator's first requests with big queues. 1,000,000 tasks queued, each for 4 connectors, then a real Kestrel application on the same store (producer only, so nothing drains)
+/// Figure 13: the operator's first requests with big queues. 1,000,000 tasks queued for one connector, and again
+/// with every task for 4 connectors (4,000,000 queue entries); each time a real Kestrel application on the same store (producer only, so nothing drains)
 /// with <c>MapIntegrationBusManagement</c> answers <c>GET api/queues</c> (the overview) and <c>GET api/tasks</c> (the
 /// first page of 50, the dashboard's default), and the first page of one connector's errored tasks.
 /// </summary>
@@ -21,11 +22,17 @@ internal static class ManagementSuite
 
     public static async Task RunAsync(BenchContext ctx)
     {
+        await RunAsync(ctx, 1, "13");
+        await RunAsync(ctx, 4, "13b");
+    }
+
+    private static async Task RunAsync(BenchContext ctx, int connectors, string figure)
+    {
         var queued = 1_000_000 / ctx.Scale;
-        await using var seed = await BenchBus.CreateAsync(4, store: ctx.Store);
+        await using var seed = await BenchBus.CreateAsync(connectors, store: ctx.Store);
         var stopwatch = Stopwatch.StartNew();
         await seed.LogAsync(1, queued, 1_000);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seeded {queued:N0} tasks x 4 connectors in {stopwatch.Elapsed.TotalSeconds:F0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  seeded {queued:N0} tasks x {connectors} connectors in {stopwatch.Elapsed.TotalSeconds:F0} s"));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -48,19 +55,21 @@ internal static class ManagementSuite
 
         var overview = await TimeAsync(http, "/admin/api/queues");
         var firstPage = await TimeAsync(http, "/admin/api/tasks?limit=50");
-        var connectorPage = await TimeAsync(http, "/admin/api/tasks?connector=bench2&direction=Outgoing&status=Error&limit=50");
+        var connectorPage = await TimeAsync(http, $"/admin/api/tasks?connector=bench{connectors}&direction=Outgoing&status=Error&limit=50");
         var count = await TimeAsync(http, "/admin/api/tasks/count?connector=bench1&direction=Outgoing");
         await app.StopAsync();
 
-        ctx.Table.Add("13", $"Overview (GET api/queues), {queued:N0} queued x 4", $"{overview.P50:F1} ms p50", $"max {overview.Max:F1} ms", "< 200 ms", overview.P50 < 200);
-        ctx.Table.Add("13", "First task page (GET api/tasks, 50)", $"{firstPage.P50:F1} ms p50", $"max {firstPage.Max:F1} ms", "< 200 ms", firstPage.P50 < 200);
-        ctx.Table.Add("13", "Errored tasks of one connector, first page", $"{connectorPage.P50:F1} ms p50", $"max {connectorPage.Max:F1} ms", "", null);
-        ctx.Table.Add("13", "Count of one queue (bulk-action dry run)", $"{count.P50:F1} ms p50", $"max {count.Max:F1} ms", "", null);
-        ctx.Json["management_queued"] = queued;
-        ctx.Json["management_overview_p50_ms"] = Math.Round(overview.P50, 2);
-        ctx.Json["management_first_page_p50_ms"] = Math.Round(firstPage.P50, 2);
-        ctx.Json["management_connector_errors_page_p50_ms"] = Math.Round(connectorPage.P50, 2);
-        ctx.Json["management_count_p50_ms"] = Math.Round(count.P50, 2);
+        var first = figure == "13";
+        ctx.Table.Add(figure, $"Overview (GET api/queues), {queued:N0} queued x {connectors}", $"{overview.P50:F1} ms p50", $"max {overview.Max:F1} ms", "< 200 ms", overview.P50 < 200);
+        ctx.Table.Add(figure, "First task page (GET api/tasks, 50)", $"{firstPage.P50:F1} ms p50", $"max {firstPage.Max:F1} ms", "< 200 ms", firstPage.P50 < 200);
+        ctx.Table.Add(figure, "Errored tasks of one connector, first page", $"{connectorPage.P50:F1} ms p50", $"max {connectorPage.Max:F1} ms", "", null);
+        ctx.Table.Add(figure, "Count of one queue (bulk-action dry run)", $"{count.P50:F1} ms p50", $"max {count.Max:F1} ms", "", null);
+        var key = first ? "management" : "management_x4";
+        ctx.Json[key + "_queued"] = queued;
+        ctx.Json[key + "_overview_p50_ms"] = Math.Round(overview.P50, 2);
+        ctx.Json[key + "_first_page_p50_ms"] = Math.Round(firstPage.P50, 2);
+        ctx.Json[key + "_connector_errors_page_p50_ms"] = Math.Round(connectorPage.P50, 2);
+        ctx.Json[key + "_count_p50_ms"] = Math.Round(count.P50, 2);
     }
 
     /// <summary>One warm-up request, then <see cref="Requests"/> sequential requests; each must answer 200.</summary>
