@@ -33,7 +33,7 @@ internal sealed class ManagementEndpoints(IntegrationBusManagement management, s
         }
 
         var page = await management.ListTasksAsync(query, context.RequestAborted).ConfigureAwait(false);
-        return Json(new TaskListResponse(page.Items, page.Next is { } next ? TaskCursor.Encode(next) : null));
+        return Json(new TaskListResponse(page.Items, page.Next?.ToCursor()));
     }
 
     public async Task<IResult> CountTasksAsync(HttpContext context)

@@ -94,7 +94,7 @@ internal sealed class ManagementValues(Func<string, string?> get, string kind)
             return null;
         }
 
-        if (!TaskCursor.TryDecode(text, out var position))
+        if (!TaskPosition.TryParseCursor(text, out var position))
         {
             Fail(name, text, "pass the 'next' value of the previous page unchanged");
             return null;

@@ -23,9 +23,15 @@ internal sealed class ManagementBusClient : IBusClient
 
     public async Task<TaskListPage> ListTasksAsync(TaskQuery filter, string? after, int limit, CancellationToken cancellationToken)
     {
-        var page = await _management.ListTasksAsync(filter with { After = after is null ? null : TaskCursor.Parse(after), Limit = limit }, cancellationToken).ConfigureAwait(false);
-        return new TaskListPage(page.Items, page.Next is { } next ? TaskCursor.Format(next) : null);
+        var page = await _management.ListTasksAsync(filter with { After = after is null ? null : ParseCursor(after), Limit = limit }, cancellationToken).ConfigureAwait(false);
+        return new TaskListPage(page.Items, page.Next?.ToCursor());
     }
+
+    /// <summary>Reads a cursor printed as <c>next</c>.</summary>
+    /// <exception cref="UsageException">The text is not such a cursor.</exception>
+    private static TaskPosition ParseCursor(string cursor) => TaskPosition.TryParseCursor(cursor, out var position)
+        ? position
+        : throw new UsageException($"--after: '{cursor}' is not a cursor this tool printed (pass the 'next' value of the previous page unchanged).");
 
     public Task<long> CountTasksAsync(TaskQuery filter, CancellationToken cancellationToken) => _management.CountTasksAsync(filter, cancellationToken);
 
