@@ -80,29 +80,14 @@ internal sealed class SqliteConfigurationStore(SqliteDatabase database) : Config
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT key, value FROM integration_setting;";
-            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    settings[reader.GetString(0)] = reader.GetString(1);
-                }
-            }
-
-            return settings;
+            return await ReadSettingsAsync(command, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc/>
     public override async Task SetSettingsAsync(IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        foreach (var (key, value) in values)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(key, nameof(values));
-            ArgumentNullException.ThrowIfNull(value, nameof(values));
-        }
+        ValidateSettings(values);
 
         if (values.Count == 0)
         {

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace IntegrationBus.Storage;
 
 /// <summary>The configuration part of a <see cref="TaskStore"/>: connectors and stored settings.</summary>
@@ -31,4 +33,38 @@ public abstract class ConfigurationStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the settings are stored.</returns>
     public abstract Task SetSettingsAsync(IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken);
+
+    /// <summary>Reads the settings a <c>SELECT key, value</c> command answers; the same in every store.</summary>
+    /// <param name="command">The command, on an open connection.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The settings by key.</returns>
+    protected static async Task<IReadOnlyDictionary<string, string>> ReadSettingsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                settings[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>The checks every store makes on the values of <see cref="SetSettingsAsync"/>.</summary>
+    /// <param name="values">The values.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> or a value is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A key is empty.</exception>
+    protected static void ValidateSettings(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var (key, value) in values)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(key, nameof(values));
+            ArgumentNullException.ThrowIfNull(value, nameof(values));
+        }
+    }
 }
