@@ -12,7 +12,7 @@ namespace IntegrationBus.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Creates the schema when it is missing.</summary>
     /// <param name="database">The database.</param>
@@ -48,7 +48,8 @@ internal static class PostgreSqlSchema
                     return version;
                 }
 
-                using (var create = database.Command(connection, transaction, PostgreSqlSchemaScripts.CreateVersion1))
+                var script = version == 0 ? PostgreSqlSchemaScripts.CreateVersion1 + PostgreSqlSchemaScripts.Version2Additions : PostgreSqlSchemaScripts.Version2Additions;
+                using (var create = database.Command(connection, transaction, script))
                 {
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }

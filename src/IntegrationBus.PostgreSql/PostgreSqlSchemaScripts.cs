@@ -150,4 +150,10 @@ internal static class PostgreSqlSchemaScripts
         CREATE INDEX ix_integration_audit_at ON ibus.integration_audit (at);
         INSERT INTO ibus.integration_schema_version (version) VALUES (1);
         """;
+
+    /// <summary>The tables and indexes that version 2 adds (the connector toolkit), the same for a new and an upgraded schema.</summary>
+    public const string Version2Additions = """
+
+        INSERT INTO ibus.integration_schema_version (version) VALUES (2);
+        """;
 }

@@ -172,4 +172,10 @@ internal static class SqliteSchemaScripts
         );
         PRAGMA user_version = 2;
         """;
+
+    /// <summary>The tables and indexes that version 3 adds (the connector toolkit), the same for a new and an upgraded file.</summary>
+    public const string Version3Additions = """
+
+        PRAGMA user_version = 3;
+        """;
 }
