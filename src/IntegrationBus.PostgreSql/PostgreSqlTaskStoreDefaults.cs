@@ -9,6 +9,12 @@ internal static class PostgreSqlTaskStoreDefaults
     /// <summary>What a schema or channel name must look like: a lower-case SQL identifier of at most 63 characters.</summary>
     public const string IdentifierPattern = "^[a-z_][a-z0-9_]{0,62}$";
 
+    /// <summary>
+    /// How many statements Npgsql prepares automatically per connection when the connection string does not say: 64,
+    /// more than the store's distinct statements of one schema.
+    /// </summary>
+    public const int MaxAutoPrepare = 64;
+
     /// <summary>How long one statement may run before the server cancels it: 30 seconds.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 

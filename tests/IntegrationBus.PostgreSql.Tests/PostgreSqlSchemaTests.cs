@@ -56,6 +56,28 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         Assert.Equal([id], (await PostgreSqlStoreFixture.FetchAllAsync(store, crm)).Select(t => t.Id));
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData(";Max Auto Prepare=0", false)]
+    public async Task Store_FromConnectionString_PreparesItsStatementsUnlessTheStringSaysNot(string setting, bool prepared)
+    {
+        var crm = Some.Connector();
+        var store = await _fixture.StartStoreAsync(configure: o => o.ConnectionString += setting);
+        await store.Queue.AppendAsync([Some.Task(crm)], null, Ct);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Single(await PostgreSqlStoreFixture.FetchAllAsync(store, crm));
+        }
+
+        // The pool hands back the connection the fetches used; prepared statements live in its session.
+        await using var connection = await store.Database.DataSource.OpenConnectionAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%integration_synchronization%';", connection);
+        var count = (long)(await command.ExecuteScalarAsync(Ct))!;
+
+        Assert.Equal(prepared, count > 0);
+    }
+
     [Fact]
     public async Task InitializeAsync_NewerSchemaVersion_ThrowsClearException()
     {
