@@ -45,10 +45,17 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
     // The range on task_id (the batch's first and last ID) makes it an index condition of the primary key: without it
     // PostgreSQL 15 plans "= ANY" on the key's third column as a filter over the whole queue (measured: 4 ms per batch
     // of 100 with 10,000 queued, growing with the queue).
+    // A task appended for one connector goes in the same statement as its one synchronization row (only when this
+    // statement deleted that row); the others are left to PostgreSqlTaskCleanup.AddAcknowledgedCleanup.
     private const string AcknowledgeSql = """
-        DELETE FROM ibus.integration_synchronization
-        WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first_task_id AND @last_task_id
-          AND task_id = ANY(@task_ids);
+        WITH acknowledged AS (
+            DELETE FROM ibus.integration_synchronization
+            WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first_task_id AND @last_task_id
+              AND task_id = ANY(@task_ids)
+            RETURNING task_id)
+        DELETE FROM ibus.integration_task t
+        USING acknowledged a
+        WHERE t.id = a.task_id AND t.connector_count = 1;
         """;
 
     private readonly List<long> _acknowledged = [];
@@ -109,7 +116,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
             var delete = database.Add(batch, AcknowledgeSql).Parameters;
             AddQueue(delete, acknowledged[0], acknowledged[^1]);
             delete.Add(PostgreSqlTaskCleanup.Ids(acknowledged));
-            PostgreSqlTaskCleanup.AddCleanup(database, batch, acknowledged);
+            PostgreSqlTaskCleanup.AddAcknowledgedCleanup(database, batch, acknowledged);
         }
 
         return batch.BatchCommands.Count > 0;

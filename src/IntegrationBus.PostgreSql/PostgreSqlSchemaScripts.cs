@@ -153,6 +153,9 @@ internal static class PostgreSqlSchemaScripts
 
     /// <summary>The tables and indexes that version 2 adds (the connector toolkit), the same for a new and an upgraded schema.</summary>
     public const string Version2Additions = """
+        -- The number of synchronization rows a task was appended with (0 on rows from version 1: unknown). A task with
+        -- one is deleted with its acknowledgement, without locking it first or looking for other connectors' rows.
+        ALTER TABLE ibus.integration_task ADD COLUMN connector_count smallint NOT NULL DEFAULT 0;
 
         INSERT INTO ibus.integration_schema_version (version) VALUES (2);
         """;

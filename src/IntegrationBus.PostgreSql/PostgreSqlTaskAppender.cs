@@ -23,13 +23,13 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
 {
     private const string InsertTasksSql = """
         INSERT INTO ibus.integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at,
-            origin_connector, policy, object_guid, object_code_name, object_display_name, trace_parent, trace_state)
+            origin_connector, policy, object_guid, object_code_name, object_display_name, trace_parent, trace_state, connector_count)
         SELECT u.guid, u.direction, u.task_type, u.data_type, u.object_type, u.object_id, u.site, u.payload, u.created_at,
-            u.origin_connector, u.policy, u.object_guid, u.object_code_name, u.object_display_name, u.trace_parent, u.trace_state
+            u.origin_connector, u.policy, u.object_guid, u.object_code_name, u.object_display_name, u.trace_parent, u.trace_state, u.connector_count
         FROM unnest(@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at,
-            @origin_connector, @policy, @object_guid, @object_code_name, @object_display_name, @trace_parent, @trace_state)
+            @origin_connector, @policy, @object_guid, @object_code_name, @object_display_name, @trace_parent, @trace_state, @connector_count)
             WITH ORDINALITY AS u(guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at,
-            origin_connector, policy, object_guid, object_code_name, object_display_name, trace_parent, trace_state, ord)
+            origin_connector, policy, object_guid, object_code_name, object_display_name, trace_parent, trace_state, connector_count, ord)
         ORDER BY u.ord
         RETURNING id;
         """;
@@ -151,6 +151,7 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         var displayName = new string?[count];
         var traceParent = new string?[count];
         var traceState = new string?[count];
+        var connectorCount = new short[count];
         for (var i = 0; i < count; i++)
         {
             var task = tasks[i];
@@ -170,6 +171,7 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
             displayName[i] = task.ObjectDisplayName;
             traceParent[i] = task.TraceParent;
             traceState[i] = task.TraceState;
+            connectorCount[i] = (short)Math.Min(task.Connectors.Count, short.MaxValue);
         }
 
         parameters.Add(ArrayParameter("guid", NpgsqlDbType.Uuid, guid));
@@ -188,6 +190,7 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         parameters.Add(ArrayParameter("object_display_name", NpgsqlDbType.Text, displayName));
         parameters.Add(ArrayParameter("trace_parent", NpgsqlDbType.Text, traceParent));
         parameters.Add(ArrayParameter("trace_state", NpgsqlDbType.Text, traceState));
+        parameters.Add(ArrayParameter("connector_count", NpgsqlDbType.Smallint, connectorCount));
     }
 
     private static void AddSynchronizations(NpgsqlParameterCollection parameters, IReadOnlyList<NewIntegrationTask> tasks, long[] ids, Dictionary<string, long> connectorIds)
