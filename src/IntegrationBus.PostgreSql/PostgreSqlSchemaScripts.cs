@@ -153,6 +153,15 @@ internal static class PostgreSqlSchemaScripts
 
     /// <summary>The tables and indexes that version 2 adds (the connector toolkit), the same for a new and an upgraded schema.</summary>
     public const string Version2Additions = """
+        -- Circuit breaker: the state of each connector's breaker, shared by every node.
+        CREATE TABLE ibus.integration_circuit_breaker (
+            connector_id bigint PRIMARY KEY,
+            state smallint NOT NULL,
+            changed_at timestamptz NOT NULL,
+            opened_at timestamptz NULL,
+            open_until timestamptz NULL,
+            reason text NULL
+        );
 
         INSERT INTO ibus.integration_schema_version (version) VALUES (2);
         """;
