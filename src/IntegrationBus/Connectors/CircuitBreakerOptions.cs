@@ -26,22 +26,22 @@ public sealed class CircuitBreakerOptions
 
     /// <summary>Gets or sets the share of failed calls within <see cref="SamplingDuration"/> that opens the breaker (1 = every call failed).</summary>
     /// <value>0.5: half of the calls failed.</value>
-    [Range(0.01, 1.0, ErrorMessage = "CircuitBreaker.FailureRatio must be between {1} and {2} (a share of the calls).")]
+    [Range(0.01, 1.0)]
     public double FailureRatio { get; set; } = CircuitBreakerDefaults.FailureRatio;
 
     /// <summary>Gets or sets how many calls within <see cref="SamplingDuration"/> the breaker needs before it judges the ratio.</summary>
     /// <remarks>With <see cref="FailureRatio"/> 1 this is the number of failed calls in a row that opens the breaker.</remarks>
     /// <value>5 calls.</value>
-    [Range(2, 1_000_000, ErrorMessage = "CircuitBreaker.MinimumThroughput must be between {1} and {2} calls.")]
+    [Range(2, 1_000_000)]
     public int MinimumThroughput { get; set; } = CircuitBreakerDefaults.MinimumThroughput;
 
     /// <summary>Gets or sets the window over which the failure ratio is measured.</summary>
     /// <value>1 minute.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00", ErrorMessage = "CircuitBreaker.SamplingDuration must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan SamplingDuration { get; set; } = CircuitBreakerDefaults.SamplingDuration;
 
     /// <summary>Gets or sets how long the queue pauses once the breaker opens, before one task probes.</summary>
     /// <value>30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00", ErrorMessage = "CircuitBreaker.BreakDuration must be between {1} and {2}.")]
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan BreakDuration { get; set; } = CircuitBreakerDefaults.BreakDuration;
 }

@@ -2,6 +2,7 @@ using IntegrationBus.Diagnostics;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
 using IntegrationBus.Tests.Support;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationBus.Tests.Processing;
 
@@ -135,6 +136,15 @@ public sealed class CircuitBreakerTests
         Assert.Equal(5, crm.Calls.Count);
         Assert.Null((await OutgoingQueueAsync(bus)).CircuitBreaker);
         Assert.DoesNotContain(bus.Signals.Seen, s => s.EventId == EventIds.CircuitBreakerOpened);
+    }
+
+    [Fact]
+    public async Task AddConnector_BreakerOptionOutOfRange_FailsNamingOptionAndRange()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => TestBus.StartAsync([], b => b.AddConnector(Crm(), o => o.CircuitBreaker.MinimumThroughput = 1), start: false));
+
+        Assert.Contains("crm.CircuitBreaker.MinimumThroughput must be between 2 and 1000000", exception.Message, StringComparison.Ordinal);
     }
 
     private static RecordingConnector Crm() => new("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
