@@ -17,6 +17,18 @@ internal sealed class PostgreSqlConfigurationStore(PostgreSqlDatabase database) 
 
     private const string EnableSql = "UPDATE ibus.integration_connector SET enabled = @enabled WHERE lower(name) = lower(@name);";
 
+    private const string ListBreakersSql = """
+        SELECT c.name, b.state, b.changed_at, b.opened_at, b.open_until, b.reason
+        FROM ibus.integration_circuit_breaker b JOIN ibus.integration_connector c ON c.id = b.connector_id ORDER BY c.id;
+        """;
+
+    private const string SetBreakerSql = """
+        INSERT INTO ibus.integration_circuit_breaker (connector_id, state, changed_at, opened_at, open_until, reason)
+        SELECT id, @state, @changed_at, @opened_at, @open_until, @reason FROM ibus.integration_connector WHERE lower(name) = lower(@name)
+        ON CONFLICT (connector_id) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at,
+            opened_at = excluded.opened_at, open_until = excluded.open_until, reason = excluded.reason;
+        """;
+
     private const string SetSql = """
         INSERT INTO ibus.integration_setting (key, value) SELECT * FROM unnest(@keys, @values)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value;
@@ -103,6 +115,54 @@ internal sealed class PostgreSqlConfigurationStore(PostgreSqlDatabase database) 
             command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values.Keys] });
             command.Parameters.Add(new NpgsqlParameter<string[]>("values", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. values.Values] });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<CircuitBreakerState>> GetCircuitBreakersAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = database.Command(connection, null, ListBreakersSql);
+            var states = new List<CircuitBreakerState>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    states.Add(new CircuitBreakerState
+                    {
+                        Connector = reader.GetString(0),
+                        Status = (CircuitBreakerStatus)reader.GetInt16(1),
+                        ChangedAt = PostgreSqlValues.ReadTime(reader, 2),
+                        OpenedAt = PostgreSqlValues.ReadOptionalTime(reader, 3),
+                        OpenUntil = PostgreSqlValues.ReadOptionalTime(reader, 4),
+                        Reason = PostgreSqlValues.ReadString(reader, 5),
+                    });
+                }
+            }
+
+            return states;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task<bool> SetCircuitBreakerAsync(CircuitBreakerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrWhiteSpace(state.Connector, nameof(state));
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = database.Command(connection, null, SetBreakerSql);
+            command.Parameters.AddWithValue("name", state.Connector);
+            command.Parameters.AddWithValue("state", (short)state.Status);
+            command.Parameters.AddWithValue("changed_at", PostgreSqlValues.ToDb(state.ChangedAt));
+            command.Parameters.Add(new NpgsqlParameter("opened_at", NpgsqlDbType.TimestampTz) { Value = PostgreSqlValues.ToDb(state.OpenedAt) });
+            command.Parameters.Add(new NpgsqlParameter("open_until", NpgsqlDbType.TimestampTz) { Value = PostgreSqlValues.ToDb(state.OpenUntil) });
+            command.Parameters.Add(new NpgsqlParameter("reason", NpgsqlDbType.Text) { Value = PostgreSqlValues.ToDb(state.Reason) });
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }
     }
 

@@ -156,6 +156,15 @@ internal static class PostgreSqlSchemaScripts
         -- The number of synchronization rows a task was appended with (0 on rows from version 1: unknown). A task with
         -- one is deleted with its acknowledgement, without locking it first or looking for other connectors' rows.
         ALTER TABLE ibus.integration_task ADD COLUMN connector_count smallint NOT NULL DEFAULT 0;
+        -- Circuit breaker: the state of each connector's breaker, shared by every node.
+        CREATE TABLE ibus.integration_circuit_breaker (
+            connector_id bigint PRIMARY KEY,
+            state smallint NOT NULL,
+            changed_at timestamptz NOT NULL,
+            opened_at timestamptz NULL,
+            open_until timestamptz NULL,
+            reason text NULL
+        );
 
         INSERT INTO ibus.integration_schema_version (version) VALUES (2);
         """;

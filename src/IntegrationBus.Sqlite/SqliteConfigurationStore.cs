@@ -112,6 +112,65 @@ internal sealed class SqliteConfigurationStore(SqliteDatabase database) : Config
         }
     }
 
+    /// <inheritdoc/>
+    public override async Task<IReadOnlyList<CircuitBreakerState>> GetCircuitBreakersAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT c.name, b.state, b.changed_at, b.opened_at, b.open_until, b.reason
+                FROM integration_circuit_breaker b JOIN integration_connector c ON c.id = b.connector_id ORDER BY c.id;
+                """;
+            var states = new List<CircuitBreakerState>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    states.Add(new CircuitBreakerState
+                    {
+                        Connector = reader.GetString(0),
+                        Status = (CircuitBreakerStatus)reader.GetInt64(1),
+                        ChangedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                        OpenedAt = SqliteValues.ReadTime(reader, 3),
+                        OpenUntil = SqliteValues.ReadTime(reader, 4),
+                        Reason = SqliteValues.ReadString(reader, 5),
+                    });
+                }
+            }
+
+            return states;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task<bool> SetCircuitBreakerAsync(CircuitBreakerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrWhiteSpace(state.Connector, nameof(state));
+        var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            using var command = scope.CreateCommand("""
+                INSERT INTO integration_circuit_breaker (connector_id, state, changed_at, opened_at, open_until, reason)
+                SELECT id, @state, @changed_at, @opened_at, @open_until, @reason FROM integration_connector WHERE name = @name
+                ON CONFLICT (connector_id) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at,
+                    opened_at = excluded.opened_at, open_until = excluded.open_until, reason = excluded.reason;
+                """);
+            command.Parameters.AddWithValue("@name", state.Connector);
+            command.Parameters.AddWithValue("@state", (int)state.Status);
+            command.Parameters.AddWithValue("@changed_at", SqliteValues.ToUnixMs(state.ChangedAt));
+            command.Parameters.AddWithValue("@opened_at", SqliteValues.ToDb(state.OpenedAt));
+            command.Parameters.AddWithValue("@open_until", SqliteValues.ToDb(state.OpenUntil));
+            command.Parameters.AddWithValue("@reason", SqliteValues.ToDb(state.Reason));
+            var found = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return found;
+        }
+    }
+
     private static async Task<IReadOnlyList<ConnectorState>> ReadConnectorsAsync(SqliteWriteScope scope, CancellationToken cancellationToken)
     {
         using var command = scope.CreateCommand("SELECT name, display_name, enabled FROM integration_connector ORDER BY id;");

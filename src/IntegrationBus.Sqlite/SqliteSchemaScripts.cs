@@ -175,6 +175,15 @@ internal static class SqliteSchemaScripts
 
     /// <summary>The tables and indexes that version 3 adds (the connector toolkit), the same for a new and an upgraded file.</summary>
     public const string Version3Additions = """
+        -- Circuit breaker: the state of each connector's breaker, shared by every node.
+        CREATE TABLE integration_circuit_breaker (
+            connector_id INTEGER PRIMARY KEY,
+            state INTEGER NOT NULL,
+            changed_at INTEGER NOT NULL,
+            opened_at INTEGER NULL,
+            open_until INTEGER NULL,
+            reason TEXT NULL
+        );
 
         PRAGMA user_version = 3;
         """;

@@ -21,7 +21,8 @@ public sealed class ConnectorsAndSettingsCommandTests
         Assert.False(stored.Single(c => c.Name == "crm").Enabled);
         Assert.True(stored.Single(c => c.Name == "erp").Enabled);
         Assert.False(listed.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "crm").GetProperty("enabled").GetBoolean());
-        Assert.Matches(@"(?m)^crm\s+CRM\s+no$", table.Output);
+        Assert.Matches(@"(?m)^crm\s+CRM\s+no\s+open until 2100-01-01T00:00:00Z$", table.Output);
+        Assert.Equal("Open", listed.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "crm").GetProperty("circuitBreaker").GetProperty("status").GetString());
 
         var enabled = await Ibus.JsonAsync(store.Args("connectors", "enable", "crm"));
 

@@ -41,6 +41,9 @@ internal sealed class SeededStore : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Creates and fills a new store file under /tmp/ibuscli-….</summary>
+    /// <summary>Gets until when the seeded circuit breaker of <c>crm</c> is open.</summary>
+    public static DateTimeOffset BreakerOpenUntil { get; } = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static async Task<SeededStore> CreateAsync()
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibuscli-{Guid.NewGuid():N}.db");
@@ -70,6 +73,8 @@ internal sealed class SeededStore : IAsyncDisposable
                 ],
             },
             Ct);
+        await store.Configuration.SetCircuitBreakerAsync(
+            new CircuitBreakerState { Connector = "crm", Status = CircuitBreakerStatus.Open, ChangedAt = now, OpenedAt = now, OpenUntil = BreakerOpenUntil, Reason = "CRM down" }, Ct);
         return new SeededStore(path, store, [.. ids.Take(5)], ids[5], tasks);
     }
 

@@ -13,8 +13,8 @@ public sealed class StatusCommandTests
         var result = await Ibus.RunOkAsync(store.Args("status"));
 
         Assert.StartsWith("Bus enabled; outgoing: log on, process on; incoming: log on, process on; history off", result.Output, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^QUEUE\s+ENABLED\s+PENDING\s+ERRORS\s+SKIPPED\s+FAILED\s+DEPTH\s+LAG\s+LEASE$", result.Output);
-        Assert.Matches(@"(?m)^crm outgoing\s+yes\s+2\s+1\s+1\s+1\s+4\s+\d+\.\d\d:\d\d:\d\d\s+node-1$", result.Output);
+        Assert.Matches(@"(?m)^QUEUE\s+ENABLED\s+PENDING\s+ERRORS\s+SKIPPED\s+FAILED\s+DEPTH\s+LAG\s+LEASE\s+BREAKER$", result.Output);
+        Assert.Matches(@"(?m)^crm outgoing\s+yes\s+2\s+1\s+1\s+1\s+4\s+\d+\.\d\d:\d\d:\d\d\s+node-1\s+open until 2100-01-01T00:00:00Z$", result.Output);
         Assert.Matches(@"(?m)^crm incoming\s+yes\s+1\s+0\s+0\s+0\s+1\s", result.Output);
         Assert.Matches(@"(?m)^erp outgoing\s+yes\s+5\s+0\s+0\s+0\s+5\s", result.Output);
         Assert.Matches(@"(?m)^TOTAL\s+8\s+1\s+1\s+1\s+10$", result.Output);
@@ -34,6 +34,9 @@ public sealed class StatusCommandTests
         Assert.Equal((8, 1, 1, 1, 10), (totals.GetProperty("pending").GetInt64(), totals.GetProperty("errors").GetInt64(), totals.GetProperty("skipped").GetInt64(), totals.GetProperty("failed").GetInt64(), totals.GetProperty("depth").GetInt64()));
         var crm = status.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("connector").GetString() == "crm" && q.GetProperty("direction").GetString() == "Outgoing");
         Assert.Equal(4, crm.GetProperty("depth").GetInt64());
+        var breaker = crm.GetProperty("circuitBreaker");
+        Assert.Equal(("Open", "CRM down"), (breaker.GetProperty("status").GetString(), breaker.GetProperty("reason").GetString()));
+        Assert.Equal(SeededStore.BreakerOpenUntil, breaker.GetProperty("openUntil").GetDateTimeOffset());
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class UrlCommandTests
         var status = await Ibus.RunOkAsync(app.Args(ManagementApp.ViewerToken, "status"));
         var queues = await Ibus.JsonAsync(app.Args(ManagementApp.ViewerToken, "queues"));
 
-        Assert.Matches(@"(?m)^crm outgoing\s+yes\s+2\s+1\s+1\s+1\s+4\s", status.Output);
+        Assert.Matches(@"(?m)^crm outgoing\s+yes\s+2\s+1\s+1\s+1\s+4\s.*open until 2100-01-01T00:00:00Z$", status.Output);
         Assert.Matches(@"(?m)^TOTAL\s+8\s+1\s+1\s+1\s+10$", status.Output);
         Assert.Equal(4, queues.EnumerateArray().Single(q => q.GetProperty("connector").GetString() == "crm" && q.GetProperty("direction").GetString() == "Outgoing").GetProperty("depth").GetInt64());
     }

@@ -251,6 +251,23 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         }
     }
 
+    [Fact]
+    public async Task Overview_CircuitBreakerOpen_BadgeOnTheOutgoingQueueUntilItCloses()
+    {
+        var page = await browser.LoginAsync(_host, "admin");
+        var now = TimeProvider.System.GetUtcNow();
+        var open = new CircuitBreakerState { Connector = "crm", Status = CircuitBreakerStatus.Open, ChangedAt = now, OpenedAt = now, OpenUntil = now.AddMinutes(5), Reason = "crm is down" };
+        Assert.True(await _host.SetCircuitBreakerAsync(open));
+
+        var badge = Queue(page, "crm", "Outgoing").Locator(".pill.breaker");
+        await Expect(badge).ToHaveTextAsync("breaker open");
+        await Expect(badge).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Circuit breaker open until .+: crm is down$"));
+        await Expect(Queue(page, "crm", "Incoming").Locator(".pill.breaker")).ToHaveCountAsync(0);
+
+        await _host.SetCircuitBreakerAsync(open with { Status = CircuitBreakerStatus.Closed, OpenUntil = null });
+        await Expect(badge).ToHaveCountAsync(0);
+    }
+
     private static ILocator Queue(IPage page, string connector, string direction) => page.Locator($"#queues tr[data-queue='{connector}/{direction}']");
 
     /// <summary>POSTs from inside the page (same origin, the page's cookies), with the page's antiforgery token, none, or a forged one.</summary>

@@ -48,6 +48,37 @@ public abstract class TaskStoreConfigurationContract : TaskStoreIncomingContract
     }
 
     [Fact]
+    public async Task SetCircuitBreakerAsync_OpenThenClosed_EachReplacesTheStoredState()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        await Store.Configuration.RegisterConnectorsAsync([new ConnectorState(crm, "CRM", true), new ConnectorState(erp, "ERP", true)], Ct);
+        Assert.Empty(await Store.Configuration.GetCircuitBreakersAsync(Ct));
+        var openedAt = Time.GetUtcNow();
+        var open = new CircuitBreakerState
+        {
+            Connector = crm, Status = CircuitBreakerStatus.Open, ChangedAt = openedAt, OpenedAt = openedAt, OpenUntil = openedAt.AddSeconds(30), Reason = "CRM is down",
+        };
+
+        Assert.True(await Store.Configuration.SetCircuitBreakerAsync(open, Ct));
+        Assert.Equal([open], await Store.Configuration.GetCircuitBreakersAsync(Ct));
+
+        // The name ignoring case finds the connector, as everywhere; the stored name is the registered one.
+        var closed = open with { Connector = crm.ToUpperInvariant(), Status = CircuitBreakerStatus.Closed, ChangedAt = openedAt.AddMinutes(1), OpenUntil = null };
+        Assert.True(await Store.Configuration.SetCircuitBreakerAsync(closed, Ct));
+        Assert.Equal([closed with { Connector = crm }], await Store.Configuration.GetCircuitBreakersAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SetCircuitBreakerAsync_UnknownConnector_ReturnsFalseAndStoresNothing()
+    {
+        var state = new CircuitBreakerState { Connector = Some.Connector(), Status = CircuitBreakerStatus.Open, ChangedAt = Time.GetUtcNow(), OpenUntil = Time.GetUtcNow().AddSeconds(5) };
+
+        Assert.False(await Store.Configuration.SetCircuitBreakerAsync(state, Ct));
+        Assert.Empty(await Store.Configuration.GetCircuitBreakersAsync(Ct));
+    }
+
+    [Fact]
     public async Task GetSettingsAsync_AfterSetSettings_ReturnsLatestValues()
     {
         Assert.Empty(await Store.Configuration.GetSettingsAsync(Ct));

@@ -10,20 +10,23 @@ internal static class ConnectorsCommand
     public static Command Create(CommandRunner runner)
     {
         var command = new Command("connectors", "List connectors, or switch one on or off on every node.");
-        var list = new Command("list", "List every connector the store knows, with its enabled switch.");
+        var list = new Command("list", "List every connector the store knows, with its enabled switch and its circuit breaker.");
         runner.Handle(list, async (run, cancellationToken) =>
         {
             var connectors = await run.Client.GetConnectorsAsync(cancellationToken).ConfigureAwait(false);
+            var breakers = (await run.Client.GetQueuesAsync(cancellationToken).ConfigureAwait(false))
+                .Where(q => q.Direction == TaskDirection.Outgoing && q.CircuitBreaker is not null)
+                .ToDictionary(q => q.Connector, q => q.CircuitBreaker, StringComparer.OrdinalIgnoreCase);
             if (run.Json)
             {
-                run.WriteJson(connectors);
+                run.WriteJson(connectors.Select(c => new { c.Name, c.DisplayName, c.Enabled, CircuitBreaker = breakers.GetValueOrDefault(c.Name) }));
                 return ExitCodes.Done;
             }
 
-            var table = new Table("NAME", "DISPLAY NAME", "ENABLED");
+            var table = new Table("NAME", "DISPLAY NAME", "ENABLED", "BREAKER");
             foreach (var connector in connectors)
             {
-                table.Add(connector.Name, connector.DisplayName, Text.YesNo(connector.Enabled));
+                table.Add(connector.Name, connector.DisplayName, Text.YesNo(connector.Enabled), Text.Breaker(breakers.GetValueOrDefault(connector.Name)));
             }
 
             table.Write(run.Console.Out);

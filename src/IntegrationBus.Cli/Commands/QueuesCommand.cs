@@ -19,10 +19,10 @@ internal static class QueuesCommand
                 return ExitCodes.Done;
             }
 
-            var table = new Table("CONNECTOR", "DIRECTION", "NAME", "ENABLED", "PENDING", "ERRORS", "SKIPPED", "FAILED", "DEPTH", "OLDEST", "LAG", "LEASE OWNER", "LEASE EXPIRES");
+            var table = new Table("CONNECTOR", "DIRECTION", "NAME", "ENABLED", "PENDING", "ERRORS", "SKIPPED", "FAILED", "DEPTH", "OLDEST", "LAG", "LEASE OWNER", "LEASE EXPIRES", "BREAKER");
             foreach (var q in queues)
             {
-                table.Add(q.Connector, q.Direction.ToString(), q.DisplayName, Text.YesNo(q.Enabled), Text.Number(q.Pending), Text.Number(q.Errors), Text.Number(q.Skipped), Text.Number(q.Failed), Text.Number(q.Depth), Text.Time(q.OldestCreatedAt), Text.Duration(q.Lag), q.LeaseOwner, Text.Time(q.LeaseExpiresAt));
+                table.Add(q.Connector, q.Direction.ToString(), q.DisplayName, Text.YesNo(q.Enabled), Text.Number(q.Pending), Text.Number(q.Errors), Text.Number(q.Skipped), Text.Number(q.Failed), Text.Number(q.Depth), Text.Time(q.OldestCreatedAt), Text.Duration(q.Lag), q.LeaseOwner, Text.Time(q.LeaseExpiresAt), Text.Breaker(q.CircuitBreaker));
             }
 
             table.Write(run.Console.Out);

@@ -24,10 +24,10 @@ internal static class StatusCommand
 
             run.WriteLine($"Bus {(settings.Enabled ? "enabled" : "DISABLED")}; outgoing: log {Text.OnOff(settings.LogOutgoing)}, process {Text.OnOff(settings.ProcessOutgoing)}; incoming: log {Text.OnOff(settings.LogIncoming)}, process {Text.OnOff(settings.ProcessIncoming)}; history {Text.OnOff(settings.HistoryEnabled)}");
             run.WriteLine();
-            var table = new Table("QUEUE", "ENABLED", "PENDING", "ERRORS", "SKIPPED", "FAILED", "DEPTH", "LAG", "LEASE");
+            var table = new Table("QUEUE", "ENABLED", "PENDING", "ERRORS", "SKIPPED", "FAILED", "DEPTH", "LAG", "LEASE", "BREAKER");
             foreach (var queue in queues)
             {
-                table.Add(Name(queue), Text.YesNo(queue.Enabled), Text.Number(queue.Pending), Text.Number(queue.Errors), Text.Number(queue.Skipped), Text.Number(queue.Failed), Text.Number(queue.Depth), Text.Duration(queue.Lag), queue.LeaseOwner);
+                table.Add(Name(queue), Text.YesNo(queue.Enabled), Text.Number(queue.Pending), Text.Number(queue.Errors), Text.Number(queue.Skipped), Text.Number(queue.Failed), Text.Number(queue.Depth), Text.Duration(queue.Lag), queue.LeaseOwner, Text.Breaker(queue.CircuitBreaker));
             }
 
             table.Add("TOTAL", string.Empty, Text.Number(totals.Pending), Text.Number(totals.Errors), Text.Number(totals.Skipped), Text.Number(totals.Failed), Text.Number(totals.Depth));

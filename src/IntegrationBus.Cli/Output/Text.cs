@@ -1,4 +1,5 @@
 using System.Globalization;
+using IntegrationBus.Storage;
 
 namespace IntegrationBus.Cli.Output;
 
@@ -24,6 +25,15 @@ internal static class Text
 
     /// <summary>Yes or no.</summary>
     public static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>A circuit breaker: "open until …", "half-open", "closed", or empty when none is stored (off, or never changed).</summary>
+    public static string Breaker(CircuitBreakerState? value) => value?.Status switch
+    {
+        CircuitBreakerStatus.Open => "open until " + Time(value.OpenUntil),
+        CircuitBreakerStatus.HalfOpen => "half-open",
+        CircuitBreakerStatus.Closed => "closed",
+        _ => string.Empty,
+    };
 
     /// <summary>The text cut to a length with an ellipsis, on one line.</summary>
     public static string Cut(string? value, int length)

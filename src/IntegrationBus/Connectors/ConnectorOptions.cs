@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationBus;
 
@@ -23,4 +24,9 @@ public sealed class ConnectorOptions
     /// <value><see langword="null"/>: no limit.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan? TaskTimeout { get; set; }
+
+    /// <summary>Gets the circuit breaker of the connector's outgoing calls.</summary>
+    /// <value>Off (<see cref="CircuitBreakerOptions.Enabled"/> is <see langword="false"/>); see <see cref="CircuitBreakerOptions"/> for the other defaults.</value>
+    [ValidateObjectMembers]
+    public CircuitBreakerOptions CircuitBreaker { get; } = new();
 }

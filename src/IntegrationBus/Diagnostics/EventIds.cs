@@ -58,4 +58,15 @@ internal static class EventIds
     public const int LeaseRenewed = 3019;
     public const int LeaseYielded = 3020;
     public const int LeaseReleaseFailed = 3021;
+
+    // 3130–3149: the circuit breaker per connector.
+    public const int CircuitBreakerOpened = 3130;
+    public const int CircuitBreakerHalfOpened = 3131;
+    public const int CircuitBreakerClosed = 3132;
+    public const int CircuitBreakerAdopted = 3133;
+    public const int CircuitBreakerPaused = 3134;
+
+    // 5210–5219: the stored state of the circuit breakers.
+    public const int CircuitBreakerStateNotStored = 5210;
+    public const int CircuitBreakerStateNotRead = 5211;
 }

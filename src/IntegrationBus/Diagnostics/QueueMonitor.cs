@@ -51,7 +51,8 @@ internal sealed class QueueMonitor(Func<TaskStore> store, IntegrationBusOptions 
             }
 
             var queues = await store().Management.GetQueuesAsync(cancellationToken).ConfigureAwait(false);
-            var fresh = new QueueFigures(queues, time.GetUtcNow());
+            var breakers = await store().Configuration.GetCircuitBreakersAsync(cancellationToken).ConfigureAwait(false);
+            var fresh = new QueueFigures(queues, time.GetUtcNow(), breakers);
             Volatile.Write(ref _figures, fresh);
             DiagnosticsLog.QueueFiguresRefreshed(logger, queues.Count);
             return fresh;

@@ -1,11 +1,15 @@
 using System.Globalization;
 using IntegrationBus.Processing;
+using IntegrationBus.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationBus.Diagnostics;
 
-/// <summary>Each registered connector's queues against its thresholds: lag, blocked by an error, tasks parked as failed.</summary>
+/// <summary>
+/// Each registered connector's queues against its thresholds: lag, blocked by an error, tasks parked as failed; and its
+/// circuit breaker (Degraded while it is open or half-open).
+/// </summary>
 internal sealed class QueuesHealthCheck(ConnectorRegistry connectors, QueueMonitor monitor, IOptionsMonitor<IntegrationBusHealthCheckOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -18,6 +22,14 @@ internal sealed class QueuesHealthCheck(ConnectorRegistry connectors, QueueMonit
         foreach (var connector in connectors.All)
         {
             var thresholds = settings.Connectors.TryGetValue(connector.Name, out var own) ? own : settings.Defaults;
+            if (figures.NotClosedBreakerOf(connector.Name) is { } breaker)
+            {
+                data[connector.Outgoing.DestinationName + ".circuitBreaker"] = breaker.Status.ToString();
+                var open = breaker.Status == CircuitBreakerStatus.Open;
+                Check(open, HealthStatus.Degraded, $"{connector.Outgoing.DestinationName}: circuit breaker open until {breaker.OpenUntil:O} ({breaker.Reason})");
+                Check(!open, HealthStatus.Degraded, $"{connector.Outgoing.DestinationName}: circuit breaker half-open (a task probes)");
+            }
+
             foreach (var queue in (ReadOnlySpan<QueueRuntime>)[connector.Outgoing, connector.Incoming])
             {
                 if (figures.Find(queue.Key) is not { } summary)

@@ -96,6 +96,9 @@ internal sealed class IntegrationBusHostedService(
         loops.Add(RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken));
         foreach (var connector in connectors.All)
         {
+            connector.Outgoing.Breaker = connector.Options.CircuitBreaker.Enabled
+                ? new ConnectorCircuitBreaker(connector.Name, connector.Options.CircuitBreaker, store.Configuration, time, runnerLogger)
+                : null;
             var outgoing = new OutgoingProcessor(connector, types, time, backoff, runnerLogger);
             var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
             loops.Add(new QueueRunner(connector.Outgoing, outgoing, context).RunAsync(stoppingToken));

@@ -52,6 +52,7 @@ public sealed class IntegrationBusManagement
         await _startup.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var summaries = (await _store.Management.GetQueuesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Queue);
         var states = (await _store.Configuration.GetConnectorsAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        var breakers = (await _store.Configuration.GetCircuitBreakersAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(b => b.Connector, StringComparer.OrdinalIgnoreCase);
         var now = _time.GetUtcNow();
         var queues = new List<QueueOverview>();
         foreach (var connector in _connectors.All)
@@ -60,14 +61,14 @@ public sealed class IntegrationBusManagement
             {
                 var key = new QueueKey(connector.Name, direction);
                 summaries.Remove(key, out var summary);
-                queues.Add(Overview(key, connector.Connector.DisplayName, states.TryGetValue(connector.Name, out var state) ? state.Enabled : connector.Enabled, true, summary, now));
+                queues.Add(Overview(key, connector.Connector.DisplayName, states.TryGetValue(connector.Name, out var state) ? state.Enabled : connector.Enabled, true, summary, breakers, now));
             }
         }
 
         foreach (var summary in summaries.Values.OrderBy(s => s.Connector, StringComparer.Ordinal).ThenBy(s => s.Direction))
         {
             var state = states.GetValueOrDefault(summary.Connector);
-            queues.Add(Overview(summary.Queue, state?.DisplayName ?? summary.Connector, state?.Enabled ?? true, false, summary, now));
+            queues.Add(Overview(summary.Queue, state?.DisplayName ?? summary.Connector, state?.Enabled ?? true, false, summary, breakers, now));
         }
 
         return queues;
@@ -332,7 +333,7 @@ public sealed class IntegrationBusManagement
         return text.ToString();
     }
 
-    private static QueueOverview Overview(QueueKey key, string displayName, bool enabled, bool registered, QueueSummary? summary, DateTimeOffset now) => new()
+    private static QueueOverview Overview(QueueKey key, string displayName, bool enabled, bool registered, QueueSummary? summary, Dictionary<string, CircuitBreakerState> breakers, DateTimeOffset now) => new()
     {
         Queue = key,
         DisplayName = displayName,
@@ -347,6 +348,7 @@ public sealed class IntegrationBusManagement
         LeaseOwner = summary?.LeaseOwner,
         LeaseAcquiredAt = summary?.LeaseAcquiredAt,
         LeaseExpiresAt = summary?.LeaseExpiresAt,
+        CircuitBreaker = key.Direction == TaskDirection.Outgoing ? breakers.GetValueOrDefault(key.Connector) : null,
     };
 
     private async Task<BulkActionResult> BulkAsync(TaskQuery filter, string action, Func<TaskQuery, CancellationToken, Task<BulkBatchResult>> batch, string? actor, CancellationToken cancellationToken)

@@ -52,4 +52,8 @@ public sealed record QueueOverview
 
     /// <summary>Gets when the lease expires unless renewed (in the store's time).</summary>
     public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>Gets the stored state of the connector's circuit breaker (outgoing queues only).</summary>
+    /// <value><see langword="null"/> for incoming queues and while no state is stored (the breaker is off or has never changed: closed).</value>
+    public CircuitBreakerState? CircuitBreaker { get; init; }
 }

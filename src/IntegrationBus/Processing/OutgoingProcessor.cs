@@ -22,6 +22,12 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
 
     public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
+        var breaker = connector.Outgoing.Breaker;
+        if (breaker?.PausedUntil(time.GetUtcNow()) is { } pausedUntil)
+        {
+            return Paused(pausedUntil);
+        }
+
         ObjectSnapshot snapshot;
         try
         {
@@ -36,9 +42,23 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         }
 
         var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, _translations);
-        var call = await ConnectorCall.InvokeAsync(
-            static (state, token) => state.Connector.InvokeOutgoingAsync(state.Task, token), (connector.Connector, Task: outgoing), _callee, connector.Options.TaskTimeout, time, runToken).ConfigureAwait(false);
-        return Decide(task, call);
+        if (breaker is null)
+        {
+            return Decide(task, await CallAsync(outgoing, runToken).ConfigureAwait(false));
+        }
+
+        // Through the circuit breaker: a refused call records nothing, and the queue is due again at the break's end.
+        var (call, resumeAt) = await breaker.ExecuteAsync(token => CallAsync(outgoing, token), runToken).ConfigureAwait(false);
+        return call is { } made ? Decide(task, made) : Paused(resumeAt);
+    }
+
+    private Task<CallOutcome> CallAsync(OutgoingTask outgoing, CancellationToken runToken) => ConnectorCall.InvokeAsync(
+        static (state, token) => state.Connector.InvokeOutgoingAsync(state.Task, token), (connector.Connector, Task: outgoing), _callee, connector.Options.TaskTimeout, time, runToken);
+
+    private TaskDecision Paused(DateTimeOffset until)
+    {
+        CircuitBreakerLog.Paused(logger, Name, until);
+        return new TaskDecision(null, StopRun: true, DueAt: until, Paused: true);
     }
 
     private void LogIgnoredFields(QueuedTask task)

@@ -113,6 +113,14 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             _skippedDueAt = null;
         }
 
+        if (queue.Breaker?.PausedUntil(now) is { } pausedUntil)
+        {
+            // The connector's circuit breaker is open: no lease, no fetch, no call until the break ends.
+            _dueAt = pausedUntil;
+            return;
+        }
+
+        var previousLease = queue.HeldLease;
         var keeper = await LeaseKeeper.TakeAsync(queue, context, stoppingToken).ConfigureAwait(false);
         if (keeper is null)
         {
@@ -127,6 +135,12 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         }
 
         _leaseRefusedLogged = false;
+        if (queue.Breaker is { } breaker && previousLease?.Lease.Token != keeper.Lease.Token)
+        {
+            // The lease is taken anew: another node may have opened the breaker meanwhile, and this one honours it.
+            await breaker.AdoptAsync(stoppingToken).ConfigureAwait(false);
+        }
+
         bool skippedNow;
         await using (keeper.ConfigureAwait(false))
         {
@@ -273,7 +287,11 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         }
 
         BusTracing.Complete(activity, decision);
-        context.Metrics.Processed(queue, task, decision, Time.GetElapsedTime(started));
+        if (!decision.Paused)
+        {
+            context.Metrics.Processed(queue, task, decision, Time.GetElapsedTime(started));
+        }
+
         return decision;
     }
 

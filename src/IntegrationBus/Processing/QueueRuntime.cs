@@ -47,6 +47,9 @@ internal sealed class QueueRuntime
     /// <summary>Gets or sets how many iterations in a row the runner could not make progress (store errors).</summary>
     public int ConsecutiveFailures { get; set; }
 
+    /// <summary>Gets or sets the circuit breaker of the queue's calls (outgoing queues whose connector enables it), or <see langword="null"/>.</summary>
+    public ConnectorCircuitBreaker? Breaker { get; set; }
+
     /// <summary>Gets the signal that wakes the queue's runner.</summary>
     public AsyncSignal Signal { get; } = new();
 

@@ -34,6 +34,24 @@ public abstract class ConfigurationStore
     /// <returns>A task that completes when the settings are stored.</returns>
     public abstract Task SetSettingsAsync(IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken);
 
+    /// <summary>Reads the stored state of every connector's circuit breaker that has one.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The states; a connector without a row has a closed breaker.</returns>
+    /// <remarks>The default (for stores that do not keep breaker states) answers none: each node then keeps its breakers to itself.</remarks>
+    public virtual Task<IReadOnlyList<CircuitBreakerState>> GetCircuitBreakersAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CircuitBreakerState>>([]);
+
+    /// <summary>Stores the state of a connector's circuit breaker, replacing the one stored before.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the store knows the connector (and stored the state).</returns>
+    /// <remarks>The default (for stores that do not keep breaker states) stores nothing and answers <see langword="false"/>.</remarks>
+    public virtual Task<bool> SetCircuitBreakerAsync(CircuitBreakerState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Task.FromResult(false);
+    }
+
     /// <summary>Reads the settings a <c>SELECT key, value</c> command answers; the same in every store.</summary>
     /// <param name="command">The command, on an open connection.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

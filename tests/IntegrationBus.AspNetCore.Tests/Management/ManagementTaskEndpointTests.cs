@@ -3,6 +3,7 @@ using System.Text.Json;
 using IntegrationBus.AspNetCore.Tests.Support;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.AspNetCore.Tests.Management;
 
@@ -34,6 +35,24 @@ public sealed class ManagementTaskEndpointTests
         Assert.True(crm.GetProperty("registered").GetBoolean());
         Assert.Equal("00:00:00", crm.GetProperty("lag").GetString());
         Assert.Equal(host.Host.Time.GetUtcNow(), crm.GetProperty("oldestCreatedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task GetQueues_CircuitBreakerStored_OutgoingQueueCarriesItsState()
+    {
+        await using var host = await StartPausedAsync(1);
+        var now = host.Host.Time.GetUtcNow();
+        var store = host.Host.Services.GetRequiredService<TaskStore>();
+        await store.Configuration.SetCircuitBreakerAsync(
+            new CircuitBreakerState { Connector = "crm", Status = CircuitBreakerStatus.Open, ChangedAt = now, OpenedAt = now, OpenUntil = now.AddSeconds(30), Reason = "CRM down" }, Token);
+
+        var queues = await host.GetJsonAsync("queues");
+
+        var crm = queues.EnumerateArray().Where(q => q.GetProperty("connector").GetString() == "crm").ToDictionary(q => q.GetProperty("direction").GetString()!);
+        var breaker = crm["Outgoing"].GetProperty("circuitBreaker");
+        Assert.Equal(("Open", "CRM down"), (breaker.GetProperty("status").GetString(), breaker.GetProperty("reason").GetString()));
+        Assert.Equal(now.AddSeconds(30), breaker.GetProperty("openUntil").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, crm["Incoming"].GetProperty("circuitBreaker").ValueKind);
     }
 
     [Theory]

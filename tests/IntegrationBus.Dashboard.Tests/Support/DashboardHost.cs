@@ -125,6 +125,10 @@ public sealed class DashboardHost : IAsyncDisposable
     public Task<long> CountAsync(string connector, SynchronizationStatus? status = null) =>
         Management.CountTasksAsync(new TaskQuery { Connector = connector, Direction = TaskDirection.Outgoing, Status = status }, TestContext.Current.CancellationToken);
 
+    /// <summary>Stores a connector's circuit breaker state, as the node running its queue would.</summary>
+    public Task<bool> SetCircuitBreakerAsync(CircuitBreakerState state) =>
+        _app.Services.GetRequiredService<TaskStore>().Configuration.SetCircuitBreakerAsync(state, TestContext.Current.CancellationToken);
+
     private static Task Status(HttpResponse response, int status)
     {
         response.StatusCode = status;

@@ -60,6 +60,22 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public async Task CheckHealth_CircuitBreakerOpen_IsDegradedNamingTheConnectorAndUntilWhen()
+    {
+        await using var bus = await TestBus.StartAsync([Crm()], services: s => s.AddHealthChecks().AddIntegrationBusHealthChecks());
+        var until = bus.Time.GetUtcNow().AddSeconds(30);
+        await bus.Store.Configuration.SetCircuitBreakerAsync(
+            new() { Connector = "crm", Status = Storage.CircuitBreakerStatus.Open, ChangedAt = bus.Time.GetUtcNow(), OpenUntil = until, Reason = "CRM down" }, Token);
+
+        var report = await bus.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Token);
+
+        var queues = report.Entries["integrationbus-queues"];
+        Assert.Equal(HealthStatus.Degraded, queues.Status);
+        Assert.Contains($"crm/outgoing: circuit breaker open until {until:O} (CRM down)", queues.Description, StringComparison.Ordinal);
+        Assert.Equal("Open", queues.Data["crm/outgoing.circuitBreaker"]);
+    }
+
+    [Fact]
     public async Task CheckHealth_LagBeyondTheConnectorsUnhealthyThreshold_IsUnhealthyWithTheFigure()
     {
         var crm = Crm();

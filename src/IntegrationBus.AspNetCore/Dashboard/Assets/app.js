@@ -277,7 +277,7 @@
     return el('tr', { 'data-queue': q.connector + '/' + q.direction },
       cell('Connector', [el('strong', {}, q.connector), q.displayName && q.displayName !== q.connector ? el('div', { class: 'muted' }, q.displayName) : null]),
       cell('Direction', q.direction),
-      cell('State', el('span', { class: q.enabled ? 'pill on' : 'pill off' }, q.enabled ? 'enabled' : 'disabled')),
+      cell('State', [el('span', { class: q.enabled ? 'pill on' : 'pill off' }, q.enabled ? 'enabled' : 'disabled'), breakerBadge(q.circuitBreaker)]),
       cell('Depth', number(q.depth), 'num depth'),
       cell('Pending', number(q.pending), 'num pending'),
       cell('Errors', errors, 'num errors'),
@@ -285,6 +285,16 @@
       cell('Oldest', age(lag), lag > 300 ? 'warn' : null),
       cell('Lease holder', q.leaseOwner ? el('span', { title: q.leaseOwner + (q.leaseExpiresAt ? ' until ' + when(q.leaseExpiresAt) : '') }, short(q.leaseOwner)) : '–', 'wrap'),
       cell('', actions));
+  }
+
+  // The connector's circuit breaker, when it is not closed: open (until when, why) or half-open (a task probes).
+  function breakerBadge(breaker) {
+    if (!breaker || breaker.status === 'Closed') return null;
+    const open = breaker.status === 'Open';
+    const title = open
+      ? 'Circuit breaker open' + (breaker.openUntil ? ' until ' + when(breaker.openUntil) : '') + (breaker.reason ? ': ' + breaker.reason : '')
+      : 'Circuit breaker half-open: one task probes';
+    return el('span', { class: open ? 'pill breaker open' : 'pill breaker half-open', 'data-breaker': breaker.status, title }, open ? 'breaker open' : 'breaker half-open');
   }
 
   function recordRate(queues) {
