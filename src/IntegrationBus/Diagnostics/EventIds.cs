@@ -58,4 +58,9 @@ internal static class EventIds
     public const int LeaseRenewed = 3019;
     public const int LeaseYielded = 3020;
     public const int LeaseReleaseFailed = 3021;
+
+    public const int WebhookDelivered = 3100;
+    public const int WebhookRefused = 3101;
+    public const int WebhookGone = 3102;
+    public const int WebhookAddressRefused = 3103;
 }
