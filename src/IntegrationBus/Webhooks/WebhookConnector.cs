@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -90,12 +89,12 @@ internal sealed class WebhookConnector : Connector
 
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             var client = _clients.CreateClient(ClientName(Name));
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
             if (response.IsSuccessStatusCode)
             {
                 Log.WebhookDelivered(_logger, Name, task.Id, _shownUrl, (int)response.StatusCode, elapsed);

@@ -20,7 +20,7 @@ public sealed class WebhookConnectorOptions
     /// <value><see langword="null"/>; required.</value>
     public Uri? Url { get; set; }
 
-    /// <summary>Gets or sets the Standard Webhooks secrets (<c>whsec_</c> + base64): every delivery carries one signature per secret, so a receiver can move from an old secret to a new one without losing messages.</summary>
+    /// <summary>Gets the Standard Webhooks secrets (<c>whsec_</c> + base64): every delivery carries one signature per secret, so a receiver can move from an old secret to a new one without losing messages.</summary>
     /// <value>Empty; at least one is required.</value>
     public IList<string> Secrets { get; } = [];
 
