@@ -18,6 +18,10 @@ public sealed class TaskResult
     /// <summary>Gets the message (the reason for an error or a skip).</summary>
     public string? Message { get; }
 
+    /// <summary>Gets how long to wait before the next attempt, when the external system said so (an HTTP <c>Retry-After</c>).</summary>
+    /// <value><see langword="null"/>: the runner's back-off decides (<see cref="IntegrationBusOptions.RetryDelay"/> doubling per attempt).</value>
+    public TimeSpan? RetryAfter { get; private init; }
+
     /// <summary>Fails the task: the error is recorded, a retry is scheduled and the run stops so that order holds.</summary>
     /// <param name="message">What went wrong.</param>
     /// <returns>The result.</returns>
@@ -25,6 +29,21 @@ public sealed class TaskResult
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         return new(TaskResultKind.Error, message);
+    }
+
+    /// <summary>Fails the task and says when to try it again: the runner uses this delay instead of its back-off for this attempt.</summary>
+    /// <remarks>
+    /// For an external system that said when it can take the call again (HTTP <c>Retry-After</c>). The error is recorded and
+    /// the run stops, as with <see cref="Error(string)"/>; the queue waits until the delay has passed. A task that reaches
+    /// <see cref="ConnectorOptions.MaxAttempts"/> is parked all the same.
+    /// </remarks>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="retryAfter">How long to wait before the next attempt (a negative delay counts as zero); <see langword="null"/> = the runner's back-off.</param>
+    /// <returns>The result.</returns>
+    public static TaskResult Error(string message, TimeSpan? retryAfter)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        return new(TaskResultKind.Error, message) { RetryAfter = retryAfter is { } delay && delay < TimeSpan.Zero ? TimeSpan.Zero : retryAfter };
     }
 
     /// <summary>Fails the task but goes on with the next one; the task is retried in the next run.</summary>

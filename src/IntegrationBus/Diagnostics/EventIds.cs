@@ -69,4 +69,8 @@ internal static class EventIds
     // 5210–5219: the stored state of the circuit breakers.
     public const int CircuitBreakerStateNotStored = 5210;
     public const int CircuitBreakerStateNotRead = 5211;
+    public const int WebhookDelivered = 3100;
+    public const int WebhookRefused = 3101;
+    public const int WebhookGone = 3102;
+    public const int WebhookAddressRefused = 3103;
 }

@@ -1,4 +1,5 @@
 using IntegrationBus.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -75,6 +76,29 @@ public sealed class IntegrationBusBuilder
     {
         ArgumentNullException.ThrowIfNull(connector);
         Services.AddSingleton(new ConnectorRegistration(_ => connector, configure));
+        return this;
+    }
+
+    /// <summary>Adds one webhook connector per entry of a configuration section: each task is POSTed as JSON signed by the Standard Webhooks specification.</summary>
+    /// <remarks>
+    /// Each entry's key is the connector's code name and its value a <see cref="Webhooks.WebhookConnectorOptions"/> (URL, secrets,
+    /// subscriptions, timeout, headers, <c>AllowPrivateNetwork</c>) plus, if wanted, the <see cref="ConnectorOptions"/> keys
+    /// (<c>MaxAttempts</c>, <c>TaskTimeout</c>). The section is read once; the options are validated when the bus starts, and a
+    /// failure names the connector and the key. An empty or missing section adds nothing.
+    /// </remarks>
+    /// <param name="section">The section, for example <c>configuration.GetSection("IntegrationBus:Webhooks")</c>.</param>
+    /// <returns>This builder.</returns>
+    /// <example>
+    /// <code>
+    /// services.AddIntegrationBus(bus => bus
+    ///     .UseSqlite("Data Source=bus.db")
+    ///     .AddWebhookConnectors(configuration.GetSection("IntegrationBus:Webhooks")));
+    /// </code>
+    /// </example>
+    public IntegrationBusBuilder AddWebhookConnectors(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        Webhooks.WebhookRegistration.Add(Services, section);
         return this;
     }
 

@@ -187,7 +187,11 @@ public sealed class IntegrationBusManagement
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the state is stored and applied on this node.</returns>
     /// <exception cref="ArgumentException">The store knows no connector of that name.</exception>
-    public async Task SetConnectorEnabledAsync(string connectorName, bool enabled, string? actor = null, CancellationToken cancellationToken = default)
+    public Task SetConnectorEnabledAsync(string connectorName, bool enabled, string? actor = null, CancellationToken cancellationToken = default) =>
+        SetConnectorEnabledAsync(connectorName, enabled, actor, null, cancellationToken);
+
+    /// <summary>Enables or disables a connector on every node, with the reason written into the audit entry (the bus itself acting, such as a webhook answered 410 Gone).</summary>
+    internal async Task SetConnectorEnabledAsync(string connectorName, bool enabled, string? actor, string? reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectorName);
         await _startup.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -197,7 +201,8 @@ public sealed class IntegrationBusManagement
         }
 
         _settings.ApplyConnectors(await _store.Configuration.GetConnectorsAsync(cancellationToken).ConfigureAwait(false));
-        await AuditAsync(actor, enabled ? ManagementActions.EnableConnector : ManagementActions.DisableConnector, $"connector {connectorName}", 0, cancellationToken).ConfigureAwait(false);
+        var target = reason is null ? $"connector {connectorName}" : $"connector {connectorName}: {reason}";
+        await AuditAsync(actor, enabled ? ManagementActions.EnableConnector : ManagementActions.DisableConnector, target, 0, cancellationToken).ConfigureAwait(false);
         await _channel.PublishAsync(new BusNotification { Kind = BusNotificationKind.ConnectorsChanged, Connector = connectorName }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -22,15 +22,24 @@ internal static class TaskPayload
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("v", Version);
-            writer.WriteString("dataType", dataType.ToString());
-            writer.WritePropertyName("object");
-            WriteSnapshot(writer, snapshot);
-            writer.WriteEndObject();
+            Write(writer, snapshot, dataType);
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes a payload as one JSON value into a larger document (the webhook envelope's <c>payload</c>).</summary>
+    /// <param name="writer">The writer, positioned where a value goes.</param>
+    /// <param name="snapshot">The object.</param>
+    /// <param name="dataType">The data type.</param>
+    public static void Write(Utf8JsonWriter writer, ObjectSnapshot snapshot, DataType dataType)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("v", Version);
+        writer.WriteString("dataType", dataType.ToString());
+        writer.WritePropertyName("object");
+        WriteSnapshot(writer, snapshot);
+        writer.WriteEndObject();
     }
 
     /// <summary>Reads a payload back into objects of the registered types.</summary>

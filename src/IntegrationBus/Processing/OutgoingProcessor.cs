@@ -92,7 +92,8 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
                 Log.TaskFailedAndSkipped(logger, Name, task.Id, Direction, attempt, result.Message, retryAt, exception);
                 return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.ErrorAndSkip, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = retryAt }, Exception: exception);
             case TaskResultKind.Error when !park:
-                var next = now + backoff.GetDelay(attempt);
+                // An external system that said when to come back (Retry-After) is believed over the back-off.
+                var next = now + (result.RetryAfter ?? backoff.GetDelay(attempt));
                 Log.TaskFailed(logger, Name, task.Id, Direction, attempt, result.Message, next, exception);
                 return new TaskDecision(
                     new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = result.Message, Details = details, AttemptedAt = now, NextAttemptAt = next },

@@ -41,6 +41,25 @@ public sealed class RetryAndErrorTests
     }
 
     [Fact]
+    public async Task RunAsync_ErrorWithRetryAfter_NextAttemptIsThatDelayNotTheBackoff()
+    {
+        var crm = Crm();
+        crm.Behaviour = _ => TaskResult.Error("rate limited", TimeSpan.FromSeconds(90));
+        await using var bus = await TestBus.StartAsync([crm]);
+        var recorded = bus.NextRunnerIdleAsync("crm");
+
+        await bus.Bus.LogChangeAsync(SampleTypes.NewUser(1, "u1"), TaskType.CreateObject, Token);
+        await recorded;
+
+        var row = Assert.Single(await bus.ListAsync("crm"));
+        Assert.Equal(bus.Time.GetUtcNow() + TimeSpan.FromSeconds(90), row.NextAttemptAt);
+        var retried = bus.NextRunnerIdleAsync("crm");
+        bus.Time.Advance(TimeSpan.FromSeconds(90));
+        await retried;
+        Assert.Equal(2, crm.Calls.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_ConnectorThrows_AttemptLogAndLogEventKeepTypeMessageAndStackTrace()
     {
         var crm = Crm();
