@@ -1,3 +1,4 @@
+using IntegrationBus.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationBus.AspNetCore;
@@ -14,7 +15,7 @@ internal sealed class IntegrationBusHttpCredentialsValidator : IValidateOptions<
             var prefix = $"IntegrationBusHttpOptions.Connectors['{connector}']";
             if (credentials is null)
             {
-                failures.Add($"{prefix} is null; remove the entry or give it ApiKeys or an HmacSecret.");
+                failures.Add($"{prefix} is null; remove the entry or give it ApiKeys, an HmacSecret or WebhookSecrets.");
                 continue;
             }
 
@@ -30,6 +31,14 @@ internal sealed class IntegrationBusHttpCredentialsValidator : IValidateOptions<
             if (credentials.HmacSecret is { } secret && secret.Length < IntegrationBusHttpDefaults.MinimumHmacSecretLength)
             {
                 failures.Add($"{prefix}.HmacSecret is {secret.Length} characters long; use at least {IntegrationBusHttpDefaults.MinimumHmacSecretLength} random characters, or remove it.");
+            }
+
+            for (var i = 0; i < credentials.WebhookSecrets.Count; i++)
+            {
+                if (!WebhookSecret.TryParse(credentials.WebhookSecrets[i], out _))
+                {
+                    failures.Add($"{prefix}.WebhookSecrets[{i}] is not a Standard Webhooks secret; write 'whsec_' followed by the base64 of {WebhookSecret.MinimumKeyLength} to 64 random bytes (WebhookSecret.Generate() makes one).");
+                }
             }
         }
 

@@ -4,7 +4,7 @@ namespace IntegrationBus.AspNetCore;
 
 /// <summary>Options of the HTTP endpoints that <see cref="IntegrationBusEndpointRouteBuilderExtensions.MapIntegrationBus"/> maps.</summary>
 /// <remarks>
-/// Nothing is anonymous by default: a connector needs an API key, an HMAC secret or both in <see cref="Connectors"/>,
+/// Nothing is anonymous by default: a connector needs an API key, an HMAC secret or webhook secrets in <see cref="Connectors"/>,
 /// unless <see cref="AllowAnonymous"/> is set. Validated at start.
 /// </remarks>
 public sealed class IntegrationBusHttpOptions
@@ -24,8 +24,12 @@ public sealed class IntegrationBusHttpOptions
     [Range(IntegrationBusHttpDefaults.MinimumBodySize, IntegrationBusHttpDefaults.MaximumBodySize)]
     public long MaxBodySize { get; set; } = IntegrationBusHttpDefaults.MaxBodySize;
 
-    /// <summary>Gets or sets how far a signed request's <c>X-IntegrationBus-Timestamp</c> may be from this node's clock, either way.</summary>
-    /// <remarks>A signature is remembered for this long to refuse replays, so this also bounds the replay cache.</remarks>
+    /// <summary>Gets or sets how far a signed request's <c>X-IntegrationBus-Timestamp</c> or <c>webhook-timestamp</c> may be from this node's clock, either way.</summary>
+    /// <remarks>
+    /// An <c>X-IntegrationBus-Signature</c> is remembered in memory for this long to refuse replays, so this also bounds
+    /// that cache. A Standard Webhooks <c>webhook-id</c> is recorded in the task store for the idempotency retention (at
+    /// least 2 hours), always longer than a timestamp can stay acceptable.
+    /// </remarks>
     /// <value>5 minutes; between 5 seconds and 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan SignatureTolerance { get; set; } = IntegrationBusHttpDefaults.SignatureTolerance;

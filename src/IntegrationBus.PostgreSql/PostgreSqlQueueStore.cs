@@ -1,5 +1,6 @@
 using System.Data.Common;
 using IntegrationBus.Storage;
+using IntegrationBus.Webhooks;
 
 namespace IntegrationBus.PostgreSql;
 
@@ -26,6 +27,7 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
 
     private readonly PostgreSqlTaskAppender _appender = new(database);
     private readonly PostgreSqlIncomingAppender _incoming = new(database);
+    private readonly PostgreSqlWebhookAppender _webhooks = new(database, new PostgreSqlTaskAppender(database));
 
     /// <inheritdoc/>
     /// <remarks>
@@ -43,6 +45,10 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
     /// <inheritdoc/>
     public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
         => _incoming.AppendAsync(appends, _appender, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task<WebhookAppendResult> AppendWebhookAsync(IncomingAppend append, WebhookReceipt receipt, CancellationToken cancellationToken)
+        => _webhooks.AppendAsync(append, receipt, cancellationToken);
 
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)

@@ -19,6 +19,8 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, ILog
 
     private const string IdempotencyKeysSql = "DELETE FROM ibus.integration_idempotency WHERE created_at < @before;";
 
+    private const string WebhookMessagesSql = "DELETE FROM ibus.integration_webhook_message WHERE created_at < @before;";
+
     private const string HistorySql = "DELETE FROM ibus.integration_history WHERE delivered_at < @before;";
 
     private const string AuditSql = "DELETE FROM ibus.integration_audit WHERE at < @before;";
@@ -39,6 +41,7 @@ internal sealed class PostgreSqlRetentionStore(PostgreSqlDatabase database, ILog
                     Attempts = await DeleteAsync(connection, transaction, AttemptsSql, cutoffs.AttemptsBefore, cancellationToken).ConfigureAwait(false),
                     FailedSynchronizations = await DeleteFailedAsync(connection, transaction, cutoffs.FailedBefore, cancellationToken).ConfigureAwait(false),
                     IdempotencyKeys = await DeleteAsync(connection, transaction, IdempotencyKeysSql, cutoffs.IdempotencyKeysBefore, cancellationToken).ConfigureAwait(false),
+                    WebhookMessages = await DeleteAsync(connection, transaction, WebhookMessagesSql, cutoffs.WebhookMessagesBefore, cancellationToken).ConfigureAwait(false),
                     History = await DeleteAsync(connection, transaction, HistorySql, cutoffs.HistoryBefore, cancellationToken).ConfigureAwait(false),
                     Audit = await DeleteAsync(connection, transaction, AuditSql, cutoffs.AuditBefore, cancellationToken).ConfigureAwait(false),
                 };

@@ -165,6 +165,16 @@ internal static class PostgreSqlSchemaScripts
             open_until timestamptz NULL,
             reason text NULL
         );
+        -- Standard Webhooks replay protection: one row per received webhook-id, bound to its connector and body.
+        CREATE TABLE ibus.integration_webhook_message (
+            message_id text PRIMARY KEY,
+            connector_id bigint NOT NULL,
+            body_hash text NOT NULL,
+            task_id bigint NOT NULL,
+            task_guid uuid NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        CREATE INDEX ix_integration_webhook_message_created_at ON ibus.integration_webhook_message (created_at);
 
         INSERT INTO ibus.integration_schema_version (version) VALUES (2);
         """;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using IntegrationBus.Storage;
+using IntegrationBus.Webhooks;
 using Microsoft.Data.Sqlite;
 
 namespace IntegrationBus.Sqlite;
@@ -31,6 +32,7 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
         """;
 
     private readonly SqliteTaskAppender _appender = new(database);
+    private readonly SqliteWebhookAppender _webhooks = new(database, new SqliteTaskAppender(database));
 
     /// <inheritdoc/>
     /// <remarks>
@@ -48,6 +50,10 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
     /// <inheritdoc/>
     public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
         => _appender.AppendIncomingAsync(appends, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task<WebhookAppendResult> AppendWebhookAsync(IncomingAppend append, WebhookReceipt receipt, CancellationToken cancellationToken)
+        => _webhooks.AppendAsync(append, receipt, cancellationToken);
 
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)

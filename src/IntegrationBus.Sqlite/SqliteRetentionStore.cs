@@ -14,6 +14,8 @@ internal sealed class SqliteRetentionStore(SqliteDatabase database, ILogger logg
 
     private const string IdempotencyKeysSql = "DELETE FROM integration_idempotency WHERE created_at < @before;";
 
+    private const string WebhookMessagesSql = "DELETE FROM integration_webhook_message WHERE created_at < @before;";
+
     private const string HistorySql = "DELETE FROM integration_history WHERE delivered_at < @before;";
 
     private const string AuditSql = "DELETE FROM integration_audit WHERE at < @before;";
@@ -30,6 +32,7 @@ internal sealed class SqliteRetentionStore(SqliteDatabase database, ILogger logg
                 Attempts = Delete(scope, AttemptsSql, cutoffs.AttemptsBefore),
                 FailedSynchronizations = DeleteFailed(scope, cutoffs.FailedBefore),
                 IdempotencyKeys = Delete(scope, IdempotencyKeysSql, cutoffs.IdempotencyKeysBefore),
+                WebhookMessages = Delete(scope, WebhookMessagesSql, cutoffs.WebhookMessagesBefore),
                 History = Delete(scope, HistorySql, cutoffs.HistoryBefore),
                 Audit = Delete(scope, AuditSql, cutoffs.AuditBefore),
             };

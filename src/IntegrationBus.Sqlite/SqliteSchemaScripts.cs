@@ -184,6 +184,16 @@ internal static class SqliteSchemaScripts
             open_until INTEGER NULL,
             reason TEXT NULL
         );
+        -- Standard Webhooks replay protection: one row per received webhook-id, bound to its connector and body.
+        CREATE TABLE integration_webhook_message (
+            message_id TEXT PRIMARY KEY,
+            connector_id INTEGER NOT NULL,
+            body_hash TEXT NOT NULL,
+            task_id INTEGER NOT NULL,
+            task_guid TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_integration_webhook_message_created_at ON integration_webhook_message (created_at);
 
         PRAGMA user_version = 3;
         """;

@@ -164,6 +164,14 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         }
     }
 
+    /// <summary>Writes one task in the store's own write transaction and returns its ID.</summary>
+    /// <param name="scope">The write transaction.</param>
+    /// <param name="task">The task, already validated.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new task's ID.</returns>
+    internal long WriteOne(SqliteWriteScope scope, NewIntegrationTask task, CancellationToken cancellationToken) =>
+        Write(scope.Connection, scope.Transaction, [task], scope, cancellationToken)[0];
+
     private void WriteFresh(SqliteWriteScope scope, List<(int Index, NewIntegrationTask Task)> fresh, IncomingAppendResult[] results, CancellationToken cancellationToken)
     {
         if (fresh.Count == 0)

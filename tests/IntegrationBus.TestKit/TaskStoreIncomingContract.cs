@@ -4,7 +4,7 @@ using Xunit;
 namespace IntegrationBus.TestKit;
 
 /// <summary>The incoming-append facts of the <see cref="TaskStoreContract"/>: idempotency keys, their window, order, discard.</summary>
-public abstract class TaskStoreIncomingContract : TaskStoreFencingContract
+public abstract class TaskStoreIncomingContract : TaskStoreWebhookContract
 {
     [Fact]
     public async Task AppendIncomingAsync_Batch_KeepsOrderAndAnswersRepeatsWithTheFirstTask()

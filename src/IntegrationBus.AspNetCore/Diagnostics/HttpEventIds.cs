@@ -38,4 +38,7 @@ internal static class HttpEventIds
 
     /// <summary>The task store was busy or unavailable for a management request; answered with 503.</summary>
     public const int ManagementStoreUnavailable = 6012;
+
+    /// <summary>A Standard Webhooks message ID already received by another connector or with another body was refused.</summary>
+    public const int WebhookReplayRefused = 6100;
 }

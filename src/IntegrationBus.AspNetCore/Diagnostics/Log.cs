@@ -52,4 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = HttpEventIds.ManagementStoreUnavailable, EventName = "HttpManagementStoreUnavailable", Level = LogLevel.Warning,
         Message = "Management request {Method} {RequestPath} answered 503: the task store is busy or unavailable")]
     public static partial void ManagementStoreUnavailable(ILogger logger, string method, string requestPath, Exception exception);
+
+    [LoggerMessage(EventId = HttpEventIds.WebhookReplayRefused, EventName = "HttpWebhookReplayRefused", Level = LogLevel.Warning,
+        Message = "HTTP webhook for connector {ConnectorName} refused with 409: {Reason}")]
+    public static partial void WebhookReplayRefused(ILogger logger, string connectorName, string reason);
 }

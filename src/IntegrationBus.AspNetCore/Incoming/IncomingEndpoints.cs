@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using IntegrationBus.AspNetCore.Diagnostics;
+using IntegrationBus.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
@@ -82,9 +83,10 @@ internal sealed class IncomingEndpoints(
                 $"The {IdempotencyKeyHeader} header is {idempotencyKey.Length} characters long; use at most {IntegrationBusHttpDefaults.MaxIdempotencyKeyLength}.");
         }
 
-        var result = await GuardAsync(connector, context, body.ReplayKey, () => bus.ProcessExternalTaskAsync(
-            connector, request.ExternalObject, request.TaskType, request.DataType, request.Site, request.Policy,
-            idempotencyKey.Length == 0 ? null : idempotencyKey, context.RequestAborted)).ConfigureAwait(false);
+        // A Standard Webhooks message's ID is its idempotency key (recorded in the store); an Idempotency-Key header is then ignored.
+        var change = new ExternalChange(request.ExternalObject, request.TaskType, request.DataType, request.Site, request.Policy,
+            body.Webhook is null && idempotencyKey.Length > 0 ? idempotencyKey : null) { Webhook = body.Webhook };
+        var result = await GuardAsync(connector, context, body.ReplayKey, () => bus.ProcessExternalChangeAsync(connector, change, context.RequestAborted)).ConfigureAwait(false);
         return result.Result ?? Answer(connector, result.Value!);
     }
 
@@ -143,12 +145,12 @@ internal sealed class IncomingEndpoints(
             return (default, Refuse(connector, read.Status, ProblemTypes.IncompleteBody, "Incomplete body", read.Reason!));
         }
 
-        if (authenticator.CheckSignature(connector, context.Request.Headers, bytes, out var replayKey) is { } signatureFailure)
+        if (authenticator.CheckSignature(connector, context.Request.Headers, bytes, out var replayKey, out var webhook) is { } signatureFailure)
         {
             return (default, Unauthorized(connector, signatureFailure));
         }
 
-        return (new Body(bytes, replayKey), null);
+        return (new Body(bytes, replayKey, webhook), null);
     }
 
     private async Task<(ExternalTaskResult? Value, IResult? Result)> GuardAsync(
@@ -223,6 +225,10 @@ internal sealed class IncomingEndpoints(
                         ["value"] = violation.Value,
                         ["rule"] = violation.Rule,
                     });
+            case ExternalTaskStatus.Replayed:
+                // A valid signature whose message ID belongs to another connector or another body: never queued again.
+                Log.WebhookReplayRefused(logger, connector, detail);
+                return Problem(StatusCodes.Status409Conflict, ProblemTypes.WebhookReplayed, "Webhook message already received", detail);
             case ExternalTaskStatus.UnknownSite:
                 return Refuse(connector, StatusCodes.Status422UnprocessableEntity, ProblemTypes.UnknownSite, "Unknown site", detail);
             default:
@@ -258,7 +264,7 @@ internal sealed class IncomingEndpoints(
         return false;
     }
 
-    private readonly record struct Body(byte[] Bytes, string? ReplayKey)
+    private readonly record struct Body(byte[] Bytes, string? ReplayKey, WebhookReceipt? Webhook)
     {
         public ReadOnlyMemory<byte> Memory => Bytes;
     }

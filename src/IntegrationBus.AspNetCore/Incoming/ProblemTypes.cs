@@ -22,4 +22,5 @@ internal static class ProblemTypes
     public const string UnknownTask = Base + "unknown-task";
     public const string InvalidAntiforgeryToken = Base + "antiforgery";
     public const string Forbidden = Base + "forbidden";
+    public const string WebhookReplayed = Base + "webhook-replayed";
 }

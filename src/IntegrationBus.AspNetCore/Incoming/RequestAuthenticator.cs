@@ -1,18 +1,21 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using IntegrationBus.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationBus.AspNetCore.Incoming;
 
-/// <summary>Checks a request's API key and HMAC signature against its connector's credentials, in constant time.</summary>
+/// <summary>Checks a request's API key and signature (Standard Webhooks or the <c>X-IntegrationBus-*</c> HMAC) against its connector's credentials, in constant time.</summary>
 internal sealed class RequestAuthenticator(IOptions<IntegrationBusHttpOptions> options, ReplayCache replays, TimeProvider timeProvider)
 {
     public const string ApiKeyHeader = "X-Api-Key";
     public const string TimestampHeader = "X-IntegrationBus-Timestamp";
     public const string SignatureHeader = "X-IntegrationBus-Signature";
     private const string SignaturePrefix = "sha256=";
+    private readonly ConcurrentDictionary<string, WebhookSecret[]> _webhookSecrets = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Checks what can be checked before the body is read: that credentials exist and the API key.</summary>
     /// <returns>Why the request is refused, or <see langword="null"/>.</returns>
@@ -23,7 +26,7 @@ internal sealed class RequestAuthenticator(IOptions<IntegrationBusHttpOptions> o
         {
             return options.Value.AllowAnonymous
                 ? null
-                : $"Connector '{connector}' has no credentials configured and AllowAnonymous is off; configure IntegrationBusHttpOptions.Connectors['{connector}'] (ApiKeys or HmacSecret).";
+                : $"Connector '{connector}' has no credentials configured and AllowAnonymous is off; configure IntegrationBusHttpOptions.Connectors['{connector}'] (ApiKeys, HmacSecret or WebhookSecrets).";
         }
 
         if (credentials.ApiKeys.Count == 0)
@@ -48,25 +51,65 @@ internal sealed class RequestAuthenticator(IOptions<IntegrationBusHttpOptions> o
         return match ? null : $"The {ApiKeyHeader} is not valid for connector '{connector}'.";
     }
 
-    /// <summary>Checks the HMAC signature over the raw body, when the connector has a secret, and remembers it against replays.</summary>
+    /// <summary>
+    /// Checks the request's signature over the raw body: Standard Webhooks when the connector has webhook secrets (and,
+    /// if it also has an HMAC secret, the request carries <c>webhook-signature</c>), else the <c>X-IntegrationBus-*</c>
+    /// HMAC when it has an HMAC secret, which is remembered in memory against replays.
+    /// </summary>
     /// <param name="connector">The connector.</param>
     /// <param name="headers">The request headers.</param>
     /// <param name="body">The raw body.</param>
-    /// <param name="replayKey">The key under which the signature was remembered, or <see langword="null"/>.</param>
+    /// <param name="replayKey">The key under which an HMAC signature was remembered, or <see langword="null"/>.</param>
+    /// <param name="webhook">The verified Standard Webhooks message, to record with its task, or <see langword="null"/>.</param>
     /// <returns>Why the request is refused, or <see langword="null"/>.</returns>
-    public string? CheckSignature(string connector, IHeaderDictionary headers, ReadOnlySpan<byte> body, out string? replayKey)
+    public string? CheckSignature(string connector, IHeaderDictionary headers, ReadOnlySpan<byte> body, out string? replayKey, out WebhookReceipt? webhook)
     {
         replayKey = null;
-        if (Find(connector)?.HmacSecret is not { } secret)
+        webhook = null;
+        if (Find(connector) is not { } credentials)
         {
             return null;
         }
 
+        if (credentials.WebhookSecrets.Count > 0 && (credentials.HmacSecret is null || headers.ContainsKey(WebhookSignature.SignatureHeader)))
+        {
+            return CheckWebhook(connector, credentials, headers, body, out webhook);
+        }
+
+        return credentials.HmacSecret is { } secret ? CheckHmac(connector, secret, credentials.WebhookSecrets.Count > 0, headers, body, out replayKey) : null;
+    }
+
+    private string? CheckWebhook(string connector, IntegrationBusHttpCredentials credentials, IHeaderDictionary headers, ReadOnlySpan<byte> body, out WebhookReceipt? webhook)
+    {
+        webhook = null;
+        var id = headers[WebhookSignature.IdHeader].ToString();
+        if (id.Length > WebhookReceipt.MaxMessageIdLength)
+        {
+            return $"The {WebhookSignature.IdHeader} header is {id.Length} characters long; use at most {WebhookReceipt.MaxMessageIdLength}.";
+        }
+
+        var secrets = _webhookSecrets.GetOrAdd(connector, static (_, list) => [.. list.Select(WebhookSecret.Parse)], credentials.WebhookSecrets);
+        if (!WebhookSignature.Verify(
+            secrets, id, headers[WebhookSignature.TimestampHeader].ToString(), headers[WebhookSignature.SignatureHeader].ToString(), body,
+            timeProvider.GetUtcNow(), options.Value.SignatureTolerance, out var failure))
+        {
+            return $"Connector '{connector}' requires a Standard Webhooks signature: {failure}";
+        }
+
+        webhook = WebhookReceipt.Create(id, body);
+        return null;
+    }
+
+    private string? CheckHmac(string connector, string secret, bool webhooksToo, IHeaderDictionary headers, ReadOnlySpan<byte> body, out string? replayKey)
+    {
+        replayKey = null;
         var timestampText = headers[TimestampHeader].ToString();
         var signatureText = headers[SignatureHeader].ToString();
         if (timestampText.Length == 0 || signatureText.Length == 0)
         {
-            return $"The {TimestampHeader} and {SignatureHeader} headers are required for connector '{connector}'.";
+            return webhooksToo
+                ? $"The {TimestampHeader} and {SignatureHeader} headers, or the Standard Webhooks headers ({WebhookSignature.IdHeader}, {WebhookSignature.TimestampHeader}, {WebhookSignature.SignatureHeader}), are required for connector '{connector}'."
+                : $"The {TimestampHeader} and {SignatureHeader} headers are required for connector '{connector}'.";
         }
 
         if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)

@@ -19,7 +19,7 @@ internal static class PurgeCommand
             }
             else
             {
-                run.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Purged {result.Total} rows: {result.Attempts} attempt-log entries, {result.FailedSynchronizations} parked tasks, {result.IdempotencyKeys} idempotency keys, {result.History} history entries, {result.Audit} audit entries."));
+                run.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Purged {result.Total} rows: {result.Attempts} attempt-log entries, {result.FailedSynchronizations} parked tasks, {result.IdempotencyKeys} idempotency keys, {result.WebhookMessages} webhook message IDs, {result.History} history entries, {result.Audit} audit entries."));
             }
 
             return ExitCodes.Done;

@@ -9,6 +9,9 @@ internal static class IntegrationBusDefaults
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromHours(24);
+
+    /// <summary>The shortest time a Standard Webhooks message ID is kept: twice the longest signature tolerance (1 hour), since a timestamp may be that far either way.</summary>
+    public static readonly TimeSpan MinimumWebhookRetention = TimeSpan.FromHours(2);
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromHours(1);
     public static readonly TimeSpan QueueFiguresInterval = TimeSpan.FromSeconds(15);

@@ -36,9 +36,17 @@ public sealed class IntegrationBusOptions
     public IList<string> Sites { get; } = [];
 
     /// <summary>Gets or sets how long an incoming idempotency key is remembered; a repeat within it queues nothing new.</summary>
+    /// <remarks>
+    /// Standard Webhooks message IDs are kept as long, but at least 2 hours (twice the longest signature tolerance), so a
+    /// signed message can never outlive its replay record.
+    /// </remarks>
     /// <value>24 hours.</value>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan IdempotencyRetention { get; set; } = IntegrationBusDefaults.IdempotencyRetention;
+
+    /// <summary>Gets how long a Standard Webhooks message ID is kept: <see cref="IdempotencyRetention"/>, at least 2 hours.</summary>
+    internal TimeSpan WebhookRetention =>
+        IdempotencyRetention > IntegrationBusDefaults.MinimumWebhookRetention ? IdempotencyRetention : IntegrationBusDefaults.MinimumWebhookRetention;
 
     /// <summary>Gets or sets how often retention runs on this node (what it deletes is set by <see cref="BusSettings"/>).</summary>
     /// <value>1 hour.</value>

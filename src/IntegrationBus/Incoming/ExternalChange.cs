@@ -14,4 +14,13 @@ public sealed record ExternalChange(
     DataType DataType,
     string? Site = null,
     IncomingPolicy Policy = IncomingPolicy.Default,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null)
+{
+    /// <summary>Gets the verified Standard Webhooks message this change arrived in, recorded against replays with its task.</summary>
+    /// <remarks>
+    /// Honoured by <see cref="IntegrationBusService.ProcessExternalChangeAsync"/> only (one change per message). With a
+    /// receipt, the message ID is the idempotency key and <see cref="IdempotencyKey"/> is ignored.
+    /// </remarks>
+    /// <value><see langword="null"/>: not a webhook.</value>
+    public Webhooks.WebhookReceipt? Webhook { get; init; }
+}

@@ -29,4 +29,10 @@ public enum ExternalTaskStatus
 
     /// <summary>The object breaks a rule of the application's type model (a type, range, required field or maximum length); <see cref="ExternalTaskResult.Violation"/> says which.</summary>
     InvalidObject = 8,
+
+    /// <summary>
+    /// The Standard Webhooks message ID was already received by another connector, or with another body (a replayed or
+    /// reused message); nothing was queued.
+    /// </summary>
+    Replayed = 9,
 }

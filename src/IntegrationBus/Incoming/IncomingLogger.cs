@@ -1,5 +1,6 @@
 using IntegrationBus.Diagnostics;
 using IntegrationBus.Storage;
+using IntegrationBus.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus;
@@ -27,14 +28,42 @@ internal sealed class IncomingLogger(
             return refused!;
         }
 
+        if (change.Webhook is { } receipt)
+        {
+            return await AppendWebhookAsync(append, receipt, connector!, cancellationToken).ConfigureAwait(false);
+        }
+
         var appended = await _appends.AppendAsync(append, cancellationToken).ConfigureAwait(false);
         return Queued(append, appended, connector!);
+    }
+
+    /// <summary>Appends a verified webhook's task with its message ID, outside the group commit (one message, one transaction).</summary>
+    private async Task<ExternalTaskResult> AppendWebhookAsync(IncomingAppend append, WebhookReceipt receipt, ConnectorRuntime connector, CancellationToken cancellationToken)
+    {
+        var webhookAppend = append with { IdempotencyKey = null, NotBefore = append.Task.CreatedAt - options.WebhookRetention };
+        var appended = await store.Queue.AppendWebhookAsync(webhookAppend, receipt, cancellationToken).ConfigureAwait(false);
+        switch (appended.Status)
+        {
+            case WebhookAppendStatus.Appended:
+            case WebhookAppendStatus.Repeated:
+                return Queued(append, new IncomingAppendResult(appended.TaskId, appended.TaskGuid, appended.Status == WebhookAppendStatus.Repeated), connector);
+            default:
+                var message = appended.Status == WebhookAppendStatus.OtherConnector
+                    ? $"Webhook message '{receipt.MessageId}' was already received by another connector; a message is accepted by one connector only."
+                    : $"Webhook message '{receipt.MessageId}' was already received with a different body; send every new message with a new webhook-id.";
+                return Refuse(connector.Connector.Name, new(ExternalTaskStatus.Replayed, Message: message));
+        }
     }
 
     /// <summary>Queues many changes of one connector in one store transaction (a bulk import); each gets its own result.</summary>
     public async Task<IReadOnlyList<ExternalTaskResult>> LogManyAsync(string connectorName, IReadOnlyList<ExternalChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Any(c => c?.Webhook is not null))
+        {
+            throw new ArgumentException("A change that carries a webhook receipt is queued on its own, through ProcessExternalChangeAsync.", nameof(changes));
+        }
+
         var results = new ExternalTaskResult[changes.Count];
         var appends = new List<(int Position, IncomingAppend Append, ConnectorRuntime Connector)>(changes.Count);
         for (var i = 0; i < changes.Count; i++)

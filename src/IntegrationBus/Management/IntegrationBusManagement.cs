@@ -296,6 +296,7 @@ public sealed class IntegrationBusManagement
                 AttemptsBefore = now - settings.AttemptLogRetention,
                 FailedBefore = now - settings.FailedTaskRetention,
                 IdempotencyKeysBefore = now - _options.IdempotencyRetention,
+                WebhookMessagesBefore = now - _options.WebhookRetention,
                 HistoryBefore = now - settings.HistoryRetention,
                 AuditBefore = now - settings.AuditRetention,
             },

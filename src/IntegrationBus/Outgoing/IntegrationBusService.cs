@@ -121,12 +121,32 @@ public sealed class IntegrationBusService
         CancellationToken cancellationToken = default) =>
         _incoming.LogAsync(connectorName, new ExternalChange(externalObject, taskType, dataType, siteName, policy, idempotencyKey), cancellationToken);
 
+    /// <summary>Queues one change an external system sent, as <see cref="ProcessExternalTaskAsync"/> does, honouring its <see cref="ExternalChange.Webhook"/>.</summary>
+    /// <remarks>
+    /// With a <see cref="ExternalChange.Webhook"/> receipt (a verified Standard Webhooks message), the message ID is
+    /// recorded with the task in one store transaction, for every node: the same message again at the same connector is
+    /// <see cref="ExternalTaskStatus.Repeated"/> with the first task; the same ID at another connector or with another body
+    /// is <see cref="ExternalTaskStatus.Replayed"/> and queues nothing.
+    /// </remarks>
+    /// <param name="connectorName">The connector the change comes from.</param>
+    /// <param name="change">The change.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Queued (with the task's ID), repeated, or why not.</returns>
+    /// <exception cref="NotSupportedException">The change carries a webhook receipt and the store does not record webhook messages.</exception>
+    public Task<ExternalTaskResult> ProcessExternalChangeAsync(string connectorName, ExternalChange change, CancellationToken cancellationToken = default) =>
+        _incoming.LogAsync(connectorName, change, cancellationToken);
+
     /// <summary>Queues many changes of one connector in one store transaction (a bulk import or a catch-up after an outage).</summary>
-    /// <remarks>Each change is converted and checked as by <see cref="ProcessExternalTaskAsync"/> and gets its own result, in order; refused changes queue nothing.</remarks>
+    /// <remarks>
+    /// Each change is converted and checked as by <see cref="ProcessExternalTaskAsync"/> and gets its own result, in order;
+    /// refused changes queue nothing. A change carrying a <see cref="ExternalChange.Webhook"/> receipt goes through
+    /// <see cref="ProcessExternalChangeAsync"/> instead.
+    /// </remarks>
     /// <param name="connectorName">The connector the changes come from.</param>
     /// <param name="changes">The changes, in the order they happened.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per change, in order.</returns>
+    /// <exception cref="ArgumentException">A change carries a webhook receipt.</exception>
     public Task<IReadOnlyList<ExternalTaskResult>> ProcessExternalTasksAsync(string connectorName, IReadOnlyList<ExternalChange> changes, CancellationToken cancellationToken = default) =>
         _incoming.LogManyAsync(connectorName, changes, cancellationToken);
 

@@ -12,6 +12,9 @@ public sealed record PurgeResult
     /// <summary>Gets the idempotency keys deleted.</summary>
     public long IdempotencyKeys { get; init; }
 
+    /// <summary>Gets the recorded Standard Webhooks message IDs deleted.</summary>
+    public long WebhookMessages { get; init; }
+
     /// <summary>Gets the history entries deleted.</summary>
     public long History { get; init; }
 
@@ -19,5 +22,5 @@ public sealed record PurgeResult
     public long Audit { get; init; }
 
     /// <summary>Gets every row deleted.</summary>
-    public long Total => Attempts + FailedSynchronizations + IdempotencyKeys + History + Audit;
+    public long Total => Attempts + FailedSynchronizations + IdempotencyKeys + WebhookMessages + History + Audit;
 }

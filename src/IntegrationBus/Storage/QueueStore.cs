@@ -1,4 +1,5 @@
 using System.Data.Common;
+using IntegrationBus.Webhooks;
 
 namespace IntegrationBus.Storage;
 
@@ -37,6 +38,26 @@ public abstract class QueueStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per append, in order: the task's ID and GUID and whether it was a repeat.</returns>
     public abstract Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends one incoming task that arrived as a verified Standard Webhooks message, and records the message's ID in the
+    /// same transaction, for every node: the same message again at the same connector is a repeat of the first task; the
+    /// same ID at another connector or with another body is refused. Each check and append is atomic.
+    /// </summary>
+    /// <remarks>
+    /// A recorded ID counts while it was recorded at or after <see cref="IncomingAppend.NotBefore"/>; an older record is
+    /// replaced. Records go with retention (<see cref="RetentionCutoffs.WebhookMessagesBefore"/>). The default
+    /// implementation throws <see cref="NotSupportedException"/>, so a store that has not implemented it never accepts a
+    /// webhook without replay protection.
+    /// </remarks>
+    /// <param name="append">The task (one connector) and the window; its <see cref="IncomingAppend.IdempotencyKey"/> must be <see langword="null"/>, since the message ID plays that part.</param>
+    /// <param name="receipt">The message's ID and body hash.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What was done and the task's ID and GUID (the first task's, when repeated).</returns>
+    /// <exception cref="ArgumentException">The task or the receipt is invalid, or the append carries an idempotency key.</exception>
+    /// <exception cref="NotSupportedException">The store does not record webhook messages.</exception>
+    public virtual Task<WebhookAppendResult> AppendWebhookAsync(IncomingAppend append, WebhookReceipt receipt, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not record Standard Webhooks message IDs, so it cannot protect webhooks against replays; use a store that does (SQLite, PostgreSQL) or the X-IntegrationBus-Signature scheme.");
 
     /// <summary>Reads the next tasks of a queue, oldest first.</summary>
     /// <remarks>

@@ -12,6 +12,9 @@ public sealed record RetentionCutoffs
     /// <summary>Gets the cut-off for incoming idempotency keys.</summary>
     public DateTimeOffset? IdempotencyKeysBefore { get; init; }
 
+    /// <summary>Gets the cut-off for recorded Standard Webhooks message IDs (see <see cref="QueueStore.AppendWebhookAsync"/>).</summary>
+    public DateTimeOffset? WebhookMessagesBefore { get; init; }
+
     /// <summary>Gets the cut-off for the history of delivered tasks (by delivery time).</summary>
     public DateTimeOffset? HistoryBefore { get; init; }
 

@@ -67,9 +67,10 @@ public sealed class HttpTestHost : IAsyncDisposable
         Action<IntegrationBusBuilder>? busBuilder = null,
         IReadOnlyList<ILoggerProvider>? logs = null,
         Action<IServiceCollection>? services = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        string? databasePath = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-http-{Guid.NewGuid():N}.db");
+        var path = databasePath ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-http-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateBuilder();
         if (kestrel)
