@@ -58,4 +58,8 @@ internal static class EventIds
     public const int LeaseRenewed = 3019;
     public const int LeaseYielded = 3020;
     public const int LeaseReleaseFailed = 3021;
+
+    // ID map (issue 12): 3120-3129.
+    public const int IdMapEntryDeleted = 3120;
+    public const int ExternalIdNotMapped = 3121;
 }

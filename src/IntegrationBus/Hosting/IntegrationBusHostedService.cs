@@ -96,7 +96,7 @@ internal sealed class IntegrationBusHostedService(
         loops.Add(RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken));
         foreach (var connector in connectors.All)
         {
-            var outgoing = new OutgoingProcessor(connector, types, time, backoff, runnerLogger);
+            var outgoing = new OutgoingProcessor(connector, types, store.IdMap, time, backoff, runnerLogger);
             var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
             loops.Add(new QueueRunner(connector.Outgoing, outgoing, context).RunAsync(stoppingToken));
             loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));
