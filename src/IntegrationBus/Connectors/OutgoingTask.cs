@@ -13,7 +13,7 @@ public sealed class OutgoingTask
         DateTimeOffset createdAt,
         int attempt,
         TranslationCache translations,
-        ExternalId? externalId)
+        ExternalId? externalId = null)
     {
         Id = id;
         Guid = guid;
