@@ -44,6 +44,7 @@ internal static class IbusApp
         root.Add(SettingsCommand.Create(runner));
         root.Add(PurgeCommand.Create(runner));
         root.Add(AuditCommand.Create(runner));
+        root.Add(IdMapCommand.Create(runner));
         return root;
     }
 }

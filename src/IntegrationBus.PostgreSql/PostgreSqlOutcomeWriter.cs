@@ -9,6 +9,7 @@ namespace IntegrationBus.PostgreSql;
 /// Outcomes travel as arrays: the errors in one <c>UPDATE … FROM unnest(…)</c> that also adds their attempt-log rows,
 /// the acknowledgements (OK and discards) through <see cref="PostgreSqlTaskCleanup"/>, after copying the OK ones to the
 /// history when asked. The task rows of acknowledgements are locked first, before any synchronization row is touched.
+/// OKs that carry an external ID (or forget one) change the ID map in two statements before the task rows go.
 /// </remarks>
 internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long connectorId, TaskDirection direction, bool keepHistory)
 {
@@ -58,7 +59,38 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         WHERE t.id = a.task_id AND t.connector_count = 1;
         """;
 
+    /// <summary>The batch's ID-map changes, the last per object wins: an external ID maps the object, none (a delete) forgets it.</summary>
+    private const string IdMapChangesSql = """
+        WITH o AS (
+            SELECT * FROM unnest(@map_task_id, @map_external_id, @map_kind, @map_at) WITH ORDINALITY AS o(task_id, external_id, kind, at, ord)),
+        last AS (
+            SELECT DISTINCT ON (t.object_type, t.object_guid) t.object_type, t.object_guid, t.object_id, o.external_id, o.kind, o.at, o.ord
+            FROM o JOIN ibus.integration_task t ON t.id = o.task_id
+            WHERE t.object_guid IS NOT NULL
+            ORDER BY t.object_type, t.object_guid, o.ord DESC)
+        """;
+
+    /// <summary>Removes the entries of forgotten objects, and other objects' entries of the external IDs about to be mapped (an external ID names one object).</summary>
+    private const string IdMapDeleteSql = IdMapChangesSql + """
+        DELETE FROM ibus.integration_id_map m
+        USING last
+        WHERE m.connector_id = @connector_id AND m.object_type = last.object_type
+          AND ((last.external_id IS NULL AND m.object_guid = last.object_guid)
+            OR (last.external_id IS NOT NULL AND m.external_id = last.external_id AND m.object_guid <> last.object_guid));
+        """;
+
+    private const string IdMapUpsertSql = IdMapChangesSql + """
+        , u AS (
+            SELECT DISTINCT ON (object_type, external_id) * FROM last WHERE external_id IS NOT NULL ORDER BY object_type, external_id, ord DESC)
+        INSERT INTO ibus.integration_id_map AS m (connector_id, object_type, object_guid, object_id, external_id, external_id_kind, created_at, updated_at)
+        SELECT @connector_id, object_type, object_guid, object_id, external_id, kind, at, at FROM u
+        ON CONFLICT (connector_id, object_type, object_guid) DO UPDATE SET
+            object_id = COALESCE(excluded.object_id, m.object_id), external_id = excluded.external_id,
+            external_id_kind = excluded.external_id_kind, updated_at = excluded.updated_at;
+        """;
+
     private readonly List<long> _acknowledged = [];
+    private readonly List<TaskOutcome> _idMap = [];
     private readonly List<(long TaskId, DateTime At)> _delivered = [];
     private readonly List<TaskOutcome> _errors = [];
 
@@ -72,6 +104,11 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
                 break;
             case TaskResultKind.Ok:
             case TaskResultKind.Error or TaskResultKind.ErrorAndSkip when outcome.Discard:
+                if (outcome.Result == TaskResultKind.Ok && (outcome.ExternalId is not null || outcome.ForgetExternalId))
+                {
+                    _idMap.Add(outcome);
+                }
+
                 _acknowledged.Add(outcome.TaskId);
                 if (keepHistory && outcome.Result == TaskResultKind.Ok && !outcome.Discard)
                 {
@@ -103,6 +140,13 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
             AddErrors(batch);
         }
 
+        if (_idMap.Count > 0)
+        {
+            // Before the cleanup below deletes the task rows the statements read the objects from.
+            AddIdMap(batch, IdMapDeleteSql);
+            AddIdMap(batch, IdMapUpsertSql);
+        }
+
         if (_delivered.Count > 0)
         {
             var copy = database.Add(batch, CopyToHistorySql).Parameters;
@@ -120,6 +164,19 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         }
 
         return batch.BatchCommands.Count > 0;
+    }
+
+    private void AddIdMap(NpgsqlBatch batch, string sql)
+    {
+        var parameters = database.Add(batch, sql).Parameters;
+        parameters.AddWithValue("connector_id", connectorId);
+        parameters.Add(new NpgsqlParameter<long[]>("map_task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. _idMap.Select(o => o.TaskId)] });
+        parameters.Add(new NpgsqlParameter<string?[]>("map_external_id", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            TypedValue = [.. _idMap.Select(o => o.ForgetExternalId ? null : o.ExternalId?.ToString())],
+        });
+        parameters.Add(new NpgsqlParameter<short[]>("map_kind", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = [.. _idMap.Select(o => (short)(o.ExternalId?.Kind ?? 0))] });
+        parameters.Add(new NpgsqlParameter<DateTime[]>("map_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = [.. _idMap.Select(o => PostgreSqlValues.ToDb(o.AttemptedAt))] });
     }
 
     private void AddErrors(NpgsqlBatch batch)

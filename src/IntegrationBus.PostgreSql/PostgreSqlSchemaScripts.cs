@@ -176,6 +176,20 @@ internal static class PostgreSqlSchemaScripts
         );
         CREATE INDEX ix_integration_webhook_message_created_at ON ibus.integration_webhook_message (created_at);
 
+        -- ID map (issue 12): internal object <-> external ID per connector and object type; never purged by retention.
+        CREATE TABLE ibus.integration_id_map (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            connector_id bigint NOT NULL,
+            object_type text NOT NULL,
+            object_guid uuid NOT NULL,
+            object_id bigint NULL,
+            external_id text NOT NULL,
+            external_id_kind smallint NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_integration_id_map_object ON ibus.integration_id_map (connector_id, object_type, object_guid);
+        CREATE UNIQUE INDEX ux_integration_id_map_external ON ibus.integration_id_map (connector_id, object_type, external_id);
         INSERT INTO ibus.integration_schema_version (version) VALUES (2);
         """;
 }

@@ -69,6 +69,7 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
         Configuration = new PostgreSqlConfigurationStore(_database);
         Management = new PostgreSqlManagementStore(_database);
         Retention = new PostgreSqlRetentionStore(_database, logger);
+        IdMap = new PostgreSqlIdMapStore(_database);
         _notifier = new PostgreSqlBusNotifier(_database, value.ListenKeepAlive, logger);
     }
 
@@ -86,6 +87,9 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
 
     /// <inheritdoc/>
     public override RetentionStore Retention { get; }
+
+    /// <inheritdoc/>
+    public override IdMapStore IdMap { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier on <c>LISTEN/NOTIFY</c> (channel <see cref="PostgreSqlTaskStoreOptions.NotificationChannel"/>).</value>

@@ -10,7 +10,8 @@ namespace IntegrationBus.Sqlite;
 /// Errors are written as they come (an update and an attempt-log row each). Acknowledged tasks (OK and discarded) are
 /// collected and written by <see cref="Flush"/>: one statement copies the OK ones to the history when asked, then one
 /// command deletes the queue's synchronization rows and the tasks left without any (<see cref="SqliteTaskCleanup"/>);
-/// the IDs travel as one JSON array, so the cost per task is the rows it deletes, not a statement.
+/// the IDs travel as one JSON array, so the cost per task is the rows it deletes, not a statement. An OK that carries an
+/// external ID (or forgets one) writes the ID map at once, in order, while the task row it reads the object from exists.
 /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and the synchronous calls
 /// skip a Task per statement in this per-row loop.
 /// </remarks>
@@ -62,6 +63,27 @@ internal sealed class SqliteOutcomeWriter
         VALUES (@task_id, @connector_id, @direction, @run_at, @result, @message, @details);
         """;
 
+    /// <summary>Maps the task's object to the external ID; another object of the type that had the ID loses it (an external ID names one object).</summary>
+    private const string MapSql = """
+        DELETE FROM integration_id_map
+        WHERE connector_id = @connector_id AND external_id = @external_id
+          AND object_type = (SELECT object_type FROM integration_task WHERE id = @task_id)
+          AND object_guid <> (SELECT object_guid FROM integration_task WHERE id = @task_id);
+        INSERT INTO integration_id_map (connector_id, object_type, object_guid, object_id, external_id, external_id_kind, created_at, updated_at)
+        SELECT @connector_id, t.object_type, t.object_guid, t.object_id, @external_id, @external_id_kind, @now, @now
+        FROM integration_task t
+        WHERE t.id = @task_id AND t.object_guid IS NOT NULL
+        ON CONFLICT (connector_id, object_type, object_guid) DO UPDATE SET
+            object_id = COALESCE(excluded.object_id, integration_id_map.object_id), external_id = excluded.external_id,
+            external_id_kind = excluded.external_id_kind, updated_at = excluded.updated_at;
+        """;
+
+    private const string ForgetSql = """
+        DELETE FROM integration_id_map
+        WHERE connector_id = @connector_id
+          AND (object_type, object_guid) = (SELECT object_type, object_guid FROM integration_task WHERE id = @task_id);
+        """;
+
     private readonly SqliteWriteScope _scope;
     private readonly long _connectorId;
     private readonly int _direction;
@@ -92,6 +114,12 @@ internal sealed class SqliteOutcomeWriter
                 break;
             case TaskResultKind.Ok:
             case TaskResultKind.Error or TaskResultKind.ErrorAndSkip when outcome.Discard:
+                if (outcome.Result == TaskResultKind.Ok && (outcome.ExternalId is not null || outcome.ForgetExternalId))
+                {
+                    // Now, in order and before Flush deletes the task row the statements read the object from.
+                    WriteIdMap(outcome);
+                }
+
                 _acknowledged.Add(outcome.TaskId);
                 if (_keepHistory && outcome.Result == TaskResultKind.Ok && !outcome.Discard)
                 {
@@ -171,6 +199,30 @@ internal sealed class SqliteOutcomeWriter
         }
 
         return true;
+    }
+
+    private void WriteIdMap(in TaskOutcome outcome)
+    {
+        if (outcome.ForgetExternalId)
+        {
+            var forget = _scope.Prepared(ForgetSql, ("@connector_id", SqliteType.Integer), ("@task_id", SqliteType.Integer));
+            forget.Parameters[0].Value = _connectorId;
+            forget.Parameters[1].Value = outcome.TaskId;
+            forget.ExecuteNonQuery();
+            return;
+        }
+
+        var id = outcome.ExternalId!.Value;
+        var map = _scope.Prepared(
+            MapSql,
+            ("@connector_id", SqliteType.Integer), ("@task_id", SqliteType.Integer), ("@external_id", SqliteType.Text), ("@external_id_kind", SqliteType.Integer), ("@now", SqliteType.Integer));
+        var parameters = map.Parameters;
+        parameters[0].Value = _connectorId;
+        parameters[1].Value = outcome.TaskId;
+        parameters[2].Value = id.ToString();
+        parameters[3].Value = (int)id.Kind;
+        parameters[4].Value = SqliteValues.ToUnixMs(outcome.AttemptedAt);
+        map.ExecuteNonQuery();
     }
 
     private void WriteError(in TaskOutcome outcome)

@@ -195,6 +195,20 @@ internal static class SqliteSchemaScripts
         ) WITHOUT ROWID;
         CREATE INDEX ix_integration_webhook_message_created_at ON integration_webhook_message (created_at);
 
+        -- ID map (issue 12): internal object <-> external ID per connector and object type; never purged by retention.
+        CREATE TABLE integration_id_map (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connector_id INTEGER NOT NULL,
+            object_type TEXT NOT NULL,
+            object_guid BLOB NOT NULL,
+            object_id INTEGER NULL,
+            external_id TEXT NOT NULL,
+            external_id_kind INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_integration_id_map_object ON integration_id_map (connector_id, object_type, object_guid);
+        CREATE UNIQUE INDEX ux_integration_id_map_external ON integration_id_map (connector_id, object_type, external_id);
         PRAGMA user_version = 3;
         """;
 }

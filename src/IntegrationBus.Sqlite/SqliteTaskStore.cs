@@ -48,6 +48,7 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
         Configuration = new SqliteConfigurationStore(_database);
         Management = new SqliteManagementStore(_database);
         Retention = new SqliteRetentionStore(_database, logger);
+        IdMap = new SqliteIdMapStore(_database);
         _notifier = new SqliteBusNotifier(_database, timeProvider ?? TimeProvider.System, value.NotificationPollInterval);
     }
 
@@ -65,6 +66,9 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
 
     /// <inheritdoc/>
     public override RetentionStore Retention { get; }
+
+    /// <inheritdoc/>
+    public override IdMapStore IdMap { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier that polls a table of the database every <see cref="SqliteTaskStoreOptions.NotificationPollInterval"/>.</value>

@@ -62,7 +62,7 @@ public sealed class UsageTests
     {
         var result = await Ibus.RunOkAsync("--help");
 
-        foreach (var command in new[] { "status", "queues", "tasks", "connectors", "settings", "purge", "audit" })
+        foreach (var command in new[] { "status", "queues", "tasks", "connectors", "settings", "purge", "audit", "idmap" })
         {
             Assert.Contains($"  {command} ", result.Output, StringComparison.Ordinal);
         }

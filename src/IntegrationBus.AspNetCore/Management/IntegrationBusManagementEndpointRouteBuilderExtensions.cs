@@ -55,6 +55,7 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
         MapReads(read, handler);
         MapTaskActions(operate, handler);
         MapOperations(operate, handler);
+        IdMapEndpoints.Map(read, operate, endpoints.ServiceProvider.GetRequiredService<IntegrationBusManagement>());
 
         // The dashboard ({prefix}/ and {prefix}/assets/…) is a page for the same readers; its script calls the API above.
         DashboardEndpoints.MapDashboard(Authorize(group.MapGroup(string.Empty), options.ReadPolicy));

@@ -71,6 +71,22 @@ internal sealed class ManagementValues(Func<string, string?> get, string kind)
         return value;
     }
 
+    public Guid? Guid(string name)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (!System.Guid.TryParse(text, out var value))
+        {
+            Fail(name, text, "use a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+            return null;
+        }
+
+        return value;
+    }
+
     public int Limit(string name = "limit")
     {
         if (Text(name) is not { } text)

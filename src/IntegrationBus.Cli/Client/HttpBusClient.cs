@@ -99,6 +99,31 @@ internal sealed class HttpBusClient : IBusClient
         return await SendAsync<List<AuditEntry>>(HttpMethod.Get, "api/audit" + Text(query), null, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<IdMapListPage> ListIdMapAsync(IdMapQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        Add(parameters, "objectType", query.ObjectType);
+        Add(parameters, "guid", query.ObjectGuid?.ToString("D"));
+        Add(parameters, "externalId", query.ExternalId);
+        Add(parameters, "after", query.After?.ToString(CultureInfo.InvariantCulture));
+        Add(parameters, "limit", query.Limit.ToString(CultureInfo.InvariantCulture));
+        return SendAsync<IdMapListPage>(HttpMethod.Get, $"api/connectors/{Uri.EscapeDataString(query.Connector)}/id-map" + Text(parameters), null, cancellationToken);
+    }
+
+    public async Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync<JsonElement?>(
+                HttpMethod.Delete, $"api/connectors/{Uri.EscapeDataString(connector)}/id-map/{Uri.EscapeDataString(objectType)}/{objectGuid:D}", null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpAnswerException exception) when (exception.Status == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _http.Dispose();

@@ -52,4 +52,10 @@ internal interface IBusClient : IAsyncDisposable
 
     /// <summary>Reads the audit log, newest first.</summary>
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Reads one page of a connector's ID map.</summary>
+    Task<IdMapListPage> ListIdMapAsync(IdMapQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a connector's ID-map entry of one object; <see langword="false"/> when there was none.</summary>
+    Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken);
 }

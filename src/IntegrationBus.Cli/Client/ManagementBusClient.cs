@@ -79,5 +79,14 @@ internal sealed class ManagementBusClient : IBusClient
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? beforeId, int limit, CancellationToken cancellationToken) =>
         _management.ListAuditAsync(new AuditQuery { BeforeId = beforeId, Limit = limit }, cancellationToken);
 
+    public async Task<IdMapListPage> ListIdMapAsync(IdMapQuery query, CancellationToken cancellationToken)
+    {
+        var page = await _management.IdMap.ListAsync(query, cancellationToken).ConfigureAwait(false);
+        return new IdMapListPage([.. page.Items.Select(IdMapRow.From)], page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken) =>
+        _management.IdMap.DeleteAsync(connector, objectType, objectGuid, _actor, cancellationToken);
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

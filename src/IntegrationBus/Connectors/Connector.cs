@@ -58,18 +58,24 @@ public abstract class Connector
         Task.FromResult(TaskResult.Error($"Connector '{Name}' subscribes synchronously but does not override ProcessSynchronousAsync."));
 
     /// <summary>Finds the external system's ID of an object that a foreign key references.</summary>
+    /// <remarks>
+    /// The default looks the object up (type and GUID) in this connector's ID map, which
+    /// <see cref="TaskResult.OkWithExternalId"/> fills: objects the bus itself created in the external system translate
+    /// with no override. Override it for objects the external system knows otherwise (by code name, say).
+    /// </remarks>
     /// <param name="reference">The referenced object's translation record.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     /// <returns>The external ID, or <see langword="null"/> when the external system does not know the object.</returns>
     protected virtual ValueTask<ExternalId?> GetExternalObjectIdAsync(TranslationRecord reference, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<ExternalId?>(null);
+        IdMap is { } map ? map.FindExternalIdAsync(reference, cancellationToken) : ValueTask.FromResult<ExternalId?>(null);
 
     /// <summary>Finds the external system's ID of a page that a foreign key references.</summary>
+    /// <remarks>The default looks the page up (type and node GUID) in this connector's ID map, like <see cref="GetExternalObjectIdAsync"/>.</remarks>
     /// <param name="reference">The referenced page's translation record (node GUID, alias path).</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     /// <returns>The external ID, or <see langword="null"/> when the external system does not know the page.</returns>
     protected virtual ValueTask<ExternalId?> GetExternalPageIdAsync(TranslationRecord reference, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<ExternalId?>(null);
+        IdMap is { } map ? map.FindExternalIdAsync(reference, cancellationToken) : ValueTask.FromResult<ExternalId?>(null);
 
     /// <summary>Turns an object an external system sent into an internal object (its foreign keys still hold external IDs).</summary>
     /// <param name="externalObject">What the external system sent: a <see cref="System.Text.Json.JsonElement"/> over HTTP, any object in process.</param>
@@ -81,18 +87,23 @@ public abstract class Connector
         ValueTask.FromResult(InternalObjectResult.Reject($"Connector '{Name}' does not accept incoming changes: it does not override PrepareInternalObjectAsync."));
 
     /// <summary>Describes the internal object an external foreign key points to, so the bus can find it (SimpleSnapshot and Snapshot).</summary>
+    /// <remarks>
+    /// The default finds the external ID (by its text) among this connector's ID-map entries of the referenced type and
+    /// answers the mapped object's GUID (and internal ID when known); the data handler then finds the object by GUID.
+    /// </remarks>
     /// <param name="reference">The key, its external ID and the referenced type.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     /// <returns>The record (GUID, code name, site, parent; the ID may be 0), or <see langword="null"/> when unknown.</returns>
     protected virtual ValueTask<TranslationRecord?> GetInternalObjectParamsAsync(ExternalReference reference, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<TranslationRecord?>(null);
+        IdMap is { } map ? map.FindInternalAsync(reference, cancellationToken) : ValueTask.FromResult<TranslationRecord?>(null);
 
     /// <summary>Describes the internal page an external foreign key points to (node GUID, alias path as code name).</summary>
+    /// <remarks>The default answers from this connector's ID map, like <see cref="GetInternalObjectParamsAsync"/>.</remarks>
     /// <param name="reference">The key, its external ID and the referenced page type.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     /// <returns>The record, or <see langword="null"/> when unknown.</returns>
     protected virtual ValueTask<TranslationRecord?> GetInternalPageParamsAsync(ExternalReference reference, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<TranslationRecord?>(null);
+        IdMap is { } map ? map.FindInternalAsync(reference, cancellationToken) : ValueTask.FromResult<TranslationRecord?>(null);
 
     /// <summary>
     /// Rewrites every foreign key of the task's object (and of its children and bindings) from the internal ID to
@@ -108,6 +119,9 @@ public abstract class Connector
         ArgumentNullException.ThrowIfNull(task);
         await TranslateAsync(task.Snapshot, task.Translations, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Gets or sets the ID map behind the default translation members; set once when the bus registers the connector.</summary>
+    internal ConnectorIdMap? IdMap { get; set; }
 
     internal IReadOnlyList<Subscription> BuildSubscriptions()
     {

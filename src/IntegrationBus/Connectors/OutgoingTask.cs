@@ -12,7 +12,8 @@ public sealed class OutgoingTask
         ObjectSnapshot snapshot,
         DateTimeOffset createdAt,
         int attempt,
-        TranslationCache translations)
+        TranslationCache translations,
+        ExternalId? externalId = null)
     {
         Id = id;
         Guid = guid;
@@ -22,6 +23,7 @@ public sealed class OutgoingTask
         CreatedAt = createdAt;
         Attempt = attempt;
         Translations = translations;
+        ExternalId = externalId;
     }
 
     /// <summary>Gets the task ID (ascending in queue order).</summary>
@@ -50,6 +52,16 @@ public sealed class OutgoingTask
 
     /// <summary>Gets which attempt this is: 1 the first time, more after recorded errors.</summary>
     public int Attempt { get; }
+
+    /// <summary>Gets the external system's ID of the object, from this connector's ID map.</summary>
+    /// <remarks>
+    /// Set when an earlier task for the object (same type and GUID) was acknowledged with
+    /// <see cref="TaskResult.OkWithExternalId"/>, so updates and deletes can address the external object. Read once per
+    /// batch, before the batch is handed to the connector: a create and an update of one object in the same batch give
+    /// the update no ID yet.
+    /// </remarks>
+    /// <value><see langword="null"/> when the map has no entry (or the object has no GUID).</value>
+    public ExternalId? ExternalId { get; }
 
     internal TranslationCache Translations { get; }
 }

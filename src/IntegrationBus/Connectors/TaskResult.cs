@@ -22,6 +22,37 @@ public sealed class TaskResult
     /// <value><see langword="null"/>: the runner's back-off decides (<see cref="IntegrationBusOptions.RetryDelay"/> doubling per attempt).</value>
     public TimeSpan? RetryAfter { get; private init; }
 
+    /// <summary>Gets the external system's ID of the task's object, when the connector reported it with <see cref="OkWithExternalId"/>.</summary>
+    public ExternalId? ExternalId { get; private init; }
+
+    /// <summary>Removes the task from the connector's queue and records the external system's ID of the task's object in the ID map.</summary>
+    /// <remarks>
+    /// <para>
+    /// The entry (this connector, the task's object type, the object's GUID) ↔ <paramref name="externalId"/> is written in
+    /// the same transaction as the acknowledgement, so a delivered create never lacks its mapping. Later tasks for the
+    /// object carry it as <see cref="OutgoingTask.ExternalId"/>, and the default <c>GetExternalObjectIdAsync</c>,
+    /// <c>GetExternalPageIdAsync</c>, <c>GetInternalObjectParamsAsync</c> and <c>GetInternalPageParamsAsync</c> of
+    /// <see cref="Connector"/> translate references through it. An object without a GUID cannot be mapped: the task is
+    /// still acknowledged and nothing is recorded.
+    /// </para>
+    /// <para>
+    /// DESIGN.md writes this <c>TaskResult.Ok(externalId)</c>; C# cannot have the property <see cref="Ok"/> (which stays)
+    /// and a method <c>Ok(…)</c> on one type, so it has its own name.
+    /// </para>
+    /// </remarks>
+    /// <param name="externalId">The external system's ID of the object (an integer, a string or a GUID).</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">The ID is the default value, or an empty string.</exception>
+    public static TaskResult OkWithExternalId(ExternalId externalId)
+    {
+        if (externalId.Value is null || externalId.Value is string { Length: 0 })
+        {
+            throw new ArgumentException("An external ID must not be empty.", nameof(externalId));
+        }
+
+        return new(TaskResultKind.Ok, null) { ExternalId = externalId };
+    }
+
     /// <summary>Fails the task: the error is recorded, a retry is scheduled and the run stops so that order holds.</summary>
     /// <param name="message">What went wrong.</param>
     /// <returns>The result.</returns>

@@ -73,4 +73,7 @@ internal static class EventIds
     public const int WebhookRefused = 3101;
     public const int WebhookGone = 3102;
     public const int WebhookAddressRefused = 3103;
+    // ID map (issue 12): 3120-3129.
+    public const int IdMapEntryDeleted = 3120;
+    public const int ExternalIdNotMapped = 3121;
 }

@@ -99,7 +99,7 @@ internal sealed class IntegrationBusHostedService(
             connector.Outgoing.Breaker = connector.Options.CircuitBreaker.Enabled
                 ? new ConnectorCircuitBreaker(connector.Name, connector.Options.CircuitBreaker, store.Configuration, time, runnerLogger)
                 : null;
-            var outgoing = new OutgoingProcessor(connector, types, time, backoff, runnerLogger);
+            var outgoing = new OutgoingProcessor(connector, types, store.IdMap, time, backoff, runnerLogger);
             var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
             loops.Add(new QueueRunner(connector.Outgoing, outgoing, context).RunAsync(stoppingToken));
             loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));

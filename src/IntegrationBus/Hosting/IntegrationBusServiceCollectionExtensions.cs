@@ -45,8 +45,18 @@ public static class IntegrationBusServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new ObjectTypeRegistry(
             sp.GetServices<ObjectTypeInfo>().Concat(sp.GetServices<IObjectTypeSource>().SelectMany(source => source.GetTypes()))));
-        services.TryAddSingleton(sp => new ConnectorRegistry(
-            sp, sp.GetServices<ConnectorRegistration>(), sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(), sp.GetServices<IValidateOptions<ConnectorOptions>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var registry = new ConnectorRegistry(
+                sp, sp.GetServices<ConnectorRegistration>(), sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(), sp.GetServices<IValidateOptions<ConnectorOptions>>());
+            var types = sp.GetRequiredService<ObjectTypeRegistry>();
+            foreach (var connector in registry.All)
+            {
+                connector.Connector.IdMap = new ConnectorIdMap(() => Store(sp), connector.Name, types);
+            }
+
+            return registry;
+        });
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<IntegrationBusOptions>>().Value);
         services.TryAddSingleton<BusNode>();
         services.TryAddSingleton(sp => new QueueMonitor(

@@ -42,7 +42,11 @@ public sealed class IntegrationBusManagement
         _options = options;
         _time = time;
         _logger = logger;
+        IdMap = new IdMapManagement(startup, store, time, logger);
     }
+
+    /// <summary>Gets the ID map's operations: list and find a connector's entries, delete one.</summary>
+    public IdMapManagement IdMap { get; }
 
     /// <summary>Gets every queue: each registered connector in both directions (empty ones included), then queues of connectors other applications registered in the same store.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.OperatorDeleted, LogLevel.Information, "{Actor} deleted task {TaskId} for {ConnectorName}: {Count} synchronizations removed")]
     public static partial void OperatorDeleted(ILogger logger, string actor, long taskId, string connectorName, int count);
+
+    [LoggerMessage(EventIds.IdMapEntryDeleted, LogLevel.Information, "{Actor} deleted the ID-map entry of {ObjectType} {ObjectGuid} for {ConnectorName}")]
+    public static partial void IdMapEntryDeleted(ILogger logger, string actor, string connectorName, string objectType, Guid objectGuid);
 }

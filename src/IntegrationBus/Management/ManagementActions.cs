@@ -29,4 +29,7 @@ public static class ManagementActions
 
     /// <summary>Processing requested.</summary>
     public const string RequestProcessing = "processing.request";
+
+    /// <summary>An ID-map entry deleted.</summary>
+    public const string DeleteIdMapEntry = "idmap.delete";
 }

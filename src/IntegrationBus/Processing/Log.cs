@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.RunnerWaiting, LogLevel.Debug, "Runner for {ConnectorName} ({Direction}) is idle; it looks again within {Wait} unless woken")]
     public static partial void RunnerWaiting(ILogger logger, string connectorName, TaskDirection direction, TimeSpan wait);
+
+    [LoggerMessage(EventIds.ExternalIdNotMapped, LogLevel.Warning, "{ConnectorName} acknowledged task {TaskId} with external ID {ExternalId}, but its {ObjectType} has no GUID, so the ID map cannot keep it")]
+    public static partial void ExternalIdNotMapped(ILogger logger, string connectorName, long taskId, string externalId, string objectType);
 }

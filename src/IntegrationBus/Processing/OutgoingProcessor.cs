@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus.Processing;
 
 /// <summary>Hands outgoing tasks to the connector as disconnected copies and maps its results (DESIGN.md §4).</summary>
-internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
+internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, IdMapStore idMap, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
 {
+    private readonly Dictionary<IdMapKey, ExternalId> _externalIds = [];
     private readonly string _callee = $"Connector '{connector.Name}'";
     private readonly List<(string Type, string Field)> _ignoredFields = [];
     private TranslationCache _translations = new(types);
@@ -18,7 +19,29 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
 
     public void BeginRun() => _translations = new TranslationCache(types);
 
-    public Task PrepareBatchAsync(IReadOnlyList<QueuedTask> tasks, CancellationToken runToken) => Task.CompletedTask;
+    /// <summary>Reads the batch's objects' own external IDs from the ID map in one query.</summary>
+    public async Task PrepareBatchAsync(IReadOnlyList<QueuedTask> tasks, CancellationToken runToken)
+    {
+        _externalIds.Clear();
+        var keys = new List<IdMapKey>(tasks.Count);
+        foreach (var task in tasks)
+        {
+            if (task.ObjectGuid is { } guid)
+            {
+                keys.Add(new IdMapKey(task.ObjectType, guid));
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in await idMap.FindByObjectsAsync(Name, keys, runToken).ConfigureAwait(false))
+        {
+            _externalIds[entry.Key] = entry.ExternalId;
+        }
+    }
 
     public async Task<TaskDecision> ProcessAsync(QueuedTask task, CancellationToken runToken)
     {
@@ -41,7 +64,8 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
             return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Error, Message = exception.Message, AttemptedAt = time.GetUtcNow(), Park = true });
         }
 
-        var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, _translations);
+        ExternalId? externalId = task.ObjectGuid is { } guid && _externalIds.TryGetValue(new IdMapKey(task.ObjectType, guid), out var known) ? (ExternalId?)known : null;
+        var outgoing = new OutgoingTask(task.Id, task.Guid, task.TaskType, task.DataType, snapshot, task.CreatedAt, task.Attempts + 1, _translations, externalId);
         if (breaker is null)
         {
             return Decide(task, await CallAsync(outgoing, runToken).ConfigureAwait(false));
@@ -59,6 +83,43 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
     {
         CircuitBreakerLog.Paused(logger, Name, until);
         return new TaskDecision(null, StopRun: true, DueAt: until, Paused: true);
+    }
+
+    /// <summary>
+    /// Keeps what an OK did to the ID map for the rest of the run: the store writes it with the batch's results, and later
+    /// tasks of the same batch (an update after its create, a child after its parent) must already see it.
+    /// </summary>
+    private void Remember(QueuedTask task, ExternalId? externalId, bool forget)
+    {
+        if (externalId is null && !forget)
+        {
+            return;
+        }
+
+        if (task.ObjectGuid is not { } guid)
+        {
+            if (externalId is { } id)
+            {
+                Log.ExternalIdNotMapped(logger, Name, task.Id, id.ToString(), task.ObjectType);
+            }
+
+            return;
+        }
+
+        var key = new IdMapKey(task.ObjectType, guid);
+        if (forget)
+        {
+            _externalIds.Remove(key);
+        }
+        else
+        {
+            _externalIds[key] = externalId!.Value;
+        }
+
+        if (task.ObjectId is { } objectId)
+        {
+            _translations.Set(task.ObjectType, objectId, types.TryGet(task.ObjectType, out var type) && type.IsPage, forget ? null : externalId);
+        }
     }
 
     private void LogIgnoredFields(QueuedTask task)
@@ -82,7 +143,10 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         {
             case TaskResultKind.Ok:
                 Log.TaskProcessed(logger, Name, task.Id, Direction, result.Kind);
-                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Ok, AttemptedAt = now });
+                var forget = task.TaskType is TaskType.DeleteObject or TaskType.DeleteAllCultures;
+                var mapped = forget ? null : result.ExternalId;
+                Remember(task, mapped, forget);
+                return new TaskDecision(new TaskOutcome { TaskId = task.Id, Result = TaskResultKind.Ok, AttemptedAt = now, ExternalId = mapped, ForgetExternalId = forget });
             case TaskResultKind.SkipNow:
                 Log.TaskSkipped(logger, Name, task.Id, Direction, result.Message);
                 return new TaskDecision(null, SkippedNow: true);

@@ -83,6 +83,11 @@ public abstract class QueueStore
     /// and the status (<see cref="SynchronizationStatus.Failed"/> when <see cref="TaskOutcome.Park"/>, which stores no next attempt) and add an
     /// attempt-log entry. <c>SkipNow</c> records nothing.
     /// </para>
+    /// <para>
+    /// An OK with <see cref="TaskOutcome.ExternalId"/> writes the connector's ID-map entry of the task's object (type
+    /// and GUID; none without a GUID), and one with <see cref="TaskOutcome.ForgetExternalId"/> removes it, in the same
+    /// transaction and in outcome order (see <see cref="TaskStore.IdMap"/>). A store without an ID map ignores both.
+    /// </para>
     /// </remarks>
     /// <param name="request">The lease, the outcomes and whether delivered tasks go to the history.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

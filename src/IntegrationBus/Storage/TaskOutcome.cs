@@ -25,6 +25,13 @@ public readonly record struct TaskOutcome
     /// <summary>Gets a value indicating whether to park the task as <see cref="SynchronizationStatus.Failed"/> instead.</summary>
     public bool Park { get; init; }
 
+    /// <summary>Gets, for an OK outgoing outcome, the external system's ID of the task's object, written to the connector's ID map in the same transaction.</summary>
+    /// <remarks>The entry is keyed by the task's object type and object GUID; a task without an object GUID writes none.</remarks>
+    public ExternalId? ExternalId { get; init; }
+
+    /// <summary>Gets a value indicating whether an OK outcome removes the connector's ID-map entry of the task's object (a delivered delete), in the same transaction.</summary>
+    public bool ForgetExternalId { get; init; }
+
     /// <summary>Gets a value indicating whether to drop the task for this queue as if it succeeded (the DeleteOnError policy).</summary>
     public bool Discard { get; init; }
 }

@@ -13,4 +13,8 @@ internal sealed class TranslationCache(ObjectTypeRegistry registry)
 
     public void Add(TranslationRecord record, bool page, ExternalId? id) =>
         _ids[(record.ObjectType.ToUpperInvariant(), record.Id, page)] = id;
+
+    /// <summary>Sets what a task of this run taught about an object (its create was acknowledged with an external ID, or its delete).</summary>
+    public void Set(string objectType, long objectId, bool page, ExternalId? id) =>
+        _ids[(objectType.ToUpperInvariant(), objectId, page)] = id;
 }

@@ -22,6 +22,7 @@ public sealed class ManagementSecurityTests
         { "GET", "audit", null },
         { "GET", "history", null },
         { "GET", "me", null },
+        { "GET", "connectors/crm/id-map", null },
     };
 
     public static TheoryData<string, string, string?> OperateEndpoints => new()
@@ -35,6 +36,7 @@ public sealed class ManagementSecurityTests
         { "PUT", "settings", """{ "enabled": false }""" },
         { "POST", "processing", null },
         { "POST", "retention/purge", null },
+        { "DELETE", "connectors/crm/id-map/crm.contact/3f2504e0-4f89-11d3-9a0c-0305e82c3301", null },
     };
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
