@@ -321,28 +321,6 @@ public sealed class IntegrationBusManagement
     private static string TaskTarget(long taskId, string? connectorName) =>
         string.Create(CultureInfo.InvariantCulture, $"task {taskId}{(connectorName is null ? string.Empty : $" for {connectorName}")}");
 
-    private static string Describe(TaskQuery filter)
-    {
-        var text = new StringBuilder("tasks");
-        void Add(string name, object? value)
-        {
-            if (value is not null)
-            {
-                text.Append(CultureInfo.InvariantCulture, $" {name}={value}");
-            }
-        }
-
-        Add("connector", filter.Connector);
-        Add("direction", filter.Direction);
-        Add("status", filter.Status);
-        Add("objectType", filter.ObjectType);
-        Add("taskType", filter.TaskType);
-        Add("text", filter.Text);
-        Add("createdFrom", filter.CreatedFrom?.ToString("O", CultureInfo.InvariantCulture));
-        Add("createdBefore", filter.CreatedBefore?.ToString("O", CultureInfo.InvariantCulture));
-        return text.ToString();
-    }
-
     private static QueueOverview Overview(QueueKey key, string displayName, bool enabled, bool registered, QueueSummary? summary, Dictionary<string, CircuitBreakerState> breakers, DateTimeOffset now) => new()
     {
         Queue = key,
@@ -389,8 +367,8 @@ public sealed class IntegrationBusManagement
             // Whatever was done is audited and acted on, also when a later batch failed or was cancelled.
             if (count > 0 || batches > 0)
             {
-                Log.ManagementAction(_logger, actor ?? UnknownActor, action, Describe(filter), count);
-                await AuditAsync(actor, action, Describe(filter), count, CancellationToken.None).ConfigureAwait(false);
+                Log.ManagementAction(_logger, actor ?? UnknownActor, action, AuditTargets.Describe(filter), count);
+                await AuditAsync(actor, action, AuditTargets.Describe(filter), count, CancellationToken.None).ConfigureAwait(false);
                 await _channel.WakeEverywhereAsync(filter.Connector, filter.Direction, CancellationToken.None).ConfigureAwait(false);
             }
         }
