@@ -7,6 +7,10 @@ namespace IntegrationBus.Processing;
 internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, IdMapStore idMap, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
 {
     private readonly Dictionary<IdMapKey, ExternalId> _externalIds = [];
+
+    // Whether the map holds any entry of this connector, learnt once per run (null: not yet). Only this queue's lease
+    // holder adds entries, so a connector that never reported an external ID costs one look-up per run, not one per batch.
+    private bool? _mapHasEntries;
     private readonly string _callee = $"Connector '{connector.Name}'";
     private readonly List<(string Type, string Field)> _ignoredFields = [];
     private TranslationCache _translations = new(types);
@@ -17,12 +21,22 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
 
     public bool IsEnabled(BusSettings settings) => settings.ShouldProcessOutgoing;
 
-    public void BeginRun() => _translations = new TranslationCache(types);
+    public void BeginRun()
+    {
+        _translations = new TranslationCache(types);
+        _mapHasEntries = null;
+    }
 
     /// <summary>Reads the batch's objects' own external IDs from the ID map in one query.</summary>
     public async Task PrepareBatchAsync(IReadOnlyList<QueuedTask> tasks, CancellationToken runToken)
     {
         _externalIds.Clear();
+        _mapHasEntries ??= (await idMap.ListAsync(new IdMapQuery { Connector = Name, Limit = 1 }, runToken).ConfigureAwait(false)).Count > 0;
+        if (_mapHasEntries == false)
+        {
+            return;
+        }
+
         var keys = new List<IdMapKey>(tasks.Count);
         foreach (var task in tasks)
         {
@@ -114,6 +128,7 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         else
         {
             _externalIds[key] = externalId!.Value;
+            _mapHasEntries = true;
         }
 
         if (task.ObjectId is { } objectId)
