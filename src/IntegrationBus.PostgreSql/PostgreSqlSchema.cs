@@ -12,7 +12,7 @@ namespace IntegrationBus.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Creates the schema when it is missing.</summary>
     /// <param name="database">The database.</param>
@@ -48,7 +48,12 @@ internal static class PostgreSqlSchema
                     return version;
                 }
 
-                var script = version == 0 ? PostgreSqlSchemaScripts.CreateVersion1 + PostgreSqlSchemaScripts.Version2Additions : PostgreSqlSchemaScripts.Version2Additions;
+                var script = version switch
+                {
+                    0 => PostgreSqlSchemaScripts.CreateVersion1 + PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions,
+                    1 => PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions,
+                    _ => PostgreSqlSchemaScripts.Version3Additions,
+                };
                 using (var create = database.Command(connection, transaction, script))
                 {
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -35,8 +35,8 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         """;
 
     private const string InsertSynchronizationsSql = """
-        INSERT INTO ibus.integration_synchronization (connector_id, direction, task_id)
-        SELECT * FROM unnest(@connector_id, @direction, @task_id);
+        INSERT INTO ibus.integration_synchronization (connector_id, direction, task_id, ordering_key)
+        SELECT * FROM unnest(@connector_id, @direction, @task_id, @ordering_key);
         """;
 
     private const string NotifySql = "SELECT pg_notify(@channel, p) FROM unnest(@payloads) AS p;";
@@ -199,11 +199,15 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         var connector = new long[count];
         var direction = new short[count];
         var taskId = new long[count];
+        var orderingKey = new string?[count];
         var row = 0;
         for (var i = 0; i < tasks.Count; i++)
         {
-            foreach (var name in tasks[i].Connectors)
+            var keys = tasks[i].OrderingKeys;
+            for (var c = 0; c < tasks[i].Connectors.Count; c++)
             {
+                var name = tasks[i].Connectors[c];
+                orderingKey[row] = keys?[c];
                 connector[row] = connectorIds[name];
                 direction[row] = (short)tasks[i].Direction;
                 taskId[row] = ids[i];
@@ -214,6 +218,7 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         parameters.Add(ArrayParameter("connector_id", NpgsqlDbType.Bigint, connector));
         parameters.Add(ArrayParameter("direction", NpgsqlDbType.Smallint, direction));
         parameters.Add(ArrayParameter("task_id", NpgsqlDbType.Bigint, taskId));
+        parameters.Add(ArrayParameter("ordering_key", NpgsqlDbType.Text, orderingKey));
     }
 
     private static NpgsqlParameter<T[]> ArrayParameter<T>(string name, NpgsqlDbType elementType, T[] values)

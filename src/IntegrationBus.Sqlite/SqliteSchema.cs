@@ -12,7 +12,7 @@ namespace IntegrationBus.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Switches the database to WAL and creates the schema when it is missing, or upgrades an older one.</summary>
     /// <param name="connection">An open connection of the store.</param>
@@ -45,9 +45,10 @@ internal static class SqliteSchema
             create.Transaction = transaction;
             create.CommandText = version switch
             {
-                0 => SqliteSchemaScripts.CreateVersion2 + SqliteSchemaScripts.Version3Additions,
-                1 => SqliteSchemaScripts.MigrateVersion1To2 + SqliteSchemaScripts.Version3Additions,
-                2 => SqliteSchemaScripts.Version3Additions,
+                0 => SqliteSchemaScripts.CreateVersion2 + SqliteSchemaScripts.Version3Additions + SqliteSchemaScripts.Version4Additions,
+                1 => SqliteSchemaScripts.MigrateVersion1To2 + SqliteSchemaScripts.Version3Additions + SqliteSchemaScripts.Version4Additions,
+                2 => SqliteSchemaScripts.Version3Additions + SqliteSchemaScripts.Version4Additions,
+                3 => SqliteSchemaScripts.Version4Additions,
                 _ => throw new System.Diagnostics.UnreachableException($"No upgrade from schema version {version}."),
             };
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

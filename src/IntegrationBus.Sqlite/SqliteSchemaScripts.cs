@@ -211,4 +211,14 @@ internal static class SqliteSchemaScripts
         CREATE UNIQUE INDEX ux_integration_id_map_external ON integration_id_map (connector_id, object_type, external_id);
         PRAGMA user_version = 3;
         """;
+
+    /// <summary>The tables, columns and indexes that version 4 adds (resync, ordering per key), the same for a new and an upgraded file.</summary>
+    public const string Version4Additions = """
+        -- Ordering per key (issue 13): the task's key for its connector under Ordering.PerObject (NULL under connector
+        -- ordering); released = 1 when an operator let the key's later tasks pass a parked (failed) task.
+        ALTER TABLE integration_synchronization ADD COLUMN ordering_key TEXT NULL;
+        ALTER TABLE integration_synchronization ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_integration_synchronization_ordering_key ON integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL;
+        PRAGMA user_version = 4;
+        """;
 }

@@ -15,8 +15,8 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         """;
 
     private const string InsertSynchronizationSql = """
-        INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts)
-        VALUES (@connector_id, @direction, @task_id, 0, 0);
+        INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts, ordering_key)
+        VALUES (@connector_id, @direction, @task_id, 0, 0, @ordering_key);
         """;
 
     private static readonly (string Name, SqliteType Type)[] InsertTaskParameters =
@@ -28,7 +28,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     ];
 
     private static readonly (string Name, SqliteType Type)[] InsertSynchronizationParameters =
-        [("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@task_id", SqliteType.Integer)];
+        [("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@task_id", SqliteType.Integer), ("@ordering_key", SqliteType.Text)];
 
     /// <summary>Appends tasks; see <see cref="QueueStore.AppendAsync"/>.</summary>
     /// <param name="tasks">The tasks.</param>
@@ -244,8 +244,11 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 
             synchronization[1].Value = (int)next.Direction;
             synchronization[2].Value = id;
-            foreach (var name in next.Connectors)
+            var keys = next.OrderingKeys;
+            for (var c = 0; c < next.Connectors.Count; c++)
             {
+                var name = next.Connectors[c];
+                synchronization[3].Value = SqliteValues.ToDb(keys?[c]);
                 if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
                     connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);

@@ -15,7 +15,7 @@ internal static class SqliteValues
     public const string QueuedTaskColumns =
         "t.id, t.guid, t.object_type, t.object_id, t.object_guid, t.site, t.payload, t.created_at, t.origin_connector, " +
         "s.next_attempt_at, t.trace_parent, t.trace_state, " +
-        "s.status | (t.direction << 4) | (t.data_type << 8) | (t.policy << 16) | (t.task_type << 24) | (s.attempts << 32)";
+        "s.status | (t.direction << 4) | (t.data_type << 8) | (t.policy << 16) | (t.task_type << 24) | (s.attempts << 32), s.ordering_key";
 
     /// <summary>The columns of a task's description (alias <c>t</c>), in the order <see cref="ReadTaskInfo"/> reads them.</summary>
     public const string TaskInfoColumns =
@@ -102,6 +102,7 @@ internal static class SqliteValues
             Policy = (IncomingPolicy)((packed >> 16) & 0xFF),
             TaskType = (TaskType)((packed >> 24) & 0xFF),
             Attempts = (int)(packed >> 32),
+            OrderingKey = reader.GetValue(13) as string,
         };
     }
 

@@ -35,7 +35,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         await Task.WhenAll(starts);
 
         Assert.Equal(1L, await _fixture.Server.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = @schema;", ("schema", schema)));
-        Assert.Equal(2L, await _fixture.Server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".integration_schema_version;"));
+        Assert.Equal(3L, await _fixture.Server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".integration_schema_version;"));
         Assert.Equal(1L, await _fixture.Server.ScalarAsync<long>(
             "SELECT count(*) FROM pg_tables WHERE schemaname = @schema AND tablename = 'integration_task';", ("schema", schema)));
         var crm = Some.Connector();
@@ -87,7 +87,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<IntegrationBusException>(() => _fixture.NewStore(store.Database.Schema).InitializeAsync(Ct));
 
         Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
-        Assert.Contains("only up to version 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only up to version 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class SqliteSchemaTests : IDisposable
 
         await using (var connection = await store.OpenConnectionAsync(Ct))
         {
-            Assert.Equal(3, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA user_version;"));
+            Assert.Equal(4, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA user_version;"));
             Assert.Equal(0, await SqliteTestFiles.ScalarAsync<long>(connection, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger';"));
         }
 

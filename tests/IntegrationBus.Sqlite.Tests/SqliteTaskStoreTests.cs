@@ -189,19 +189,19 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
 
         Assert.Equal([id], (await FetchAllAsync(crm)).Select(t => t.Id));
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
-        Assert.Equal(3, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA user_version;"));
+        Assert.Equal(4, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA user_version;"));
     }
 
     [Fact]
     public async Task InitializeAsync_NewerSchemaVersion_ThrowsClearException()
     {
         var newerPath = _files.NewPath();
-        await SqliteTestFiles.ExecuteAsync(newerPath, "PRAGMA user_version = 4;");
+        await SqliteTestFiles.ExecuteAsync(newerPath, "PRAGMA user_version = 5;");
 
         var error = await Assert.ThrowsAsync<IntegrationBusException>(() => _files.NewStore(newerPath).InitializeAsync(Ct));
 
-        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
-        Assert.Contains("only up to version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only up to version 4", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

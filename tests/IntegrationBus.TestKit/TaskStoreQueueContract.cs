@@ -61,6 +61,32 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
     }
 
     [Fact]
+    public async Task FetchAsync_OrderingKeysPerConnector_EachQueueReadsItsOwnKey()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        var keyed = Some.Task(crm, erp) with { OrderingKeys = ["contact-1", null] };
+        var plain = Some.Task(crm, erp);
+
+        await AppendAsync(keyed, plain);
+
+        Assert.Equal(["contact-1", null], (await FetchAllAsync(crm)).Select(t => t.OrderingKey));
+        Assert.Equal([null, null], (await FetchAllAsync(erp)).Select(t => t.OrderingKey));
+    }
+
+    [Fact]
+    public async Task AppendAsync_OrderingKeysCountDiffersFromConnectors_ThrowsAndWritesNothing()
+    {
+        var crm = Some.Connector();
+        var wrong = Some.Task(crm) with { OrderingKeys = ["a", "b"] };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => AppendAsync(Some.Task(crm), wrong));
+
+        Assert.Contains("2 ordering keys for 1 connectors", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await FetchAllAsync(crm));
+    }
+
+    [Fact]
     public async Task FetchAsync_InterleavedConnectorsAndDirections_KeepsEachQueueSeparateAndFifo()
     {
         var crm = Some.Connector();

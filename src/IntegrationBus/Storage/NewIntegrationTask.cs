@@ -43,6 +43,14 @@ public sealed record NewIntegrationTask
     /// <summary>Gets the connectors that get a synchronization row.</summary>
     public required IReadOnlyList<string> Connectors { get; init; }
 
+    /// <summary>
+    /// Gets the task's ordering key for each connector of <see cref="Connectors"/> (same count and order), for the
+    /// connectors that order their queue per key (<see cref="Ordering.PerObject"/>); an entry is <see langword="null"/> for
+    /// a connector with connector-wide ordering.
+    /// </summary>
+    /// <value><see langword="null"/> (the default): no connector of the task has a key.</value>
+    public IReadOnlyList<string?>? OrderingKeys { get; init; }
+
     /// <summary>Gets, for incoming tasks, the connector the change came from.</summary>
     public string? OriginConnector { get; init; }
 
@@ -69,6 +77,13 @@ public sealed record NewIntegrationTask
         {
             throw new ArgumentException(
                 $"Task {Guid} for object type '{ObjectType}' has an undefined direction ({(int)Direction}), task type ({(int)TaskType}), data type ({(int)DataType}) or policy ({(int)Policy}); use the enums' named values.",
+                "task");
+        }
+
+        if (OrderingKeys is not null && OrderingKeys.Count != Connectors.Count)
+        {
+            throw new ArgumentException(
+                $"Task {Guid} for object type '{ObjectType}' has {OrderingKeys.Count} ordering keys for {Connectors.Count} connectors; give one per connector (null where the connector has none), or none at all.",
                 "task");
         }
 

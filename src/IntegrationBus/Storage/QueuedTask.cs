@@ -57,4 +57,7 @@ public sealed record QueuedTask
 
     /// <summary>Gets the W3C <c>tracestate</c> stored with the task.</summary>
     public string? TraceState { get; init; }
+
+    /// <summary>Gets the task's ordering key for this queue's connector, when the connector orders per key (<see cref="Ordering.PerObject"/>).</summary>
+    public string? OrderingKey { get; init; }
 }
