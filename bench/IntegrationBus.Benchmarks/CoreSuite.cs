@@ -46,11 +46,7 @@ internal static class CoreSuite
         // One commit per change on a server store is a round trip per statement: 10,000 changes there, not 100,000.
         var singleChanges = (ctx.Store is PostgreSqlBenchStore ? 10_000 : 100_000) / scale;
         var latencyChanges = 1_000 / scale;
-        var bigQueue = 1_000_000 / scale;
-        var smallQueue = 10_000 / scale;
         var server = ctx.Store is PostgreSqlBenchStore;
-        // The 10,000-queued drains before serve as its warm-up. On PostgreSQL one run seeds and drains for minutes: 3 runs.
-        var bigRuns = server ? Math.Min(3, runs) : runs;
         var (p50Target, p99Target) = server ? (5.0, 50.0) : (2.0, 20.0);
 
         // 1. Logging throughput.
@@ -109,22 +105,7 @@ internal static class CoreSuite
         var p99 = BenchContext.Median(latencies.Select(l => l.P99));
 
         // 5. Drain rate with a small queue, then 4. and 5. with the big queue.
-        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1, store: ctx.Store)).TasksPerSecond);
-        var bigRates = new List<double>();
-        var peaks = new List<double>();
-        var baselines = new List<double>();
-        for (var run = 1; run <= bigRuns; run++)
-        {
-            var result = await DrainAsync(bigQueue, 1, sampleMemory: true, store: ctx.Store);
-            bigRates.Add(result.TasksPerSecond);
-            peaks.Add(result.PeakWorkingSetMb);
-            baselines.Add(result.StartWorkingSetMb);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  drain {bigQueue:N0} queued run {run}: {result.TasksPerSecond:N0} tasks/s, working set {result.StartWorkingSetMb:F0} MB at start, peak {result.PeakWorkingSetMb:F0} MB"));
-        }
-
-        var bigRate = BenchContext.Median(bigRates);
-        var peak = BenchContext.Median(peaks);
+        var queueSize = await MeasureQueueSizeAsync(ctx);
 
         ctx.Table.Add("1", "Logging, scopes of 1,000", $"{batched:N0} changes/s", $"{batched / rawInsert:P0} of raw insert", "≥ 50% of raw insert", batched / rawInsert >= 0.5);
         ctx.Table.Add("1", "Logging, no scope (1 per commit)", $"{single:N0} changes/s", $"{single / rawInsert:P1} of raw insert", "", null);
@@ -133,8 +114,7 @@ internal static class CoreSuite
         ctx.Table.Add("3", server ? "Wake-up latency p50 (other node)" : "Wake-up latency p50", $"{p50:F2} ms", $"", $"≤ {p50Target:F0} ms", p50 <= p50Target);
         ctx.Table.Add("3", "Wake-up latency p95", $"{p95:F2} ms", $"", "", null);
         ctx.Table.Add("3", "Wake-up latency p99", $"{p99:F2} ms", $"", $"≤ {p99Target:F0} ms", p99 <= p99Target);
-        ctx.Table.Add("4", $"Peak working set, {bigQueue:N0} queued", $"{peak:F0} MB", $"{BenchContext.Median(baselines):F0} MB before the drain", "≤ 200 MB", peak <= 200);
-        ctx.Table.Add("5", $"Drain rate {bigQueue:N0} vs {smallQueue:N0} queued", $"{bigRate:N0} vs {smallRate:N0} tasks/s", $"{bigRate / smallRate:P0}", "within 25% (≥ 75%)", bigRate / smallRate >= 0.75);
+        queueSize.Report(ctx);
         ctx.Table.Add("6", server ? "Raw insert (txn of 1,000, prepared batches of 100)" : "Raw insert (txn of 1,000, prepared)", $"{rawInsert:N0} rows/s", $"", "", null);
         ctx.Table.Add("6", $"Raw read+delete (batches of {batchSize})", $"{rawReadDelete:N0} rows/s", $"", "", null);
         ctx.Json["logging_batched_per_s"] = Math.Round(batched);
@@ -149,12 +129,48 @@ internal static class CoreSuite
         ctx.Json["latency_p50_ms"] = Math.Round(p50, 3);
         ctx.Json["latency_p95_ms"] = Math.Round(p95, 3);
         ctx.Json["latency_p99_ms"] = Math.Round(p99, 3);
-        ctx.Json["big_queue"] = bigQueue;
-        ctx.Json["big_queue_runs"] = bigRuns;
-        ctx.Json["peak_working_set_mb"] = Math.Round(peak, 1);
-        ctx.Json["drain_big_per_s"] = Math.Round(bigRate);
-        ctx.Json["drain_small_per_s"] = Math.Round(smallRate);
-        ctx.Json["drain_big_vs_small"] = Math.Round(bigRate / smallRate, 3);
+    }
+
+    /// <summary>Figures 4 and 5 only (suite <c>queuesize</c>): the loop for work on how the drain scales with the queue.</summary>
+    public static async Task RunQueueSizeAsync(BenchContext ctx) => (await MeasureQueueSizeAsync(ctx)).Report(ctx);
+
+    /// <summary>Figures 4 and 5: the drain rate with a small queue, then the rate and the memory with a big one.</summary>
+    private static async Task<QueueSizeResult> MeasureQueueSizeAsync(BenchContext ctx)
+    {
+        var bigQueue = 1_000_000 / ctx.Scale;
+        var smallQueue = 10_000 / ctx.Scale;
+        // On PostgreSQL one run seeds and drains for minutes: 3 runs.
+        var bigRuns = ctx.Store is PostgreSqlBenchStore ? Math.Min(3, ctx.Runs) : ctx.Runs;
+        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1, store: ctx.Store)).TasksPerSecond);
+        var bigRates = new List<double>();
+        var peaks = new List<double>();
+        var baselines = new List<double>();
+        for (var run = 1; run <= bigRuns; run++)
+        {
+            var result = await DrainAsync(bigQueue, 1, sampleMemory: true, store: ctx.Store);
+            bigRates.Add(result.TasksPerSecond);
+            peaks.Add(result.PeakWorkingSetMb);
+            baselines.Add(result.StartWorkingSetMb);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  drain {bigQueue:N0} queued run {run}: {result.TasksPerSecond:N0} tasks/s, working set {result.StartWorkingSetMb:F0} MB at start, peak {result.PeakWorkingSetMb:F0} MB"));
+        }
+
+        return new QueueSizeResult(bigQueue, smallQueue, bigRuns, smallRate, BenchContext.Median(bigRates), BenchContext.Median(peaks), BenchContext.Median(baselines));
+    }
+
+    private sealed record QueueSizeResult(int BigQueue, int SmallQueue, int BigRuns, double SmallRate, double BigRate, double Peak, double Baseline)
+    {
+        public void Report(BenchContext ctx)
+        {
+            ctx.Table.Add("4", $"Peak working set, {BigQueue:N0} queued", $"{Peak:F0} MB", $"{Baseline:F0} MB before the drain", "≤ 200 MB", Peak <= 200);
+            ctx.Table.Add("5", $"Drain rate {BigQueue:N0} vs {SmallQueue:N0} queued", $"{BigRate:N0} vs {SmallRate:N0} tasks/s", $"{BigRate / SmallRate:P0}", "within 25% (≥ 75%)", BigRate / SmallRate >= 0.75);
+            ctx.Json["big_queue"] = BigQueue;
+            ctx.Json["big_queue_runs"] = BigRuns;
+            ctx.Json["peak_working_set_mb"] = Math.Round(Peak, 1);
+            ctx.Json["drain_big_per_s"] = Math.Round(BigRate);
+            ctx.Json["drain_small_per_s"] = Math.Round(SmallRate);
+            ctx.Json["drain_big_vs_small"] = Math.Round(BigRate / SmallRate, 3);
+        }
     }
 
     /// <summary>Outgoing logging in scopes of 1,000 (figure 1a), also used by the incoming suite for its ratio.</summary>

@@ -109,12 +109,16 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
                 }
 
                 var wanted = group.Select(l => Condition(mapping, field, group.Key.ByGuid ? l.Lookup.Guid : l.Lookup.CodeName).Value).Distinct().ToList();
+                // The rows by the looked-up value, so that each look-up checks only its candidates (a code name may repeat
+                // across sites or parents), not every row of the batch.
                 var rows = (await EntityQueries.WhereInAsync(context, mapping.EntityType, field, wanted, tracking: false, cancellationToken).ConfigureAwait(false))
                     .Select(mapping.FromEntity)
-                    .ToList();
+                    .Where(row => row[field] is not null)
+                    .ToLookup(row => row[field]!);
                 foreach (var (lookup, index) in group)
                 {
-                    results[index] = rows.FirstOrDefault(row => Matches(mapping, row, field, lookup))?.Id;
+                    var value = Condition(mapping, field, group.Key.ByGuid ? lookup.Guid : lookup.CodeName).Value;
+                    results[index] = value is null ? null : rows[value].FirstOrDefault(row => Matches(mapping, row, field, lookup))?.Id;
                 }
             }
         }
@@ -287,7 +291,7 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
 
     private static (string Field, object? Value) Condition(EntityMapping mapping, string field, object? value)
     {
-        var property = mapping.Properties.Single(p => p.Name == field);
+        var property = mapping.Property(field);
         return (field, ClrValue.Convert(value, property.ClrType, mapping.Name, field));
     }
 }

@@ -12,12 +12,22 @@ internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type,
 
     public IReadOnlyList<IProperty> Properties { get; } = properties;
 
-    public IProperty IdProperty => Properties.Single(p => p.Name == Type.IdField);
+    // Looked up for every task and value of a batch: found once (DisplayName formats the CLR type's name on every call).
+    private readonly Dictionary<string, IProperty> _byName = properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    private string? _name;
+
+    public IProperty IdProperty => _byName[Type.IdField];
 
     /// <summary>Whether some fields are computed from navigations (a page's tags, categories, attachments).</summary>
     public bool HasComputedFields => computed.Count > 0;
 
-    public string Name => EntityType.DisplayName();
+    public string Name => _name ??= EntityType.DisplayName();
+
+    /// <summary>The mapped property of a field.</summary>
+    /// <param name="field">The field (the property's name).</param>
+    /// <returns>The property.</returns>
+    /// <exception cref="KeyNotFoundException">The field is not mapped.</exception>
+    public IProperty Property(string field) => _byName[field];
 
     public BusObject FromEntry(EntityEntry entry, bool original = false)
     {

@@ -54,9 +54,10 @@ internal static class EntityQueries
     {
         var type = entityType.FindProperty(property)!.ClrType;
         var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(type))!;
+        var entityName = entityType.DisplayName();
         foreach (var value in values)
         {
-            list.Add(ClrValue.Convert(value, type, entityType.DisplayName(), property));
+            list.Add(ClrValue.Convert(value, type, entityName, property));
         }
 
         var parameter = Expression.Parameter(entityType.ClrType, "e");
