@@ -75,6 +75,26 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
     }
 
     [Fact]
+    public async Task AppendAsync_RunsOfLikeAndMixedTasks_EveryQueueGetsExactlyItsTasksInOrder()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        var tasks = new List<NewIntegrationTask>();
+        tasks.AddRange(Enumerable.Range(0, 10).Select(_ => Some.Task(crm, erp)));
+        tasks.Add(Some.Task(crm));
+        tasks.AddRange(Enumerable.Range(0, 5).Select(i => Some.Task(crm) with { OrderingKeys = [$"k{i % 2}"] }));
+        tasks.AddRange(Enumerable.Range(0, 6).Select(_ => Some.IncomingTask(Some.Connector(), IncomingPolicy.Default, erp)));
+        tasks.AddRange(Enumerable.Range(0, 7).Select(_ => Some.Task(erp)));
+
+        var ids = await AppendAsync([.. tasks]);
+
+        Assert.Equal(ids.Take(16), (await FetchAllAsync(crm)).Select(t => t.Id));
+        Assert.Equal(ids.Take(10).Concat(ids.Skip(22)), (await FetchAllAsync(erp)).Select(t => t.Id));
+        Assert.Equal(ids.Skip(16).Take(6), (await FetchAllAsync(erp, TaskDirection.Incoming)).Select(t => t.Id));
+        Assert.Equal([.. Enumerable.Repeat<string?>(null, 11), "k0", "k1", "k0", "k1", "k0"], (await FetchAllAsync(crm)).Select(t => t.OrderingKey));
+    }
+
+    [Fact]
     public async Task AppendAsync_OrderingKeysCountDiffersFromConnectors_ThrowsAndWritesNothing()
     {
         var crm = Some.Connector();
