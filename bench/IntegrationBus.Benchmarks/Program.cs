@@ -8,7 +8,7 @@ using IntegrationBus.Benchmarks;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "drain", "incoming", "efcore", "efapply", "telemetry", "management", "all"];
+string[] suites = ["core", "drain", "incoming", "efcore", "efapply", "telemetry", "management", "ordering", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -32,9 +32,9 @@ else if (storeName == "postgresql")
         return 2;
     }
 
-    if (suite is not ("core" or "drain" or "management"))
+    if (suite is not ("core" or "drain" or "management" or "ordering"))
     {
-        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain or management.");
+        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain, management or ordering.");
         return 2;
     }
 
@@ -85,6 +85,11 @@ if (suite is "efcore" or "all")
 if (suite is "efapply" or "all")
 {
     await EfApplySuite.RunAsync(ctx);
+}
+
+if (suite is "ordering" or "all")
+{
+    await OrderingSuite.RunAsync(ctx);
 }
 
 ctx.Table.Print();
