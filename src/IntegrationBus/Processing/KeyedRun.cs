@@ -89,18 +89,30 @@ internal sealed class KeyedRun(int maxDegreeOfParallelism, TimeProvider time, IL
         if (!all.IsCompleted)
         {
             using var progress = new CancellationTokenSource();
-            while (await Task.WhenAny(all, Task.Delay(progressInterval, time, progress.Token)).ConfigureAwait(false) != all)
+            try
             {
-                // Slow calls: what is done is made durable as it goes, so a crash repeats little.
-                var done = TakeOutcomes();
-                if (done.Count > 0 && !await recordProgress(done).ConfigureAwait(false))
+                while (await Task.WhenAny(all, Task.Delay(progressInterval, time, progress.Token)).ConfigureAwait(false) != all)
                 {
-                    // The lease is lost (its token is cancelled): the workers stop after their current call.
-                    _stopped = true;
+                    // Slow calls: what is done is made durable as it goes, so a crash repeats little.
+                    var done = TakeOutcomes();
+                    if (done.Count > 0 && !await recordProgress(done).ConfigureAwait(false))
+                    {
+                        // The lease is lost (its token is cancelled): the workers stop after their current call.
+                        _stopped = true;
+                    }
                 }
             }
-
-            await progress.CancelAsync().ConfigureAwait(false);
+            catch
+            {
+                // The store failed: no worker may outlive the run (a next run would call its key again).
+                _stopped = true;
+                await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            finally
+            {
+                await progress.CancelAsync().ConfigureAwait(false);
+            }
         }
 
         await all.ConfigureAwait(false);
