@@ -13,6 +13,9 @@ internal sealed class BenchConnector(string name) : Connector(name)
     /// <summary>Called with the object id and the timestamp of the call (latency figure).</summary>
     public Action<long, long>? OnCall { get; set; }
 
+    /// <summary>Gets or sets how long each outgoing call takes (a remote API); zero answers at once (no-op).</summary>
+    public TimeSpan CallDuration { get; set; }
+
     public long Count => Interlocked.Read(ref _count);
 
     public Task Reached => _reached.Task;
@@ -57,11 +60,27 @@ internal sealed class BenchConnector(string name) : Connector(name)
             onCall(task.Object.Id, Stopwatch.GetTimestamp());
         }
 
+        if (CallDuration > TimeSpan.Zero)
+        {
+            return CallAsync(cancellationToken);
+        }
+
+        Counted();
+        return Task.FromResult(TaskResult.Ok);
+    }
+
+    private async Task<TaskResult> CallAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(CallDuration, cancellationToken).ConfigureAwait(false);
+        Counted();
+        return TaskResult.Ok;
+    }
+
+    private void Counted()
+    {
         if (Interlocked.Increment(ref _count) == Volatile.Read(ref _target))
         {
             _reached.TrySetResult();
         }
-
-        return Task.FromResult(TaskResult.Ok);
     }
 }

@@ -9,11 +9,14 @@ internal static class BenchTypes
     public static readonly ObjectTypeInfo Item = new ObjectTypeBuilder(ItemName)
         .Id("ItemID").Guid("ItemGuid").CodeName("ItemName").DisplayName("ItemTitle").Fields("Email", "Price").Build();
 
-    public static BusObject NewItem(long id)
+    public static BusObject NewItem(long id) => NewItem(id, Guid.NewGuid());
+
+    /// <summary>An item with a given GUID: changes of one GUID share an ordering key (figure 14).</summary>
+    public static BusObject NewItem(long id, Guid guid)
     {
         var obj = new BusObject(Item);
         obj["ItemID"] = id;
-        obj["ItemGuid"] = Guid.NewGuid();
+        obj["ItemGuid"] = guid;
         obj["ItemName"] = "item" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         obj["ItemTitle"] = "Item number " + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         obj["Email"] = "item" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "@example.com";

@@ -8,7 +8,7 @@ using IntegrationBus.Benchmarks;
 var quick = args.Contains("--quick");
 var suiteIndex = Array.IndexOf(args, "--suite");
 var suite = suiteIndex >= 0 && suiteIndex + 1 < args.Length ? args[suiteIndex + 1].ToLowerInvariant() : "all";
-string[] suites = ["core", "drain", "queuesize", "incoming", "efcore", "efapply", "telemetry", "management", "all"];
+string[] suites = ["core", "drain", "queuesize", "incoming", "efcore", "efapply", "telemetry", "management", "ordering", "all"];
 if (!suites.Contains(suite))
 {
     Console.Error.WriteLine($"Unknown --suite '{suite}': use one of {string.Join(", ", suites)}.");
@@ -32,9 +32,9 @@ else if (storeName == "postgresql")
         return 2;
     }
 
-    if (suite is not ("core" or "drain" or "queuesize" or "management"))
+    if (suite is not ("core" or "drain" or "queuesize" or "management" or "ordering"))
     {
-        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain, queuesize or management.");
+        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain, queuesize, management or ordering.");
         return 2;
     }
 
@@ -90,6 +90,11 @@ if (suite is "efcore" or "all")
 if (suite is "efapply" or "all")
 {
     await EfApplySuite.RunAsync(ctx);
+}
+
+if (suite is "ordering" or "all")
+{
+    await OrderingSuite.RunAsync(ctx);
 }
 
 ctx.Table.Print();

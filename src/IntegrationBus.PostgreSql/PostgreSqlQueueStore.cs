@@ -25,6 +25,24 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
         LIMIT @limit;
         """;
 
+    /// <summary>
+    /// The fetch of a queue ordered per key: <see cref="FetchSql"/> without the tasks behind a parked, unreleased task of
+    /// their key (found through the partial index on the ordering key), so a blocked key's backlog is not read again.
+    /// </summary>
+    internal const string FetchPerKeySql = $"""
+        SELECT {PostgreSqlValues.QueuedTaskColumns}
+        FROM ibus.integration_synchronization s
+        JOIN ibus.integration_task t ON t.id = s.task_id
+        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after AND t.id > @after
+          AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
+          AND (s.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM ibus.integration_synchronization b
+              WHERE b.connector_id = s.connector_id AND b.direction = s.direction AND b.ordering_key IS NOT NULL
+                AND b.ordering_key = s.ordering_key AND b.task_id < s.task_id AND b.status = 3 AND NOT b.released))
+        ORDER BY s.task_id
+        LIMIT @limit;
+        """;
+
     private readonly PostgreSqlTaskAppender _appender = new(database);
     private readonly PostgreSqlIncomingAppender _incoming = new(database);
     private readonly PostgreSqlWebhookAppender _webhooks = new(database, new PostgreSqlTaskAppender(database));
@@ -65,7 +83,7 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
                 return [];
             }
 
-            using var command = database.Command(connection, null, FetchSql);
+            using var command = database.Command(connection, null, request.Ordering == Ordering.PerObject ? FetchPerKeySql : FetchSql);
             command.Parameters.AddWithValue("connector_id", connectorId);
             command.Parameters.AddWithValue("direction", (short)request.Queue.Direction);
             command.Parameters.AddWithValue("after", request.AfterTaskId);

@@ -196,10 +196,11 @@ internal static class PostgreSqlSchemaScripts
     /// <summary>The tables, columns and indexes that version 3 adds (resync, ordering per key), the same for a new and an upgraded schema.</summary>
     public const string Version3Additions = """
         -- Ordering per key (issue 13): the task's key for its connector under Ordering.PerObject (NULL under connector
-        -- ordering); released when an operator let the key's later tasks pass a parked (failed) task.
+        -- ordering); released when an operator let the key's later tasks pass a parked (failed) task. The index holds only
+        -- the rows that block their key (parked, not released), so appends and OKs never touch it.
         ALTER TABLE ibus.integration_synchronization ADD COLUMN ordering_key text NULL;
         ALTER TABLE ibus.integration_synchronization ADD COLUMN released boolean NOT NULL DEFAULT false;
-        CREATE INDEX ix_integration_synchronization_ordering_key ON ibus.integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL;
+        CREATE INDEX ix_integration_synchronization_ordering_key ON ibus.integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL AND status = 3 AND NOT released;
         INSERT INTO ibus.integration_schema_version (version) VALUES (3);
         """;
 }

@@ -31,6 +31,28 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
         LIMIT CAST(@limit AS INTEGER);
         """;
 
+    /// <summary>
+    /// The fetch of a queue ordered per key: <see cref="FetchSql"/> without the tasks behind a parked, unreleased task of
+    /// their key (found through the partial index on the ordering key), so a blocked key's backlog is not read again.
+    /// </summary>
+    /// <remarks>
+    /// <c>INDEXED BY</c>: without statistics SQLite would look blockers up through the primary key, scanning every earlier
+    /// task of the connector for each row.
+    /// </remarks>
+    internal const string FetchPerKeySql = $"""
+        SELECT {SqliteValues.QueuedTaskColumns}
+        FROM integration_synchronization s
+        JOIN integration_task t ON t.id = s.task_id
+        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
+          AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
+          AND (s.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM integration_synchronization b INDEXED BY ix_integration_synchronization_ordering_key
+              WHERE b.connector_id = s.connector_id AND b.direction = s.direction AND b.ordering_key IS NOT NULL
+                AND b.ordering_key = s.ordering_key AND b.task_id < s.task_id AND b.status = 3 AND b.released = 0))
+        ORDER BY s.task_id
+        LIMIT CAST(@limit AS INTEGER);
+        """;
+
     private readonly SqliteTaskAppender _appender = new(database);
     private readonly SqliteWebhookAppender _webhooks = new(database, new SqliteTaskAppender(database));
 
@@ -73,7 +95,7 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
             }
 
             var command = session.Prepared(
-                FetchSql, null,
+                request.Ordering == Ordering.PerObject ? FetchPerKeySql : FetchSql, null,
                 ("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@after", SqliteType.Integer), ("@now", SqliteType.Integer), ("@limit", SqliteType.Integer));
             var parameters = command.Parameters;
             parameters[0].Value = connectorId;

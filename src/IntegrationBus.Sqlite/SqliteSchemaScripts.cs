@@ -215,10 +215,11 @@ internal static class SqliteSchemaScripts
     /// <summary>The tables, columns and indexes that version 4 adds (resync, ordering per key), the same for a new and an upgraded file.</summary>
     public const string Version4Additions = """
         -- Ordering per key (issue 13): the task's key for its connector under Ordering.PerObject (NULL under connector
-        -- ordering); released = 1 when an operator let the key's later tasks pass a parked (failed) task.
+        -- ordering); released = 1 when an operator let the key's later tasks pass a parked (failed) task. The index holds
+        -- only the rows that block their key (parked, not released), so appends and OKs never touch it.
         ALTER TABLE integration_synchronization ADD COLUMN ordering_key TEXT NULL;
         ALTER TABLE integration_synchronization ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX ix_integration_synchronization_ordering_key ON integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL;
+        CREATE INDEX ix_integration_synchronization_ordering_key ON integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL AND status = 3 AND released = 0;
         PRAGMA user_version = 4;
         """;
 }

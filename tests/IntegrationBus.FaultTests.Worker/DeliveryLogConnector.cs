@@ -6,7 +6,9 @@ namespace IntegrationBus.FaultTests.Worker;
 /// <summary>
 /// Records each delivered task as a line <c>&lt;node&gt; &lt;objectId&gt;</c> in the delivery log, flushed to disk
 /// before it returns <see cref="TaskResult.Ok"/>. Holds an exclusive OS lock on <c>&lt;db&gt;.connector.lock</c>
-/// during each call and logs <c>OVERLAP &lt;node&gt;</c> when another process holds it.
+/// during each call and logs <c>OVERLAP &lt;node&gt;</c> when another process holds it. Per object (the connector is
+/// then called in parallel) it checks per key (the item's GUID) instead and logs <c>OVERLAP &lt;node&gt;</c> when a key
+/// is called twice at once.
 /// </summary>
 internal sealed class DeliveryLogConnector : Connector, IDisposable
 {
@@ -14,6 +16,7 @@ internal sealed class DeliveryLogConnector : Connector, IDisposable
     private readonly string _lockPath;
     private readonly string _node;
     private readonly TimeSpan _delay;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _inFlight = new();
 
     public DeliveryLogConnector(string deliveryLogPath, string lockPath, string node, TimeSpan delay)
         : base("fault-log")
@@ -24,6 +27,9 @@ internal sealed class DeliveryLogConnector : Connector, IDisposable
         _delay = delay;
     }
 
+    /// <summary>Gets or sets whether the connector orders per object (checks overlaps per key, not per connector).</summary>
+    public bool PerObject { get; init; }
+
     public void Dispose() => _log.Dispose();
 
     protected override void Subscribe(SubscriptionBuilder subscriptions) =>
@@ -31,6 +37,11 @@ internal sealed class DeliveryLogConnector : Connector, IDisposable
 
     protected override async Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken)
     {
+        if (PerObject)
+        {
+            return await ProcessPerObjectAsync(task, cancellationToken);
+        }
+
         FileStream? held;
         try
         {
@@ -51,6 +62,28 @@ internal sealed class DeliveryLogConnector : Connector, IDisposable
 
             var id = task.Object.GetInt64("ItemID");
             await AppendAsync(string.Create(CultureInfo.InvariantCulture, $"{_node} {id}"), cancellationToken);
+        }
+
+        return TaskResult.Ok;
+    }
+
+    private async Task<TaskResult> ProcessPerObjectAsync(OutgoingTask task, CancellationToken cancellationToken)
+    {
+        var key = task.Object.Guid!.Value;
+        if (!_inFlight.TryAdd(key, 0))
+        {
+            await AppendAsync($"OVERLAP {_node}", cancellationToken);
+        }
+
+        try
+        {
+            await Task.Delay(_delay, cancellationToken);
+            var id = task.Object.GetInt64("ItemID");
+            await AppendAsync(string.Create(CultureInfo.InvariantCulture, $"{_node} {id}"), cancellationToken);
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
         }
 
         return TaskResult.Ok;

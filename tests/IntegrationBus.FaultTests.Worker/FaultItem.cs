@@ -8,14 +8,20 @@ internal static class FaultItem
 
     public static readonly ObjectTypeInfo Type = new ObjectTypeBuilder(TypeName).Id("ItemID").Guid("ItemGuid").Fields("Name").Build();
 
-    public static BusObject Create(long id)
+    public static BusObject Create(long id) => Create(id, Guid.NewGuid());
+
+    /// <summary>An item with a given GUID (the per-object drill: items of one GUID share an ordering key).</summary>
+    public static BusObject Create(long id, Guid guid)
     {
         var obj = new BusObject(Type)
         {
             ["ItemID"] = id,
-            ["ItemGuid"] = Guid.NewGuid(),
+            ["ItemGuid"] = guid,
             ["Name"] = $"item {id}",
         };
         return obj;
     }
+
+    /// <summary>The GUID of key <paramref name="key"/> in the per-object drill (item <c>id</c> has key <c>id % keys</c>).</summary>
+    public static Guid KeyGuid(long key) => new((int)key, 0, 0, new byte[8]);
 }

@@ -112,6 +112,17 @@ public sealed class SqliteTaskListingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchPerKeySql_QueryPlan_SearchesPrimaryKeyAndLooksBlockersUpInTheOrderingKeyIndex()
+    {
+        var plan = await SqliteQueryPlan.ExplainAsync(_connection!, SqliteQueueStore.FetchPerKeySql,
+            command => SqliteQueryPlan.BindOnes(command, "@connector_id", "@direction", "@after", "@now", "@limit"));
+
+        Assert.Contains(plan, step => step.Contains("SEARCH s USING PRIMARY KEY (connector_id=? AND direction=? AND task_id>?)", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("ix_integration_synchronization_ordering_key (connector_id=? AND direction=? AND ordering_key=? AND task_id<?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RetentionFailedSql_QueryPlan_SearchesPartialIndexInsteadOfEverySynchronization()
     {
         var plan = await SqliteQueryPlan.ExplainAsync(_connection!, SqliteRetentionStore.FailedSql, command => SqliteQueryPlan.BindOnes(command, "@before"));

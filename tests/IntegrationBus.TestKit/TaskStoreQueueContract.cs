@@ -266,4 +266,78 @@ public abstract class TaskStoreQueueContract : TaskStoreContractBase
     [Fact]
     public async Task GetTaskAsync_UnknownTask_ReturnsNull()
         => Assert.Null(await Store.Management.GetTaskAsync(long.MaxValue, Ct));
+
+    [Fact]
+    public async Task FetchAsync_PerObjectKeyBehindParkedTask_LeavesOutThatKeysLaterTasksOnly()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Keyed(crm, "a"), Keyed(crm, "b"), Keyed(crm, "a"), Keyed(crm, "b"), Keyed(crm, null), Keyed(crm, "a"));
+        await RecordAsync(crm, Error(ids[0], "refused", TimeSpan.FromHours(1), park: true));
+
+        Assert.Equal([ids[1], ids[3], ids[4]], (await FetchPerKeyAsync(crm)).Select(t => t.Id));
+        Assert.Equal([ids[1], ids[2], ids[3], ids[4], ids[5]], (await FetchAllAsync(crm)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PerObjectParkedTaskInTheMiddle_HoldsOnlyTheTasksAfterIt()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Keyed(crm, "a"), Keyed(crm, "a"), Keyed(crm, "a"));
+        await RecordAsync(crm, Error(ids[1], "refused", TimeSpan.FromHours(1), park: true));
+
+        Assert.Equal([ids[0]], (await FetchPerKeyAsync(crm)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PerObjectParkedHeadRetriedOrDeleted_KeyFlowsAgain()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Keyed(crm, "a"), Keyed(crm, "a"), Keyed(crm, "b"), Keyed(crm, "b"));
+        await RecordAsync(crm, TaskDirection.Outgoing, Error(ids[0], "refused", TimeSpan.FromHours(1), park: true), Error(ids[2], "refused", TimeSpan.FromHours(1), park: true));
+        Assert.Empty(await FetchPerKeyAsync(crm));
+
+        Assert.Equal(1, await Store.Management.RetryAsync(ids[0], crm, Ct));
+        Assert.Equal(1, await Store.Management.DeleteAsync(ids[2], crm, Ct));
+
+        Assert.Equal([ids[0], ids[1], ids[3]], (await FetchPerKeyAsync(crm)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PerObjectSameKeyParkedForAnotherConnector_DoesNotHoldThisOne()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        var ids = await AppendAsync(Some.Task(crm, erp) with { OrderingKeys = ["a", "a"] }, Some.Task(crm, erp) with { OrderingKeys = ["a", "a"] });
+        await RecordAsync(erp, Error(ids[0], "refused", TimeSpan.FromHours(1), park: true));
+
+        Assert.Equal(ids, (await FetchPerKeyAsync(crm)).Select(t => t.Id));
+        Assert.Empty(await FetchPerKeyAsync(erp));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PerObjectHeadWaitingForRetry_ReturnsHeadAndLaterTasksForTheRunnerToHold()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Keyed(crm, "a"), Keyed(crm, "a"));
+        await RecordAsync(crm, Error(ids[0], "busy", TimeSpan.FromHours(1)));
+
+        Assert.Equal([(ids[0], SynchronizationStatus.Error, "a"), (ids[1], SynchronizationStatus.Pending, "a")],
+            (await FetchPerKeyAsync(crm)).Select(t => (t.Id, t.Status, t.OrderingKey)));
+    }
+
+    [Fact]
+    public async Task FetchAsync_PerObjectPaging_ReadsAfterThePositionAndUpToTheLimit()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Keyed(crm, "a"), Keyed(crm, "b"), Keyed(crm, "c"), Keyed(crm, "d"));
+
+        var page = await Store.Queue.FetchAsync(new FetchRequest { Queue = Some.Queue(crm, TaskDirection.Outgoing), AfterTaskId = ids[0], Limit = 2, Now = Time.GetUtcNow(), Ordering = Ordering.PerObject }, Ct);
+
+        Assert.Equal([ids[1], ids[2]], page.Select(t => t.Id));
+    }
+
+    private static NewIntegrationTask Keyed(string connector, string? key) => Some.Task(connector) with { OrderingKeys = [key] };
+
+    private Task<IReadOnlyList<QueuedTask>> FetchPerKeyAsync(string connector) => Store.Queue.FetchAsync(
+        new FetchRequest { Queue = Some.Queue(connector, TaskDirection.Outgoing), Limit = 1000, Now = Time.GetUtcNow(), Ordering = Ordering.PerObject }, Ct);
 }

@@ -4,9 +4,12 @@ namespace IntegrationBus;
 
 /// <summary>The base class of every connector: the code that talks to one external system.</summary>
 /// <remarks>
-/// Connectors are singletons created by dependency injection (constructor injection only). The bus calls
-/// <see cref="ProcessOutgoingAsync"/> from one runner at a time per connector, in queue order, so an
-/// implementation needs no locking for ordering. New capabilities arrive as virtual members with safe defaults.
+/// Connectors are singletons created by dependency injection (constructor injection only). Under the default
+/// <see cref="Ordering.Connector"/> the bus calls <see cref="ProcessOutgoingAsync"/> from one runner at a time per
+/// connector, in queue order, so an implementation needs no locking for ordering. Under <see cref="Ordering.PerObject"/>
+/// with <see cref="ConnectorOptions.MaxDegreeOfParallelism"/> above 1 it is called concurrently for different keys
+/// (never twice at once for one key), so the implementation must be thread-safe. New capabilities arrive as virtual
+/// members with safe defaults.
 /// </remarks>
 public abstract class Connector
 {
@@ -42,7 +45,10 @@ public abstract class Connector
     protected abstract void Subscribe(SubscriptionBuilder subscriptions);
 
     /// <summary>Processes one queued outgoing task.</summary>
-    /// <remarks>An exception counts as <see cref="TaskResult.Error(string)"/> with the exception's message.</remarks>
+    /// <remarks>
+    /// An exception counts as <see cref="TaskResult.Error(string)"/> with the exception's message. Called concurrently
+    /// for different keys under <see cref="Ordering.PerObject"/> (see <see cref="ConnectorOptions.MaxDegreeOfParallelism"/>).
+    /// </remarks>
     /// <param name="task">A disconnected copy of the task.</param>
     /// <param name="cancellationToken">Signalled when the bus stops.</param>
     /// <returns>The result.</returns>

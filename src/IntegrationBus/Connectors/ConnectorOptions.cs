@@ -25,6 +25,41 @@ public sealed class ConnectorOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan? TaskTimeout { get; set; }
 
+    /// <summary>Gets or sets how the connector's outgoing queue keeps order.</summary>
+    /// <remarks>
+    /// <see cref="Ordering.PerObject"/> delivers tasks of different keys in parallel (up to
+    /// <see cref="MaxDegreeOfParallelism"/>) and tasks of one key in logging order, one at a time; an Error holds back
+    /// only its key, and a task parked as failed blocks its key until an operator retries, deletes or releases it. The
+    /// key of a task is computed when the change is logged (<see cref="OrderingKey"/>), so tasks logged before a switch
+    /// to per-object ordering fall back to the default key. The incoming queue always keeps connector ordering.
+    /// </remarks>
+    /// <value><see cref="Ordering.Connector"/>: one task at a time, first in, first out for the whole connector.</value>
+    [EnumDataType(typeof(Ordering))]
+    public Ordering Ordering { get; set; } = ConnectorDefaults.Ordering;
+
+    /// <summary>Gets or sets how many outgoing tasks of different keys are delivered at once under <see cref="Ordering.PerObject"/>.</summary>
+    /// <remarks>
+    /// With a value above 1 the connector's <c>ProcessOutgoingAsync</c> is called concurrently (never twice at once
+    /// for one key), so it must be thread-safe. Ignored under <see cref="Ordering.Connector"/>, which calls one task
+    /// at a time, and for the incoming queue.
+    /// </remarks>
+    /// <value>8.</value>
+    [Range(1, 256)]
+    public int MaxDegreeOfParallelism { get; set; } = ConnectorDefaults.MaxDegreeOfParallelism;
+
+    /// <summary>Gets or sets a custom ordering key for <see cref="Ordering.PerObject"/>, computed once per task when it is logged.</summary>
+    /// <remarks>
+    /// The function gets the task's object as the task carries it (for a Snapshot the root object; with SimpleSnapshot
+    /// and Snapshot the translation records of its foreign keys, so a poll's answers can be keyed by the poll's GUID)
+    /// and returns the key, or <see langword="null"/> for the default key. It runs inside the logging call, so it must
+    /// be fast and must not throw. Not bindable from configuration.
+    /// </remarks>
+    /// <value>
+    /// <see langword="null"/>: the object's GUID (a page's node GUID), or <c>"{objectType}:{objectId}"</c> for an object
+    /// without a GUID.
+    /// </value>
+    public Func<ObjectSnapshot, string?>? OrderingKey { get; set; }
+
     /// <summary>Gets the circuit breaker of the connector's outgoing calls.</summary>
     /// <value>Off (<see cref="CircuitBreakerOptions.Enabled"/> is <see langword="false"/>); see <see cref="CircuitBreakerOptions"/> for the other defaults.</value>
     [ValidateObjectMembers]

@@ -76,4 +76,7 @@ internal static class EventIds
     // ID map (issue 12): 3120-3129.
     public const int IdMapEntryDeleted = 3120;
     public const int ExternalIdNotMapped = 3121;
+    // Ordering per key (issue 13): 3150-3169.
+    public const int OrderingKeyFailed = 3150;
+    public const int KeyHeld = 3151;
 }

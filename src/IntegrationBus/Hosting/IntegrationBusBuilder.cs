@@ -83,7 +83,7 @@ public sealed class IntegrationBusBuilder
     /// <remarks>
     /// Each entry's key is the connector's code name and its value a <see cref="Webhooks.WebhookConnectorOptions"/> (URL, secrets,
     /// subscriptions, timeout, headers, <c>AllowPrivateNetwork</c>) plus, if wanted, the <see cref="ConnectorOptions"/> keys
-    /// (<c>MaxAttempts</c>, <c>TaskTimeout</c>). The section is read once; the options are validated when the bus starts, and a
+    /// (<c>MaxAttempts</c>, <c>TaskTimeout</c>, <c>Ordering</c>, <c>MaxDegreeOfParallelism</c>). The section is read once; the options are validated when the bus starts, and a
     /// failure names the connector and the key. An empty or missing section adds nothing.
     /// </remarks>
     /// <param name="section">The section, for example <c>configuration.GetSection("IntegrationBus:Webhooks")</c>.</param>

@@ -23,4 +23,8 @@ internal static partial class OutgoingLog
     [LoggerMessage(EventIds.SynchronousCallsDiscarded, LogLevel.Warning,
         "{Count} changes of an IntegrationScope on a caller's transaction had synchronous connectors that were not called: the scope was disposed without CommitAsync, so it cannot know the transaction committed")]
     public static partial void SynchronousCallsDiscarded(ILogger logger, int count);
+
+    [LoggerMessage(EventIds.OrderingKeyFailed, LogLevel.Warning,
+        "The ordering key selector of connector {ConnectorName} failed for {ObjectType}; the task gets the default key (the object's GUID)")]
+    public static partial void OrderingKeyFailed(ILogger logger, string connectorName, string objectType, Exception exception);
 }

@@ -75,6 +75,7 @@ internal sealed class SnapshotBuilder(ObjectTypeRegistry types, IObjectDataSourc
                 Payload = TaskPayload.Serialize(snapshot, change.DataType),
                 CreatedAt = change.CreatedAt,
                 Connectors = change.Connectors.Length == 1 ? change.Connectors[0].NameAsList : [.. change.Connectors.Select(c => c.Name)],
+                OrderingKeys = OrderingKeys.For(change.Connectors, snapshot, logger),
                 TraceParent = change.Trace.Parent,
                 TraceState = change.Trace.State,
             });

@@ -39,6 +39,9 @@ internal sealed class ConnectorCircuitBreaker
     private bool _adoptedProbe;
     private CircuitBreakerState? _unstored;
 
+    // Guards the fields above: under per-object ordering several calls of the connector run (and finish) at once.
+    private readonly Lock _gate = new();
+
     public ConnectorCircuitBreaker(string connector, CircuitBreakerOptions options, ConfigurationStore store, TimeProvider time, ILogger logger)
     {
         _connector = connector;
@@ -85,13 +88,16 @@ internal sealed class ConnectorCircuitBreaker
     /// <summary>Gets until when the queue pauses, or <see langword="null"/> when a call may go (closed, or a probe is due).</summary>
     public DateTimeOffset? PausedUntil(DateTimeOffset now)
     {
-        var until = _adoptedUntil;
-        if (_polly.CircuitState is CircuitState.Open or CircuitState.Isolated && _openUntil is { } open && (until is null || open > until))
+        lock (_gate)
         {
-            until = open;
-        }
+            var until = _adoptedUntil;
+            if (_polly.CircuitState is CircuitState.Open or CircuitState.Isolated && _openUntil is { } open && (until is null || open > until))
+            {
+                until = open;
+            }
 
-        return until > now ? until : null;
+            return until > now ? until : null;
+        }
     }
 
     /// <summary>
@@ -119,15 +125,19 @@ internal sealed class ConnectorCircuitBreaker
             return;
         }
 
-        if (stored is null || stored.Status == CircuitBreakerStatus.Closed)
-        {
-            (_status, _adoptedUntil, _adoptedProbe, _openUntil) = (CircuitBreakerStatus.Closed, null, false, null);
-            return;
-        }
-
         var now = _time.GetUtcNow();
         var until = stored is { Status: CircuitBreakerStatus.Open, OpenUntil: { } end } && end > now ? end : now;
-        (_status, _openedAt, _openUntil, _reason, _adoptedUntil, _adoptedProbe) = (stored.Status, stored.OpenedAt, stored.OpenUntil, stored.Reason, until, true);
+        lock (_gate)
+        {
+            if (stored is null || stored.Status == CircuitBreakerStatus.Closed)
+            {
+                (_status, _adoptedUntil, _adoptedProbe, _openUntil) = (CircuitBreakerStatus.Closed, null, false, null);
+                return;
+            }
+
+            (_status, _openedAt, _openUntil, _reason, _adoptedUntil, _adoptedProbe) = (stored.Status, stored.OpenedAt, stored.OpenUntil, stored.Reason, until, true);
+        }
+
         CircuitBreakerLog.Adopted(_logger, _connector, stored.Status, stored.OpenedAt, until);
     }
 
@@ -135,10 +145,14 @@ internal sealed class ConnectorCircuitBreaker
     /// <returns>The call's outcome, or <see langword="null"/> with the time the queue may go on when the breaker refused the call.</returns>
     public async Task<(CallOutcome? Outcome, DateTimeOffset ResumeAt)> ExecuteAsync(Func<CancellationToken, Task<CallOutcome>> call, CancellationToken runToken)
     {
-        var probing = _adoptedProbe && _polly.CircuitState == CircuitState.Closed;
-        if (probing)
+        bool probing;
+        lock (_gate)
         {
-            HalfOpen();
+            probing = _adoptedProbe && _polly.CircuitState == CircuitState.Closed;
+            if (probing)
+            {
+                HalfOpen();
+            }
         }
 
         CallOutcome outcome;
@@ -153,6 +167,17 @@ internal sealed class ConnectorCircuitBreaker
         }
 
         if (probing)
+        {
+            ProbeDone(outcome);
+        }
+
+        await FlushAsync(runToken).ConfigureAwait(false);
+        return (outcome, default);
+    }
+
+    private void ProbeDone(CallOutcome outcome)
+    {
+        lock (_gate)
         {
             // The probe of a breaker another node opened: Polly counted it too (and may have opened on its own).
             (_adoptedProbe, _adoptedUntil) = (false, null);
@@ -169,31 +194,37 @@ internal sealed class ConnectorCircuitBreaker
                 }
             }
         }
-
-        await FlushAsync(runToken).ConfigureAwait(false);
-        return (outcome, default);
     }
 
     private void Open(string? reason, TimeSpan breakDuration)
     {
-        var now = _time.GetUtcNow();
-        (_status, _openedAt, _openUntil, _reason) = (CircuitBreakerStatus.Open, now, now + breakDuration, reason);
-        CircuitBreakerLog.Opened(_logger, _connector, reason, now + breakDuration);
-        Changed(now);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            (_status, _openedAt, _openUntil, _reason) = (CircuitBreakerStatus.Open, now, now + breakDuration, reason);
+            CircuitBreakerLog.Opened(_logger, _connector, reason, now + breakDuration);
+            Changed(now);
+        }
     }
 
     private void HalfOpen()
     {
-        _status = CircuitBreakerStatus.HalfOpen;
-        CircuitBreakerLog.HalfOpened(_logger, _connector);
-        Changed(_time.GetUtcNow());
+        lock (_gate)
+        {
+            _status = CircuitBreakerStatus.HalfOpen;
+            CircuitBreakerLog.HalfOpened(_logger, _connector);
+            Changed(_time.GetUtcNow());
+        }
     }
 
     private void Close()
     {
-        (_status, _openUntil, _adoptedUntil, _adoptedProbe) = (CircuitBreakerStatus.Closed, null, null, false);
-        CircuitBreakerLog.Closed(_logger, _connector);
-        Changed(_time.GetUtcNow());
+        lock (_gate)
+        {
+            (_status, _openUntil, _adoptedUntil, _adoptedProbe) = (CircuitBreakerStatus.Closed, null, null, false);
+            CircuitBreakerLog.Closed(_logger, _connector);
+            Changed(_time.GetUtcNow());
+        }
     }
 
     private void Changed(DateTimeOffset now) => _unstored = new CircuitBreakerState

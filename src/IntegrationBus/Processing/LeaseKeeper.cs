@@ -56,6 +56,31 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     /// <summary>Gets a value indicating whether the lease is lost (or its local deadline passed): the run must stop.</summary>
     public bool IsLost => _lost.IsCancellationRequested || _deadline.IsCancellationRequested;
 
+    /// <summary>Releases the queue's lease, if this node still holds it (the runner stops or hands the queue over).</summary>
+    public static async Task ReleaseAsync(QueueRuntime queue, RunnerContext context)
+    {
+        if (queue.HeldLease is not { } held || held.ValidUntil <= context.Time.GetUtcNow())
+        {
+            return;
+        }
+
+        queue.HeldLease = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(context.Options.ShutdownTimeout, context.Time);
+            await context.Store.Leases.ReleaseAsync(held.Lease, timeout.Token).ConfigureAwait(false);
+            context.Metrics.LeaseChanged(queue, "released");
+        }
+        catch (ObjectDisposedException)
+        {
+            // The application disposed the store without stopping the bus first: the lease expires by itself.
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.LeaseReleaseFailed(context.Logger, queue.Connector.Name, queue.Direction, exception);
+        }
+    }
+
     /// <summary>Takes (or keeps) the queue's lease for a run.</summary>
     /// <returns>The keeper, or <see langword="null"/> when another owner holds the lease.</returns>
     public static async Task<LeaseKeeper?> TakeAsync(QueueRuntime queue, RunnerContext context, CancellationToken stoppingToken)

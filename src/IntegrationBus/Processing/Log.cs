@@ -73,4 +73,8 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.ExternalIdNotMapped, LogLevel.Warning, "{ConnectorName} acknowledged task {TaskId} with external ID {ExternalId}, but its {ObjectType} has no GUID, so the ID map cannot keep it")]
     public static partial void ExternalIdNotMapped(ILogger logger, string connectorName, long taskId, string externalId, string objectType);
+
+    [LoggerMessage(EventIds.KeyHeld, LogLevel.Debug,
+        "Runner for {ConnectorName} (Outgoing) holds key {OrderingKey} at task {TaskId} for the rest of the run; the key is due again at {NextAttemptAt} (none: an operator must act)")]
+    public static partial void KeyHeld(ILogger logger, string connectorName, string orderingKey, long taskId, DateTimeOffset? nextAttemptAt);
 }

@@ -1,18 +1,23 @@
+using System.Collections.Concurrent;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.Processing;
 
 /// <summary>Hands outgoing tasks to the connector as disconnected copies and maps its results (DESIGN.md §4).</summary>
+/// <remarks>
+/// Under per-object ordering the runner calls <see cref="ProcessAsync"/> for several keys at once: the run's state (the
+/// batch's external IDs, the translation cache) is safe for that; <see cref="BeginRun"/> and
+/// <see cref="PrepareBatchAsync"/> run only between batches.
+/// </remarks>
 internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRegistry types, IdMapStore idMap, TimeProvider time, RetryBackoff backoff, ILogger logger) : ITaskProcessor
 {
-    private readonly Dictionary<IdMapKey, ExternalId> _externalIds = [];
+    private readonly ConcurrentDictionary<IdMapKey, ExternalId> _externalIds = new();
 
     // Whether the map holds any entry of this connector, learnt once per run (null: not yet). Only this queue's lease
     // holder adds entries, so a connector that never reported an external ID costs one look-up per run, not one per batch.
     private bool? _mapHasEntries;
     private readonly string _callee = $"Connector '{connector.Name}'";
-    private readonly List<(string Type, string Field)> _ignoredFields = [];
     private TranslationCache _translations = new(types);
 
     public TaskDirection Direction => TaskDirection.Outgoing;
@@ -68,8 +73,9 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         ObjectSnapshot snapshot;
         try
         {
-            snapshot = TaskPayload.Deserialize(task.Payload, types, _ignoredFields);
-            LogIgnoredFields(task);
+            List<(string Type, string Field)> ignoredFields = [];
+            snapshot = TaskPayload.Deserialize(task.Payload, types, ignoredFields);
+            LogIgnoredFields(task, ignoredFields);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -123,7 +129,7 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         var key = new IdMapKey(task.ObjectType, guid);
         if (forget)
         {
-            _externalIds.Remove(key);
+            _externalIds.TryRemove(key, out _);
         }
         else
         {
@@ -137,14 +143,12 @@ internal sealed class OutgoingProcessor(ConnectorRuntime connector, ObjectTypeRe
         }
     }
 
-    private void LogIgnoredFields(QueuedTask task)
+    private void LogIgnoredFields(QueuedTask task, List<(string Type, string Field)> ignoredFields)
     {
-        foreach (var (type, field) in _ignoredFields)
+        foreach (var (type, field) in ignoredFields)
         {
             Log.PayloadFieldIgnored(logger, task.Id, Name, Direction, type, field);
         }
-
-        _ignoredFields.Clear();
     }
 
     private TaskDecision Decide(QueuedTask task, CallOutcome call)

@@ -75,7 +75,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         }
         finally
         {
-            await ReleaseLeaseAsync().ConfigureAwait(false);
+            await LeaseKeeper.ReleaseAsync(queue, context).ConfigureAwait(false);
             queue.RunnerState = RunnerState.Stopped;
             Log.RunnerStopped(_logger, Name, queue.Direction);
         }
@@ -157,7 +157,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             // The store spreads queues across nodes: hand this one over, and come back only if nobody took it.
             Log.LeaseYielded(_logger, Name, queue.Direction, keeper.Lease.Token);
             context.Metrics.LeaseChanged(queue, "yielded");
-            await ReleaseLeaseAsync().ConfigureAwait(false);
+            await LeaseKeeper.ReleaseAsync(queue, context).ConfigureAwait(false);
             _dueAt = Time.GetUtcNow() + context.Options.LeaseDuration;
         }
 
@@ -177,13 +177,17 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
     private async Task<bool> RunBatchesAsync(LeaseKeeper keeper, CancellationToken stoppingToken)
     {
         processor.BeginRun();
+        var options = queue.Connector.Options;
+        var keyed = queue.Direction == TaskDirection.Outgoing && options.Ordering == Ordering.PerObject
+            ? new KeyedRun(options.MaxDegreeOfParallelism, Time, _logger, Name, ProgressInterval)
+            : null;
         var after = 0L;
         var skippedNow = false;
         var stop = false;
         var batchSize = context.Options.BatchSize;
         while (!stop && !keeper.Token.IsCancellationRequested && !keeper.YieldRequested)
         {
-            var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow() };
+            var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow(), Ordering = keyed is null ? Ordering.Connector : Ordering.PerObject };
             IReadOnlyList<QueuedTask> batch;
             try
             {
@@ -205,51 +209,60 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             var lastRecordAt = Time.GetUtcNow();
             try
             {
-                await processor.PrepareBatchAsync(Processable(batch), keeper.Token).ConfigureAwait(false);
-                foreach (var task in batch)
+                if (keyed is not null)
                 {
-                    if (keeper.Token.IsCancellationRequested || !CanRun())
+                    stop |= await RunKeyedAsync(keyed, batch, outcomes, keeper, stoppingToken).ConfigureAwait(false);
+                    after = batch[^1].Id;
+                    skippedNow |= keyed.SkippedNow;
+                }
+                else
+                {
+                    await processor.PrepareBatchAsync(Processable(batch), keeper.Token).ConfigureAwait(false);
+                    foreach (var task in batch)
                     {
-                        stop = true;
-                        break;
-                    }
-
-                    if (task.Status == SynchronizationStatus.Error && (task.NextAttemptAt is null || task.NextAttemptAt > Time.GetUtcNow()))
-                    {
-                        // The head of the queue waits for its retry (or an operator); later tasks wait behind it so order holds.
-                        Log.RunWaitingForRetry(_logger, Name, queue.Direction, task.Id, task.NextAttemptAt);
-                        _dueAt = task.NextAttemptAt;
-                        stop = true;
-                        break;
-                    }
-
-                    var decision = await ProcessAsync(task, keeper.Token).ConfigureAwait(false);
-                    after = task.Id;
-                    if (decision.Outcome is { } outcome)
-                    {
-                        outcomes.Add(outcome);
-                        NoteSkipped(outcome);
-                    }
-
-                    skippedNow |= decision.SkippedNow;
-                    if (decision.StopRun)
-                    {
-                        _dueAt = decision.DueAt;
-                        stop = true;
-                        break;
-                    }
-
-                    if (outcomes.Count > 0 && Time.GetUtcNow() - lastRecordAt >= ProgressInterval)
-                    {
-                        // Slow calls: what is done is made durable as it goes, so a crash repeats little.
-                        if (!await RecordAsync(outcomes, keeper, stoppingToken).ConfigureAwait(false))
+                        if (keeper.Token.IsCancellationRequested || !CanRun())
                         {
                             stop = true;
                             break;
                         }
 
-                        outcomes.Clear();
-                        lastRecordAt = Time.GetUtcNow();
+                        if (task.Status == SynchronizationStatus.Error && (task.NextAttemptAt is null || task.NextAttemptAt > Time.GetUtcNow()))
+                        {
+                            // The head of the queue waits for its retry (or an operator); later tasks wait behind it so order holds.
+                            Log.RunWaitingForRetry(_logger, Name, queue.Direction, task.Id, task.NextAttemptAt);
+                            _dueAt = task.NextAttemptAt;
+                            stop = true;
+                            break;
+                        }
+
+                        var decision = await ProcessAsync(task, keeper.Token).ConfigureAwait(false);
+                        after = task.Id;
+                        if (decision.Outcome is { } outcome)
+                        {
+                            outcomes.Add(outcome);
+                            NoteSkipped(outcome);
+                        }
+
+                        skippedNow |= decision.SkippedNow;
+                        if (decision.StopRun)
+                        {
+                            _dueAt = decision.DueAt;
+                            stop = true;
+                            break;
+                        }
+
+                        if (outcomes.Count > 0 && Time.GetUtcNow() - lastRecordAt >= ProgressInterval)
+                        {
+                            // Slow calls: what is done is made durable as it goes, so a crash repeats little.
+                            if (!await RecordAsync(outcomes, keeper, stoppingToken).ConfigureAwait(false))
+                            {
+                                stop = true;
+                                break;
+                            }
+
+                            outcomes.Clear();
+                            lastRecordAt = Time.GetUtcNow();
+                        }
                     }
                 }
             }
@@ -267,6 +280,26 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         }
 
         return skippedNow;
+    }
+
+    /// <summary>Processes one batch of a queue ordered per key; its outcomes land in <paramref name="outcomes"/> for the batch's record.</summary>
+    /// <returns>Whether the run must stop (the circuit breaker is open, the connector was disabled).</returns>
+    private async Task<bool> RunKeyedAsync(KeyedRun keyed, IReadOnlyList<QueuedTask> batch, List<TaskOutcome> outcomes, LeaseKeeper keeper, CancellationToken stoppingToken)
+    {
+        await processor.PrepareBatchAsync(keyed.Plan(batch, Time.GetUtcNow()), keeper.Token).ConfigureAwait(false);
+        try
+        {
+            await keyed.RunAsync(ProcessAsync, CanRun, done => RecordNotedAsync(done, keeper, stoppingToken), keeper.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            var done = keyed.TakeOutcomes();
+            done.ForEach(NoteSkipped);
+            outcomes.AddRange(done);
+            _dueAt = keyed.DueAt is { } due && (_dueAt is null || due < _dueAt) ? due : _dueAt;
+        }
+
+        return keyed.Stopped;
     }
 
     /// <summary>Lets the processor handle one task inside its <c>process</c> span, and counts the result.</summary>
@@ -321,6 +354,12 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         return processable;
     }
 
+    private Task<bool> RecordNotedAsync(List<TaskOutcome> outcomes, LeaseKeeper keeper, CancellationToken stoppingToken)
+    {
+        outcomes.ForEach(NoteSkipped);
+        return RecordAsync(outcomes, keeper, stoppingToken);
+    }
+
     private void NoteSkipped(TaskOutcome outcome)
     {
         if (outcome is { Result: TaskResultKind.ErrorAndSkip, Park: false, NextAttemptAt: { } retryAt } && (_skippedDueAt is null || retryAt < _skippedDueAt))
@@ -353,29 +392,5 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         Log.ResultsRefused(_logger, Name, queue.Direction, outcomes.Count, request.Lease.Token);
         keeper.MarkLost("the store refused results under its token");
         return false;
-    }
-
-    private async Task ReleaseLeaseAsync()
-    {
-        if (queue.HeldLease is not { } held || held.ValidUntil <= Time.GetUtcNow())
-        {
-            return;
-        }
-
-        queue.HeldLease = null;
-        try
-        {
-            using var timeout = new CancellationTokenSource(context.Options.ShutdownTimeout, Time);
-            await context.Store.Leases.ReleaseAsync(held.Lease, timeout.Token).ConfigureAwait(false);
-            context.Metrics.LeaseChanged(queue, "released");
-        }
-        catch (ObjectDisposedException)
-        {
-            // The application disposed the store without stopping the bus first: the lease expires by itself.
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            Log.LeaseReleaseFailed(_logger, Name, queue.Direction, exception);
-        }
     }
 }

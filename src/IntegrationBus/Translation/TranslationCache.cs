@@ -1,10 +1,12 @@
 
+using System.Collections.Concurrent;
+
 namespace IntegrationBus;
 
-/// <summary>External IDs already looked up during one run of one connector.</summary>
+/// <summary>External IDs already looked up during one run of one connector (safe for the parallel calls of per-object ordering).</summary>
 internal sealed class TranslationCache(ObjectTypeRegistry registry)
 {
-    private readonly Dictionary<(string Type, long Id, bool Page), ExternalId?> _ids = [];
+    private readonly ConcurrentDictionary<(string Type, long Id, bool Page), ExternalId?> _ids = new();
 
     public ObjectTypeRegistry Registry { get; } = registry;
 

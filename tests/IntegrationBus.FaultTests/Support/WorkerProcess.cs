@@ -35,20 +35,24 @@ public sealed class WorkerProcess : IAsyncDisposable
         .Single(a => a.Key == "WorkerPath").Value!;
 
     /// <summary>Runs <c>seed</c> to completion.</summary>
-    public static async Task SeedAsync(string database, int count)
+    /// <param name="database">The SQLite file.</param>
+    /// <param name="count">How many items to log.</param>
+    /// <param name="keys">With a value above 0 the connector orders per object and item <c>id</c> has key <c>id % keys</c>.</param>
+    public static async Task SeedAsync(string database, int count, int keys = 0)
     {
-        await using var worker = Start("seed", ["seed", database, count.ToString(CultureInfo.InvariantCulture)]);
+        await using var worker = Start("seed", ["seed", database, count.ToString(CultureInfo.InvariantCulture), keys.ToString(CultureInfo.InvariantCulture)]);
         await worker.WaitForExitAsync(expectClean: true);
     }
 
     /// <summary>Starts <c>drain</c> and returns once the child wrote READY.</summary>
-    public static Task<WorkerProcess> StartDrainAsync(string database, string deliveryLog, string node, TimeSpan lease, TimeSpan sweep, int slowMs = 0) =>
+    public static Task<WorkerProcess> StartDrainAsync(string database, string deliveryLog, string node, TimeSpan lease, TimeSpan sweep, int slowMs = 0, int perObject = 0) =>
         StartReadyAsync(node, [
             "drain", database, deliveryLog,
             "--lease", lease.ToString("c", CultureInfo.InvariantCulture),
             "--sweep", sweep.ToString("c", CultureInfo.InvariantCulture),
             "--slow-ms", slowMs.ToString(CultureInfo.InvariantCulture),
             "--node", node,
+            "--per-object", perObject.ToString(CultureInfo.InvariantCulture),
         ]);
 
     /// <summary>Runs a command to a clean end (exit code 0); returns what it wrote to stdout.</summary>

@@ -26,6 +26,18 @@ public sealed class WebhookConnectorOptionsTests
         Assert.Equal(7, connector.MaxAttempts);
     }
 
+    [Fact]
+    public void Validate_OrderingKeys_BindConnectorOptionsAndPassWebhookValidation()
+    {
+        using var services = Build(new() { ["Ordering"] = "PerObject", ["MaxDegreeOfParallelism"] = "16" });
+
+        var options = services.GetRequiredService<IOptionsMonitor<WebhookConnectorOptions>>().Get("crm");
+        var connector = services.GetRequiredService<IOptionsMonitor<ConnectorOptions>>().Get("crm");
+
+        Assert.NotNull(options.Url);
+        Assert.Equal((Ordering.PerObject, 16, null), (connector.Ordering, connector.MaxDegreeOfParallelism, connector.OrderingKey));
+    }
+
     [Theory]
     [InlineData("Url", "ftp://hooks.example.com/", "crm:Url): the scheme 'ftp' is not allowed")]
     [InlineData("Url", "hooks.example.com/bus", "crm:Url): 'hooks.example.com/bus' is not an absolute URL")]
