@@ -76,4 +76,7 @@ internal static class EventIds
     // ID map (issue 12): 3120-3129.
     public const int IdMapEntryDeleted = 3120;
     public const int ExternalIdNotMapped = 3121;
+
+    // Blocked keys of per-object ordering (issue 13): 5230-5239.
+    public const int BlockedKeyAction = 5230;
 }
