@@ -11,6 +11,7 @@ namespace IntegrationBus.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlBlockedKeyStore(PostgreSqlDatabase database) : BlockedKeyStore
 {
+    // "status <> 0 AND status = 3": the first term lets the planner use the partial index of unfinished synchronizations.
     private const string ListSql = $"""
         WITH heads AS MATERIALIZED (
             SELECT s.ordering_key, s.direction, min(s.task_id) AS task_id

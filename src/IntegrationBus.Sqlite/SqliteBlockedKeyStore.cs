@@ -11,6 +11,7 @@ namespace IntegrationBus.Sqlite;
 /// </remarks>
 internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKeyStore
 {
+    // "status <> 0 AND status = 3": the first term lets the planner use the partial index of unfinished synchronizations.
     private const string ListSql = $"""
         WITH heads AS MATERIALIZED (
             SELECT s.ordering_key, s.direction, MIN(s.task_id) AS task_id

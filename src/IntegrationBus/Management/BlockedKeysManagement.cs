@@ -74,7 +74,7 @@ public sealed class BlockedKeysManagement
     /// <exception cref="KeyNotBlockedException">The key is not blocked.</exception>
     public Task<BlockedKey> RetryHeadAsync(string connectorName, string key, TaskDirection direction = TaskDirection.Outgoing, string? actor = null, CancellationToken cancellationToken = default) =>
         ActAsync(connectorName, key, direction, actor, ManagementActions.RetryBlockedKey, async head =>
-            await _store.Management.RetryAsync(head.Head.Id, connectorName, cancellationToken).ConfigureAwait(false) > 0, cancellationToken);
+            await _store.Management.RetryAsync(head.Head.Id, connectorName, cancellationToken).ConfigureAwait(false) > 0 ? head.Head.Id : null, cancellationToken);
 
     /// <summary>Skips a blocked key's head: deletes its synchronization for the connector (as an operator's delete), so the key's later tasks go on.</summary>
     /// <param name="connectorName">The connector.</param>
@@ -87,7 +87,7 @@ public sealed class BlockedKeysManagement
     /// <exception cref="KeyNotBlockedException">The key is not blocked.</exception>
     public Task<BlockedKey> SkipHeadAsync(string connectorName, string key, TaskDirection direction = TaskDirection.Outgoing, string? actor = null, CancellationToken cancellationToken = default) =>
         ActAsync(connectorName, key, direction, actor, ManagementActions.SkipBlockedKey, async head =>
-            await _store.Management.DeleteAsync(head.Head.Id, connectorName, cancellationToken).ConfigureAwait(false) > 0, cancellationToken);
+            await _store.Management.DeleteAsync(head.Head.Id, connectorName, cancellationToken).ConfigureAwait(false) > 0 ? head.Head.Id : null, cancellationToken);
 
     /// <summary>Releases a blocked key: its head stays failed (listed, retryable, deletable), but the key's later tasks no longer wait behind it.</summary>
     /// <remarks>Another task of the key that parks later blocks it again.</remarks>
@@ -101,29 +101,30 @@ public sealed class BlockedKeysManagement
     /// <exception cref="KeyNotBlockedException">The key is not blocked.</exception>
     public Task<BlockedKey> ReleaseAsync(string connectorName, string key, TaskDirection direction = TaskDirection.Outgoing, string? actor = null, CancellationToken cancellationToken = default) =>
         ActAsync(connectorName, key, direction, actor, ManagementActions.ReleaseBlockedKey, async head =>
-            await _store.BlockedKeys.ReleaseAsync(connectorName, direction, key, cancellationToken).ConfigureAwait(false) == head.Head.Id, cancellationToken);
+            await _store.BlockedKeys.ReleaseAsync(connectorName, direction, key, cancellationToken).ConfigureAwait(false), cancellationToken);
 
     private async Task<BlockedKey> ActAsync(
-        string connectorName, string key, TaskDirection direction, string? actor, string action, Func<BlockedKey, Task<bool>> change, CancellationToken cancellationToken)
+        string connectorName, string key, TaskDirection direction, string? actor, string action, Func<BlockedKey, Task<long?>> change, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectorName);
         ArgumentNullException.ThrowIfNull(key);
         await EnsureConnectorAsync(connectorName, cancellationToken).ConfigureAwait(false);
+        // The head acted on is the one the store changed: another operator may have acted on the key in between.
         var head = await _store.BlockedKeys.FindAsync(connectorName, direction, key, cancellationToken).ConfigureAwait(false);
-        if (head is null || !await change(head).ConfigureAwait(false))
+        if (head is null || await change(head).ConfigureAwait(false) is not { } taskId)
         {
             throw new KeyNotBlockedException(
                 $"Key '{key}' of connector '{connectorName}' ({direction}) is not blocked: no parked task holds it (any more). List the connector's blocked keys again.");
         }
 
-        Log.BlockedKeyAction(_logger, actor ?? UnknownActor, action, head.Key, head.Connector, direction, head.Head.Id);
+        Log.BlockedKeyAction(_logger, actor ?? UnknownActor, action, head.Key, head.Connector, direction, taskId);
         await _store.Management.AppendAuditAsync(
             new AuditEntry
             {
                 At = _time.GetUtcNow(),
                 Actor = actor,
                 Action = action,
-                Target = string.Create(CultureInfo.InvariantCulture, $"key {head.Connector} {direction} {head.Key} task {head.Head.Id}"),
+                Target = string.Create(CultureInfo.InvariantCulture, $"key {head.Connector} {direction} {head.Key} task {taskId}"),
                 Count = 1,
             },
             cancellationToken).ConfigureAwait(false);
