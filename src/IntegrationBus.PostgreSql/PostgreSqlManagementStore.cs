@@ -49,7 +49,7 @@ internal sealed class PostgreSqlManagementStore(PostgreSqlDatabase database) : M
     private const string ConnectorCondition = " AND s.connector_id = (SELECT id FROM ibus.integration_connector WHERE lower(name) = lower(@connector))";
 
     private const string RetryOneSql =
-        "UPDATE ibus.integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0";
+        "UPDATE ibus.integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL, released = false WHERE s.task_id = @task_id AND s.status <> 0";
 
     private const string DeleteOneSql = "DELETE FROM ibus.integration_synchronization AS s WHERE s.task_id = @task_id";
 

@@ -22,7 +22,7 @@ internal static class PostgreSqlTaskListing
         """;
 
     private const string RetrySql = """
-        UPDATE ibus.integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL
+        UPDATE ibus.integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL, released = false
         FROM unnest(@row_connector_id, @row_direction, @row_task_id) AS r(connector_id, direction, task_id)
         WHERE s.connector_id = r.connector_id AND s.direction = r.direction AND s.task_id = r.task_id AND s.status <> 0;
         """;

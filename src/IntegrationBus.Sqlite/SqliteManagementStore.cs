@@ -52,7 +52,7 @@ internal sealed class SqliteManagementStore(SqliteDatabase database) : Managemen
     private const string ConnectorCondition = " AND s.connector_id = (SELECT id FROM integration_connector WHERE name = @connector)";
 
     private const string RetryOneSql =
-        "UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL WHERE s.task_id = @task_id AND s.status <> 0";
+        "UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL, released = 0 WHERE s.task_id = @task_id AND s.status <> 0";
 
     private const string DeleteOneSql = "DELETE FROM integration_synchronization AS s WHERE s.task_id = @task_id";
 

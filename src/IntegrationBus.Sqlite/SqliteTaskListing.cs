@@ -26,7 +26,7 @@ internal static class SqliteTaskListing
         """;
 
     private const string RetrySql = """
-        UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL
+        UPDATE integration_synchronization AS s SET status = 0, attempts = 0, next_attempt_at = NULL, released = 0
         FROM json_each(@rows) AS r
         WHERE s.connector_id = r.value ->> 0 AND s.direction = r.value ->> 1 AND s.task_id = r.value ->> 2 AND s.status <> 0;
         """;

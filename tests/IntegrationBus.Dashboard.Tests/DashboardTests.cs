@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using IntegrationBus.Dashboard.Tests.Support;
 using IntegrationBus.Storage;
+using IntegrationBus.TestKit;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -266,6 +267,46 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
         await _host.SetCircuitBreakerAsync(open with { Status = CircuitBreakerStatus.Closed, OpenUntil = null });
         await Expect(badge).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task BlockedKeys_OperatorReleasesSkipsAndRetriesHeads_KeysLeaveTheListAudited()
+    {
+        // "legacy" is a connector another application registered in the same store: no runner here holds its queue.
+        var ct = TestContext.Current.CancellationToken;
+        var ids = await KeyedTasks.AppendParkedAsync(_host.Store, DateTimeOffset.UnixEpoch, "legacy", ["contact/1", "contact/2", "contact 3"], "CRM refused the contact", ct);
+        await KeyedTasks.AppendAsync(_host.Store, "legacy", ["contact/1", "contact/1"], ct);
+        var page = await browser.LoginAsync(_host, "admin");
+
+        // The queue's Keys link opens the connector's blocked keys: the head, its error and how many tasks wait behind it.
+        await Queue(page, "legacy", "Outgoing").Locator("a[data-action='keys']").ClickAsync();
+        var rows = page.Locator("table.blocked-keys tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        var first = page.Locator("tr[data-key='contact/1']");
+        await Expect(first.Locator("td.waiting")).ToHaveTextAsync("2");
+        await Expect(first).ToContainTextAsync("CRM refused the contact");
+        await Expect(first.Locator("a")).ToHaveTextAsync(ids[0].ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        await first.Locator("button[data-action='release']").ClickAsync();
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Key contact/1 released");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        await page.Locator("tr[data-key='contact/2'] button[data-action='skip']").ClickAsync();
+        await Expect(page.Locator("#confirm-text")).ToContainTextAsync($"Skip task {ids[1]}");
+        await page.Locator("#confirm-ok").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+
+        await page.Locator("tr[data-key='contact 3'] button[data-action='retry']").ClickAsync();
+        await Expect(page.Locator("#no-keys")).ToBeVisibleAsync();
+        var audit = await _host.Management.ListAuditAsync(new AuditQuery { Limit = 10 }, ct);
+        Assert.Equal([("key.retry", "admin"), ("key.skip", "admin"), ("key.release", "admin")], audit.Select(a => (a.Action, a.Actor)));
+
+        // A read-only user sees the blocked keys but no action button.
+        await KeyedTasks.AppendParkedAsync(_host.Store, DateTimeOffset.UnixEpoch, "legacy", ["contact/4"], "refused", ct);
+        var viewer = await browser.LoginAsync(_host, "viewer");
+        await viewer.GotoAsync(_host.Dashboard + "#/keys/legacy");
+        await Expect(viewer.Locator("table.blocked-keys tbody tr")).ToHaveCountAsync(1);
+        await Expect(viewer.Locator("button.op")).ToHaveCountAsync(0);
     }
 
     private static ILocator Queue(IPage page, string connector, string direction) => page.Locator($"#queues tr[data-queue='{connector}/{direction}']");

@@ -9,10 +9,10 @@ namespace IntegrationBus.TestKit;
 /// </summary>
 /// <remarks>
 /// The facts live in a chain of classes (queue, outcomes, leases, fencing, incoming, configuration, management, paging,
-/// operator actions, the ID map, then the retention facts here) only to keep files short. Every <c>now</c> comes from
+/// operator actions, the ID map, blocked keys, then the retention facts here) only to keep files short. Every <c>now</c> comes from
 /// <see cref="TaskStoreContractBase.Time"/>; see <see cref="TaskStoreContractBase"/> for how a store's own clock is handled.
 /// </remarks>
-public abstract class TaskStoreContract : TaskStoreIdMapContract
+public abstract class TaskStoreContract : TaskStoreBlockedKeyContract
 {
     [Fact]
     public async Task PurgeAsync_OlderThanCutOff_DeletesOldAttemptsAndFailedSynchronizations()

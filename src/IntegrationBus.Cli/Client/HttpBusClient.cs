@@ -124,6 +124,19 @@ internal sealed class HttpBusClient : IBusClient
         }
     }
 
+    public Task<BlockedKeyListPage> ListBlockedKeysAsync(BlockedKeyQuery query, CancellationToken cancellationToken)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        Add(parameters, "direction", query.Direction?.ToString());
+        Add(parameters, "after", query.After);
+        Add(parameters, "afterDirection", query.After is null ? null : query.AfterDirection.ToString());
+        Add(parameters, "limit", query.Limit.ToString(CultureInfo.InvariantCulture));
+        return SendAsync<BlockedKeyListPage>(HttpMethod.Get, $"api/connectors/{Uri.EscapeDataString(query.Connector)}/blocked-keys" + Text(parameters), null, cancellationToken);
+    }
+
+    public Task<BlockedKeyRow> ActOnBlockedKeyAsync(string connector, string key, TaskDirection direction, string action, CancellationToken cancellationToken) =>
+        SendAsync<BlockedKeyRow>(HttpMethod.Post, $"api/connectors/{Uri.EscapeDataString(connector)}/blocked-keys/{action}", new BlockedKeyRequest(key, direction), cancellationToken);
+
     public ValueTask DisposeAsync()
     {
         _http.Dispose();
@@ -250,6 +263,8 @@ internal sealed class HttpBusClient : IBusClient
     }
 
     private sealed record CountAnswer(long Count);
+
+    private sealed record BlockedKeyRequest(string Key, TaskDirection Direction);
 
     private sealed record BulkAnswer(long Count, int? Batches, bool DryRun);
 

@@ -58,4 +58,12 @@ internal interface IBusClient : IAsyncDisposable
 
     /// <summary>Deletes a connector's ID-map entry of one object; <see langword="false"/> when there was none.</summary>
     Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken);
+
+    /// <summary>Reads one page of a connector's blocked keys.</summary>
+    /// <exception cref="CliFailureException">No connector has that name.</exception>
+    Task<BlockedKeyListPage> ListBlockedKeysAsync(BlockedKeyQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Retries (<c>retry</c>), skips (<c>skip</c>) or releases (<c>release</c>) a blocked key's head; answers the key as it was blocked.</summary>
+    /// <exception cref="CliFailureException">No connector has that name, or the key is not blocked.</exception>
+    Task<BlockedKeyRow> ActOnBlockedKeyAsync(string connector, string key, TaskDirection direction, string action, CancellationToken cancellationToken);
 }

@@ -88,5 +88,41 @@ internal sealed class ManagementBusClient : IBusClient
     public Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken) =>
         _management.IdMap.DeleteAsync(connector, objectType, objectGuid, _actor, cancellationToken);
 
+    public async Task<BlockedKeyListPage> ListBlockedKeysAsync(BlockedKeyQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var page = await _management.BlockedKeys.ListAsync(query, cancellationToken).ConfigureAwait(false);
+            return new BlockedKeyListPage([.. page.Items.Select(BlockedKeyRow.From)], page.Next, page.NextDirection);
+        }
+        catch (ArgumentException exception) when (exception.ParamName == "connectorName")
+        {
+            throw new CliFailureException($"No connector is named '{query.Connector}' in this store.", exception);
+        }
+    }
+
+    public async Task<BlockedKeyRow> ActOnBlockedKeyAsync(string connector, string key, TaskDirection direction, string action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var keys = _management.BlockedKeys;
+            var head = action switch
+            {
+                "retry" => await keys.RetryHeadAsync(connector, key, direction, _actor, cancellationToken).ConfigureAwait(false),
+                "skip" => await keys.SkipHeadAsync(connector, key, direction, _actor, cancellationToken).ConfigureAwait(false),
+                _ => await keys.ReleaseAsync(connector, key, direction, _actor, cancellationToken).ConfigureAwait(false),
+            };
+            return BlockedKeyRow.From(head);
+        }
+        catch (ArgumentException exception) when (exception.ParamName == "connectorName")
+        {
+            throw new CliFailureException($"No connector is named '{connector}' in this store.", exception);
+        }
+        catch (KeyNotBlockedException exception)
+        {
+            throw new CliFailureException(exception.Message, exception);
+        }
+    }
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -79,4 +79,7 @@ internal static class EventIds
     // Ordering per key (issue 13): 3150-3169.
     public const int OrderingKeyFailed = 3150;
     public const int KeyHeld = 3151;
+
+    // Blocked keys of per-object ordering (issue 13): 5230-5239.
+    public const int BlockedKeyAction = 5230;
 }

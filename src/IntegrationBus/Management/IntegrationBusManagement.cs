@@ -43,10 +43,14 @@ public sealed class IntegrationBusManagement
         _time = time;
         _logger = logger;
         IdMap = new IdMapManagement(startup, store, time, logger);
+        BlockedKeys = new BlockedKeysManagement(startup, store, channel, time, logger);
     }
 
     /// <summary>Gets the ID map's operations: list and find a connector's entries, delete one.</summary>
     public IdMapManagement IdMap { get; }
+
+    /// <summary>Gets the blocked keys' operations (per-object ordering): list them, retry, skip or release a key's head.</summary>
+    public BlockedKeysManagement BlockedKeys { get; }
 
     /// <summary>Gets every queue: each registered connector in both directions (empty ones included), then queues of connectors other applications registered in the same store.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.IdMapEntryDeleted, LogLevel.Information, "{Actor} deleted the ID-map entry of {ObjectType} {ObjectGuid} for {ConnectorName}")]
     public static partial void IdMapEntryDeleted(ILogger logger, string actor, string connectorName, string objectType, Guid objectGuid);
+
+    [LoggerMessage(EventIds.BlockedKeyAction, LogLevel.Information, "{Actor} did {Action} on blocked key {Key} of {ConnectorName} ({Direction}): head task {TaskId}")]
+    public static partial void BlockedKeyAction(ILogger logger, string actor, string action, string key, string connectorName, TaskDirection direction, long taskId);
 }

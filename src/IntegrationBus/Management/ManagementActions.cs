@@ -32,4 +32,13 @@ public static class ManagementActions
 
     /// <summary>An ID-map entry deleted.</summary>
     public const string DeleteIdMapEntry = "idmap.delete";
+
+    /// <summary>A blocked key's head retried.</summary>
+    public const string RetryBlockedKey = "key.retry";
+
+    /// <summary>A blocked key's head skipped (its synchronization deleted).</summary>
+    public const string SkipBlockedKey = "key.skip";
+
+    /// <summary>A blocked key released (its head stays failed).</summary>
+    public const string ReleaseBlockedKey = "key.release";
 }

@@ -5,7 +5,7 @@ namespace IntegrationBus.Storage;
 /// <para>
 /// A store is a thread-safe singleton made of parts: <see cref="Queue"/> (append, fetch, record),
 /// <see cref="Leases"/> (one runner per queue, fenced), <see cref="Configuration"/> (connectors and settings),
-/// <see cref="Management"/> (what operators see and do), <see cref="Retention"/> and <see cref="IdMap"/>. Each part is an abstract class,
+/// <see cref="Management"/> (what operators see and do), <see cref="Retention"/>, <see cref="IdMap"/> and <see cref="BlockedKeys"/>. Each part is an abstract class,
 /// so later versions can add members with default implementations without breaking a third-party store.
 /// </para>
 /// <para>
@@ -33,6 +33,10 @@ public abstract class TaskStore
     /// <summary>Gets the ID-map part: internal object ↔ external ID per connector and object type.</summary>
     /// <value>A map that stores nothing (finds nothing, refuses writes) unless the store overrides it; such a store ignores <see cref="TaskOutcome.ExternalId"/>.</value>
     public virtual IdMapStore IdMap => UnsupportedIdMapStore.Instance;
+
+    /// <summary>Gets the blocked-key part: keys of per-object ordering that parked tasks hold, listed and released by operators.</summary>
+    /// <value>A part that finds no blocked key and releases nothing unless the store overrides it.</value>
+    public virtual BlockedKeyStore BlockedKeys => UnsupportedBlockedKeyStore.Instance;
 
     /// <summary>Gets the notifier through which this store wakes runners and spreads settings changes across nodes.</summary>
     /// <value><see langword="null"/> unless the store has a channel between nodes; nodes then rely on polling.</value>

@@ -23,6 +23,7 @@ public sealed class ManagementSecurityTests
         { "GET", "history", null },
         { "GET", "me", null },
         { "GET", "connectors/crm/id-map", null },
+        { "GET", "connectors/crm/blocked-keys", null },
     };
 
     public static TheoryData<string, string, string?> OperateEndpoints => new()
@@ -37,6 +38,9 @@ public sealed class ManagementSecurityTests
         { "POST", "processing", null },
         { "POST", "retention/purge", null },
         { "DELETE", "connectors/crm/id-map/crm.contact/3f2504e0-4f89-11d3-9a0c-0305e82c3301", null },
+        { "POST", "connectors/crm/blocked-keys/retry", """{"key":"k"}""" },
+        { "POST", "connectors/crm/blocked-keys/skip?key=k", null },
+        { "POST", "connectors/crm/blocked-keys/release", """{"key":"k"}""" },
     };
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

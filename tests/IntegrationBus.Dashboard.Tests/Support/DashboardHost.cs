@@ -57,6 +57,9 @@ public sealed class DashboardHost : IAsyncDisposable
 
     public IntegrationBusManagement Management => _app.Services.GetRequiredService<IntegrationBusManagement>();
 
+    /// <summary>Gets the application's task store.</summary>
+    public TaskStore Store => _app.Services.GetRequiredService<TaskStore>();
+
     public static async Task<DashboardHost> StartAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"ibusdash-{Guid.NewGuid():N}.db");

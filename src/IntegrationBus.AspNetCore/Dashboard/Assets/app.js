@@ -185,12 +185,13 @@
     generation++;
     const view = parts[0] || 'overview';
     for (const link of document.querySelectorAll('.nav a')) {
-      link.classList.toggle('active', link.dataset.view === (view === 'task' ? 'tasks' : view));
+      link.classList.toggle('active', link.dataset.view === (view === 'task' ? 'tasks' : view === 'keys' ? 'overview' : view));
     }
 
     if (view === 'overview') overview(generation);
     else if (view === 'tasks') tasks(parameters, generation);
     else if (view === 'task' && parts[1]) task(parts[1], parameters, generation);
+    else if (view === 'keys' && parts[1]) blockedKeys(decodeURIComponent(parts[1]), parameters, generation);
     else if (view === 'audit') audit(parameters, generation);
     else if (view === 'settings') settings(generation);
     else show(el('h1', {}, 'Not found'), el('p', {}, el('a', { href: '#/' }, 'Back to the overview')));
@@ -248,7 +249,8 @@
   function queueRow(q) {
     const lag = seconds(q.lag);
     const filter = { connector: q.connector, direction: q.direction };
-    const actions = el('div', { class: 'actions' }, el('a', { class: 'button', href: tasksLink(filter) }, 'Tasks'));
+    const actions = el('div', { class: 'actions' }, el('a', { class: 'button', href: tasksLink(filter) }, 'Tasks'),
+      el('a', { class: 'button', 'data-action': 'keys', href: '#/keys/' + encodeURIComponent(q.connector) + query({ direction: q.direction }) }, 'Keys'));
     if (me.canOperate) {
       actions.append(
         el('button', {
@@ -529,6 +531,61 @@
       const result = await call(kind === 'retry' ? 'POST' : 'DELETE', path);
       const count = result && result.count !== undefined ? result.count : 1;
       return (kind === 'retry' ? 'Task ' + id + ' will run again now' : 'Task ' + id + ' deleted') + target + ' (' + count + ').';
+    });
+    if (ok) route();
+  }
+
+  // ---- Blocked keys (per-object ordering) ------------------------------------------------------------------------
+  // A connector's keys that a parked task holds: its later tasks of that key wait until an operator acts on the head.
+  async function blockedKeys(connector, parameters, current) {
+    const direction = parameters.get('direction');
+    const after = parameters.get('after');
+    const title = 'Blocked keys of ' + connector + (direction ? ' (' + direction + ')' : '');
+    show(el('h1', {}, title), el('p', { class: 'muted' }, 'Loading…'));
+    let page;
+    try {
+      page = await call('GET', 'connectors/' + encodeURIComponent(connector) + '/blocked-keys' +
+        query({ direction, after, afterDirection: parameters.get('afterDirection'), limit: 50 }));
+    } catch (error) {
+      if (current !== generation) return;
+      show(el('h1', {}, title), el('p', { class: 'bad', id: 'keys-error' }, 'Could not read the blocked keys: ' + error.message));
+      return;
+    }
+    if (current !== generation) return;
+
+    const actionsFor = k => me.canOperate ? el('div', { class: 'actions' },
+      el('button', { class: 'op primary', 'data-action': 'retry', onclick: () => keyAction('retry', connector, k) }, 'Retry head'),
+      el('button', { class: 'op danger', 'data-action': 'skip', onclick: () => keyAction('skip', connector, k) }, 'Skip head'),
+      el('button', { class: 'op', 'data-action': 'release', onclick: () => keyAction('release', connector, k) }, 'Release')) : null;
+    const rows = page.items.map(k => el('tr', { 'data-key': k.key },
+      cell('Key', el('code', {}, k.key), 'wrap'),
+      cell('Direction', k.direction),
+      cell('Head task', el('a', { href: '#/task/' + encodeURIComponent(k.taskId) + query({ connector }) }, String(k.taskId))),
+      cell('Object', [k.objectType, ' ', k.objectDisplayName || (k.objectId ?? k.objectGuid ?? '')]),
+      cell('Attempts', number(k.attempts), 'num'),
+      cell('Last run', when(k.lastRunAt)),
+      cell('Waiting', number(k.waiting), 'num waiting'),
+      cell('Last error', k.lastError || '', 'wrap'),
+      cell('', actionsFor(k))));
+    const next = page.next === null || page.next === undefined ? null
+      : el('a', { href: '#/keys/' + encodeURIComponent(connector) + query({ direction, after: page.next, afterDirection: page.nextDirection }) }, 'Next page →');
+    show(
+      el('h1', {}, title),
+      el('div', { class: 'toolbar' }, el('a', { href: '#/' }, '← Queues')),
+      el('p', { class: 'muted' }, 'Under per-object ordering a task parked as failed holds its key: later tasks of the key wait while other keys flow. ' +
+        'Retry head runs it again first; skip head deletes it for this connector; release leaves it failed but lets the key go on.'),
+      rows.length === 0 ? el('p', { class: 'muted', id: 'no-keys' }, 'No key of this connector is blocked.')
+        : table(['Key', 'Direction', 'Head task', 'Object', { label: 'Attempts', num: true }, 'Last run', { label: 'Waiting', num: true }, 'Last error', ''], rows, 'blocked-keys'),
+      next);
+  }
+
+  async function keyAction(kind, connector, k) {
+    const names = { retry: 'Retry head', skip: 'Skip head', release: 'Release' };
+    if (kind === 'skip' && !await confirmDialog('Skip task ' + k.taskId + ', the head of key ' + k.key + '? It is deleted for ' + connector + ' for good.')) return;
+    const ok = await act(names[kind], async () => {
+      await call('POST', 'connectors/' + encodeURIComponent(connector) + '/blocked-keys/' + kind, { key: k.key, direction: k.direction });
+      return { retry: 'Task ' + k.taskId + ' will run again now', skip: 'Task ' + k.taskId + ' skipped', release: 'Key ' + k.key + ' released' }[kind] +
+        ' (key ' + k.key + ' of ' + connector + ').';
     });
     if (ok) route();
   }

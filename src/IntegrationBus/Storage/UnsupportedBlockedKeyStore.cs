@@ -1,0 +1,19 @@
+namespace IntegrationBus.Storage;
+
+/// <summary>The blocked keys of a store that keeps no ordering keys: none are ever blocked.</summary>
+internal sealed class UnsupportedBlockedKeyStore : BlockedKeyStore
+{
+    public static readonly UnsupportedBlockedKeyStore Instance = new();
+
+    public override Task<IReadOnlyList<BlockedKey>> ListAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BlockedKey>>([]);
+
+    public override Task<BlockedKey?> FindAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
+        Task.FromResult<BlockedKey?>(null);
+
+    public override Task<IReadOnlyDictionary<QueueKey, long>> CountAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<QueueKey, long>>(new Dictionary<QueueKey, long>());
+
+    public override Task<long?> ReleaseAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
+        Task.FromResult<long?>(null);
+}
