@@ -49,6 +49,7 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
         Management = new SqliteManagementStore(_database);
         Retention = new SqliteRetentionStore(_database, logger);
         IdMap = new SqliteIdMapStore(_database);
+        Resyncs = new SqliteResyncStore(_database, new SqliteTaskAppender(_database));
         _notifier = new SqliteBusNotifier(_database, timeProvider ?? TimeProvider.System, value.NotificationPollInterval);
     }
 
@@ -69,6 +70,9 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
 
     /// <inheritdoc/>
     public override IdMapStore IdMap { get; }
+
+    /// <inheritdoc/>
+    public override ResyncStore Resyncs { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier that polls a table of the database every <see cref="SqliteTaskStoreOptions.NotificationPollInterval"/>.</value>

@@ -76,4 +76,13 @@ internal static class EventIds
     // ID map (issue 12): 3120-3129.
     public const int IdMapEntryDeleted = 3120;
     public const int ExternalIdNotMapped = 3121;
+    // Resync (issue 12): 3140-3149 the worker, 5240-5249 management.
+    public const int ResyncClaimed = 3140;
+    public const int ResyncBatchQueued = 3141;
+    public const int ResyncCompleted = 3142;
+    public const int ResyncStopped = 3143;
+    public const int ResyncFailed = 3144;
+    public const int ResyncIterationFailed = 3145;
+    public const int ResyncStarted = 5240;
+    public const int ResyncCancelled = 5241;
 }

@@ -32,4 +32,10 @@ public static class ManagementActions
 
     /// <summary>An ID-map entry deleted.</summary>
     public const string DeleteIdMapEntry = "idmap.delete";
+
+    /// <summary>A resync started.</summary>
+    public const string StartResync = "resync.start";
+
+    /// <summary>A resync cancelled.</summary>
+    public const string CancelResync = "resync.cancel";
 }

@@ -34,6 +34,10 @@ public abstract class TaskStore
     /// <value>A map that stores nothing (finds nothing, refuses writes) unless the store overrides it; such a store ignores <see cref="TaskOutcome.ExternalId"/>.</value>
     public virtual IdMapStore IdMap => UnsupportedIdMapStore.Instance;
 
+    /// <summary>Gets the resync part: durable resync jobs of connectors (initial loads).</summary>
+    /// <value>A part whose every member throws <see cref="NotSupportedException"/> unless the store overrides it.</value>
+    public virtual ResyncStore Resyncs => UnsupportedResyncStore.Instance;
+
     /// <summary>Gets the notifier through which this store wakes runners and spreads settings changes across nodes.</summary>
     /// <value><see langword="null"/> unless the store has a channel between nodes; nodes then rely on polling.</value>
     public virtual BusNotifier? Notifier => null;
