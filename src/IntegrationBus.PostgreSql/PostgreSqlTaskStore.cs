@@ -70,6 +70,7 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
         Management = new PostgreSqlManagementStore(_database);
         Retention = new PostgreSqlRetentionStore(_database, logger);
         IdMap = new PostgreSqlIdMapStore(_database);
+        Resyncs = new PostgreSqlResyncStore(_database, new PostgreSqlTaskAppender(_database));
         _notifier = new PostgreSqlBusNotifier(_database, value.ListenKeepAlive, logger);
     }
 
@@ -90,6 +91,9 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
 
     /// <inheritdoc/>
     public override IdMapStore IdMap { get; }
+
+    /// <inheritdoc/>
+    public override ResyncStore Resyncs { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier on <c>LISTEN/NOTIFY</c> (channel <see cref="PostgreSqlTaskStoreOptions.NotificationChannel"/>).</value>
