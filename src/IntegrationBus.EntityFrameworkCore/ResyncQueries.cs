@@ -70,8 +70,8 @@ internal static class ResyncQueries
             ?? throw new IntegrationBusException($"Entity '{mapping.Name}' declares LastModified '{mapping.LastModified}', which is not a mapped property; name a DateTime or DateTimeOffset property of the entity.");
         var type = property.ClrType;
         var plain = Nullable.GetUnderlyingType(type) ?? type;
-        object value = plain == typeof(DateTimeOffset) ? since
-            : plain == typeof(DateTime) ? since.UtcDateTime
+        var value = plain == typeof(DateTimeOffset) ? (object)since
+            : plain == typeof(DateTime) ? (object)since.UtcDateTime
             : throw new IntegrationBusException($"LastModified '{property.Name}' of entity '{mapping.Name}' is a {type.Name}; a resync with 'since' needs a DateTime or DateTimeOffset property.");
         var column = Property(parameter, property.Name, type);
         return Expression.GreaterThanOrEqual(column, Expression.Convert(Parameter(value, plain), type));

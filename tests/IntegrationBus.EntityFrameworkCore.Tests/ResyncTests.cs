@@ -82,10 +82,10 @@ public sealed class ResyncTests
         await using (var scope = bus.Scope(out var db))
         {
             db.Products.AddRange(
-                new Product { Name = "old", SiteName = "main", UpdatedAt = since.AddDays(-1) },
-                new Product { Name = "new", SiteName = "main", UpdatedAt = since.AddDays(1) },
-                new Product { Name = "exact", SiteName = "main", UpdatedAt = since },
-                new Product { Name = "other site", SiteName = "outlet", UpdatedAt = since.AddDays(1) });
+                new Product { Name = "old", SiteName = "main", UpdatedAt = since.UtcDateTime.AddDays(-1) },
+                new Product { Name = "new", SiteName = "main", UpdatedAt = since.UtcDateTime.AddDays(1) },
+                new Product { Name = "exact", SiteName = "main", UpdatedAt = since.UtcDateTime },
+                new Product { Name = "other site", SiteName = "outlet", UpdatedAt = since.UtcDateTime.AddDays(1) });
             await db.SaveChangesAsync(Ct);
         }
 

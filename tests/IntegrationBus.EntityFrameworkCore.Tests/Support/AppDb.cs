@@ -108,7 +108,7 @@ public sealed class Product
 
     public string? SiteName { get; set; }
 
-    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
