@@ -234,7 +234,7 @@ internal sealed class ManagementEndpoints(IntegrationBusManagement management, s
         return Json(new BulkActionResponse(result.Count, result.Batches, false));
     }
 
-    private static async Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(HttpContext context)
+    internal static async Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(HttpContext context)
         where T : class
     {
         if (IncomingEndpoints.MediaTypeProblem(context.Request.ContentType) is { } mediaTypeProblem)
