@@ -45,6 +45,7 @@ internal static class IbusApp
         root.Add(PurgeCommand.Create(runner));
         root.Add(AuditCommand.Create(runner));
         root.Add(IdMapCommand.Create(runner));
+        root.Add(ResyncCommand.Create(runner));
         return root;
     }
 }

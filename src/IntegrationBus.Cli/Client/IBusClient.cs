@@ -58,4 +58,16 @@ internal interface IBusClient : IAsyncDisposable
 
     /// <summary>Deletes a connector's ID-map entry of one object; <see langword="false"/> when there was none.</summary>
     Task<bool> DeleteIdMapEntryAsync(string connector, string objectType, Guid objectGuid, CancellationToken cancellationToken);
+
+    /// <summary>Starts a resync of a connector (over the store it needs the application's resync source, so only over HTTP in practice).</summary>
+    Task<ResyncJob> StartResyncAsync(string connector, string? typeFilter, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>Lists resync jobs, newest first.</summary>
+    Task<IReadOnlyList<ResyncJob>> ListResyncsAsync(long? before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Reads one resync job, or <see langword="null"/>.</summary>
+    Task<ResyncJob?> GetResyncAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a running resync; <see langword="false"/> when there was none.</summary>
+    Task<bool> CancelResyncAsync(long id, CancellationToken cancellationToken);
 }
