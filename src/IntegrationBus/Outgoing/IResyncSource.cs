@@ -12,6 +12,13 @@ namespace IntegrationBus;
 /// object is queued either before the resync copy (and the copy carries it) or after it, never overtaken by an older copy.
 /// </para>
 /// <para>
+/// When the objects live elsewhere, the source passes no transaction and the bus records the batch in a transaction of
+/// the store's own. Then a change committed before the batch's read is carried by the resync copy, and a change whose
+/// task is appended after the batch's tasks comes after them; but a change that commits after the read and appends its
+/// task before the batch does is overtaken by the older copy until the object's next change. Read and append as close
+/// together as possible, or keep the data in the bus's database.
+/// </para>
+/// <para>
 /// The EF Core package implements it through the application's <c>DbContext</c> (<c>AddEntityFrameworkCore</c>).
 /// </para>
 /// </remarks>
