@@ -46,6 +46,7 @@ internal static class IbusApp
         root.Add(AuditCommand.Create(runner));
         root.Add(IdMapCommand.Create(runner));
         root.Add(KeysCommand.Create(runner));
+        root.Add(ResyncCommand.Create(runner));
         return root;
     }
 }

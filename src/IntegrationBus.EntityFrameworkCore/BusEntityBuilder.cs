@@ -40,6 +40,12 @@ public sealed class BusEntityBuilder<TEntity>
     /// <returns>This builder.</returns>
     public BusEntityBuilder<TEntity> Site(Expression<Func<TEntity, object?>> property) => Set(property, name => Configuration.Site = name);
 
+    /// <summary>Sets the property that holds when a row was last modified, so a resync with <c>since</c> can select the rows changed since then.</summary>
+    /// <remarks>A <see cref="DateTime"/> (taken as UTC) or <see cref="DateTimeOffset"/> property, nullable or not; the application keeps it current. A row whose value is null is left out of such a resync.</remarks>
+    /// <param name="property">The property, for example <c>e =&gt; e.UpdatedAt</c>.</param>
+    /// <returns>This builder.</returns>
+    public BusEntityBuilder<TEntity> LastModified(Expression<Func<TEntity, object?>> property) => Set(property, name => Configuration.LastModified = name);
+
     /// <summary>Leaves a property out of the object's fields.</summary>
     /// <param name="property">The property.</param>
     /// <returns>This builder.</returns>

@@ -19,6 +19,9 @@ internal sealed class EntityConfiguration(Type clrType, string typeName)
 
     public string? PageClassName { get; set; }
 
+    /// <summary>The last-modified property a resync with "since" filters by.</summary>
+    public string? LastModified { get; set; }
+
     public string? NodeGuid { get; set; }
 
     public string? AliasPath { get; set; }

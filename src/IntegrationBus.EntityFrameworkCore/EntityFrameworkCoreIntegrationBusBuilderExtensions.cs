@@ -35,6 +35,7 @@ public static class EntityFrameworkCoreIntegrationBusBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingObjectValidator, EntityModelValidator>(sp => new EntityModelValidator(sp.GetRequiredService<EntityModel>())));
         services.TryAddSingleton(sp => new IntegrationBusSaveChangesInterceptor(sp.GetRequiredService<IntegrationBusService>, sp.GetRequiredService<EntityModel>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EntityIndexCheck>(sp => new EntityIndexCheck(sp.GetRequiredService<EntityModel>(), sp.GetRequiredService<ILogger<EntityIndexCheck>>())));
+        services.TryAddSingleton<IResyncSource>(sp => new DbContextResyncSource<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EntityModel>()));
         services.TryAddSingleton<IInternalDataHandler>(sp => new EntityFrameworkDataHandler<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<EntityModel>()));
         return builder;
     }

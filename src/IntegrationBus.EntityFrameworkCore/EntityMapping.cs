@@ -18,6 +18,9 @@ internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type,
 
     public IProperty IdProperty => _byName[Type.IdField];
 
+    /// <summary>The property that holds when a row was last modified (a resync with "since" filters by it), or <see langword="null"/>.</summary>
+    public string? LastModified { get; init; }
+
     /// <summary>Whether some fields are computed from navigations (a page's tags, categories, attachments).</summary>
     public bool HasComputedFields => computed.Count > 0;
 

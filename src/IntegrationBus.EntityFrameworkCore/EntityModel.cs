@@ -87,7 +87,7 @@ internal sealed class EntityModel : IObjectTypeSource
 
         var mappings = builders.ToDictionary(
             p => p.Key,
-            p => new EntityMapping(p.Key, p.Value.Builder.Build(), p.Value.Properties, p.Value.Configuration.Computed));
+            p => new EntityMapping(p.Key, p.Value.Builder.Build(), p.Value.Properties, p.Value.Configuration.Computed) { LastModified = p.Value.Configuration.LastModified });
         var bindings = bindingTypes
             .GroupBy(b => b.Join)
             .ToDictionary(

@@ -65,7 +65,7 @@ internal static class EntityQueries
         return Where(Set(context, entityType, tracking), parameter, contains);
     }
 
-    private static IQueryable Set(DbContext context, IEntityType entityType, bool tracking = false)
+    internal static IQueryable Set(DbContext context, IEntityType entityType, bool tracking = false)
     {
         var query = entityType.HasSharedClrType
             ? (IQueryable)SharedSetMethod.MakeGenericMethod(entityType.ClrType).Invoke(context, [entityType.Name])!
@@ -92,7 +92,7 @@ internal static class EntityQueries
         source.Provider.CreateQuery(Expression.Call(
             typeof(Queryable), nameof(Queryable.Where), [source.ElementType], source.Expression, Expression.Quote(Expression.Lambda(body, parameter))));
 
-    private static Task<List<object>> ToListAsync(IQueryable query, Type type, CancellationToken cancellationToken) =>
+    internal static Task<List<object>> ToListAsync(IQueryable query, Type type, CancellationToken cancellationToken) =>
         AsyncLists.GetOrAdd(type, t => ToListAsyncMethod.MakeGenericMethod(t).CreateDelegate<Func<IQueryable, CancellationToken, Task<List<object>>>>())(query, cancellationToken);
 
     private static async Task<List<object>> ToListAsyncCore<T>(IQueryable query, CancellationToken cancellationToken)

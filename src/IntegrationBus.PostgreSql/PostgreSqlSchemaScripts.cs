@@ -201,6 +201,25 @@ internal static class PostgreSqlSchemaScripts
         ALTER TABLE ibus.integration_synchronization ADD COLUMN ordering_key text NULL;
         ALTER TABLE ibus.integration_synchronization ADD COLUMN released boolean NOT NULL DEFAULT false;
         CREATE INDEX ix_integration_synchronization_ordering_key ON ibus.integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL AND status = 3 AND NOT released;
+        -- Resync jobs (issue 12): one row per resync of a connector; cursor = type in progress + last ID done; claimed by one node until claimed_until (database clock).
+        CREATE TABLE ibus.integration_resync (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            connector text NOT NULL,
+            type_filter text NULL,
+            since timestamptz NULL,
+            state integer NOT NULL DEFAULT 0,
+            cursor_type text NULL,
+            cursor_id bigint NULL,
+            queued bigint NOT NULL DEFAULT 0,
+            error text NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            completed_at timestamptz NULL,
+            started_by text NULL,
+            claimed_by text NULL,
+            claimed_until timestamptz NULL
+        );
+        CREATE INDEX ix_integration_resync_state ON ibus.integration_resync (state, id);
         INSERT INTO ibus.integration_schema_version (version) VALUES (3);
         """;
 }

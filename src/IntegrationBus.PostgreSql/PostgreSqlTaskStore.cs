@@ -71,6 +71,7 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
         Retention = new PostgreSqlRetentionStore(_database, logger);
         IdMap = new PostgreSqlIdMapStore(_database);
         BlockedKeys = new PostgreSqlBlockedKeyStore(_database);
+        Resyncs = new PostgreSqlResyncStore(_database, new PostgreSqlTaskAppender(_database));
         _notifier = new PostgreSqlBusNotifier(_database, value.ListenKeepAlive, logger);
     }
 
@@ -94,6 +95,9 @@ public sealed class PostgreSqlTaskStore : TaskStore, IAsyncDisposable, IDisposab
 
     /// <inheritdoc/>
     public override BlockedKeyStore BlockedKeys { get; }
+
+    /// <inheritdoc/>
+    public override ResyncStore Resyncs { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier on <c>LISTEN/NOTIFY</c> (channel <see cref="PostgreSqlTaskStoreOptions.NotificationChannel"/>).</value>

@@ -220,6 +220,25 @@ internal static class SqliteSchemaScripts
         ALTER TABLE integration_synchronization ADD COLUMN ordering_key TEXT NULL;
         ALTER TABLE integration_synchronization ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_integration_synchronization_ordering_key ON integration_synchronization (connector_id, direction, ordering_key, task_id) WHERE ordering_key IS NOT NULL AND status = 3 AND released = 0;
+        -- Resync jobs (issue 12): one row per resync of a connector; cursor = type in progress + last ID done; claimed by one node until claimed_until.
+        CREATE TABLE integration_resync (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connector TEXT NOT NULL,
+            type_filter TEXT NULL,
+            since INTEGER NULL,
+            state INTEGER NOT NULL DEFAULT 0,
+            cursor_type TEXT NULL,
+            cursor_id INTEGER NULL,
+            queued INTEGER NOT NULL DEFAULT 0,
+            error TEXT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            completed_at INTEGER NULL,
+            started_by TEXT NULL,
+            claimed_by TEXT NULL,
+            claimed_until INTEGER NULL
+        );
+        CREATE INDEX ix_integration_resync_state ON integration_resync (state, id);
         PRAGMA user_version = 4;
         """;
 }

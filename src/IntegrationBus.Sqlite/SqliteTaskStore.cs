@@ -50,6 +50,7 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
         Retention = new SqliteRetentionStore(_database, logger);
         IdMap = new SqliteIdMapStore(_database);
         BlockedKeys = new SqliteBlockedKeyStore(_database);
+        Resyncs = new SqliteResyncStore(_database, new SqliteTaskAppender(_database));
         _notifier = new SqliteBusNotifier(_database, timeProvider ?? TimeProvider.System, value.NotificationPollInterval);
     }
 
@@ -73,6 +74,9 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
 
     /// <inheritdoc/>
     public override BlockedKeyStore BlockedKeys { get; }
+
+    /// <inheritdoc/>
+    public override ResyncStore Resyncs { get; }
 
     /// <inheritdoc/>
     /// <value>A notifier that polls a table of the database every <see cref="SqliteTaskStoreOptions.NotificationPollInterval"/>.</value>

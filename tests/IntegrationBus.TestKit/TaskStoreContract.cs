@@ -12,7 +12,7 @@ namespace IntegrationBus.TestKit;
 /// operator actions, the ID map, blocked keys, then the retention facts here) only to keep files short. Every <c>now</c> comes from
 /// <see cref="TaskStoreContractBase.Time"/>; see <see cref="TaskStoreContractBase"/> for how a store's own clock is handled.
 /// </remarks>
-public abstract class TaskStoreContract : TaskStoreBlockedKeyContract
+public abstract class TaskStoreContract : TaskStoreResyncContract
 {
     [Fact]
     public async Task PurgeAsync_OlderThanCutOff_DeletesOldAttemptsAndFailedSynchronizations()

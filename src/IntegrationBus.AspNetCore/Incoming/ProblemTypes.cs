@@ -22,6 +22,8 @@ internal static class ProblemTypes
     public const string UnknownTask = Base + "unknown-task";
     public const string UnknownIdMapEntry = Base + "unknown-id-map-entry";
     public const string KeyNotBlocked = Base + "key-not-blocked";
+
+    public const string UnknownResync = Base + "unknown-resync";
     public const string InvalidAntiforgeryToken = Base + "antiforgery";
     public const string Forbidden = Base + "forbidden";
     public const string WebhookReplayed = Base + "webhook-replayed";

@@ -57,6 +57,7 @@ public static class IntegrationBusManagementEndpointRouteBuilderExtensions
         MapOperations(operate, handler);
         IdMapEndpoints.Map(read, operate, endpoints.ServiceProvider.GetRequiredService<IntegrationBusManagement>());
         BlockedKeysEndpoints.Map(read, operate, endpoints.ServiceProvider.GetRequiredService<IntegrationBusManagement>());
+        ResyncEndpoints.Map(read, operate, endpoints.ServiceProvider.GetRequiredService<IntegrationBusManagement>());
 
         // The dashboard ({prefix}/ and {prefix}/assets/…) is a page for the same readers; its script calls the API above.
         DashboardEndpoints.MapDashboard(Authorize(group.MapGroup(string.Empty), options.ReadPolicy));

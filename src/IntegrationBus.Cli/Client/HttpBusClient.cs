@@ -136,6 +136,41 @@ internal sealed class HttpBusClient : IBusClient
 
     public Task<BlockedKeyRow> ActOnBlockedKeyAsync(string connector, string key, TaskDirection direction, string action, CancellationToken cancellationToken) =>
         SendAsync<BlockedKeyRow>(HttpMethod.Post, $"api/connectors/{Uri.EscapeDataString(connector)}/blocked-keys/{action}", new BlockedKeyRequest(key, direction), cancellationToken);
+    public Task<ResyncJob> StartResyncAsync(string connector, string? typeFilter, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        SendAsync<ResyncJob>(HttpMethod.Post, "api/resyncs", new { connector, typeFilter, since }, cancellationToken);
+
+    public async Task<IReadOnlyList<ResyncJob>> ListResyncsAsync(long? before, int limit, CancellationToken cancellationToken)
+    {
+        var query = new List<KeyValuePair<string, string>>();
+        Add(query, "before", before?.ToString(CultureInfo.InvariantCulture));
+        Add(query, "limit", limit.ToString(CultureInfo.InvariantCulture));
+        return await SendAsync<List<ResyncJob>>(HttpMethod.Get, "api/resyncs" + Text(query), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ResyncJob?> GetResyncAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync<ResyncJob>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"api/resyncs/{id}"), null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpAnswerException exception) when (exception.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> CancelResyncAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync<JsonElement?>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"api/resyncs/{id}/cancel"), null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpAnswerException exception) when (exception.Status == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -66,4 +66,15 @@ internal interface IBusClient : IAsyncDisposable
     /// <summary>Retries (<c>retry</c>), skips (<c>skip</c>) or releases (<c>release</c>) a blocked key's head; answers the key as it was blocked.</summary>
     /// <exception cref="CliFailureException">No connector has that name, or the key is not blocked.</exception>
     Task<BlockedKeyRow> ActOnBlockedKeyAsync(string connector, string key, TaskDirection direction, string action, CancellationToken cancellationToken);
+    /// <summary>Starts a resync of a connector (over the store it needs the application's resync source, so only over HTTP in practice).</summary>
+    Task<ResyncJob> StartResyncAsync(string connector, string? typeFilter, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>Lists resync jobs, newest first.</summary>
+    Task<IReadOnlyList<ResyncJob>> ListResyncsAsync(long? before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Reads one resync job, or <see langword="null"/>.</summary>
+    Task<ResyncJob?> GetResyncAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a running resync; <see langword="false"/> when there was none.</summary>
+    Task<bool> CancelResyncAsync(long id, CancellationToken cancellationToken);
 }

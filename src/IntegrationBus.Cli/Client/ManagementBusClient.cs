@@ -125,4 +125,14 @@ internal sealed class ManagementBusClient : IBusClient
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    public Task<ResyncJob> StartResyncAsync(string connector, string? typeFilter, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        _management.Resyncs.StartAsync(connector, typeFilter, since, _actor, cancellationToken);
+
+    public Task<IReadOnlyList<ResyncJob>> ListResyncsAsync(long? before, int limit, CancellationToken cancellationToken) =>
+        _management.Resyncs.ListAsync(before, limit, cancellationToken);
+
+    public Task<ResyncJob?> GetResyncAsync(long id, CancellationToken cancellationToken) => _management.Resyncs.GetAsync(id, cancellationToken);
+
+    public Task<bool> CancelResyncAsync(long id, CancellationToken cancellationToken) => _management.Resyncs.CancelAsync(id, _actor, cancellationToken);
 }

@@ -82,4 +82,13 @@ internal static class EventIds
 
     // Blocked keys of per-object ordering (issue 13): 5230-5239.
     public const int BlockedKeyAction = 5230;
+    // Resync (issue 12): 3140-3149 the worker, 5240-5249 management.
+    public const int ResyncClaimed = 3140;
+    public const int ResyncBatchQueued = 3141;
+    public const int ResyncCompleted = 3142;
+    public const int ResyncStopped = 3143;
+    public const int ResyncFailed = 3144;
+    public const int ResyncIterationFailed = 3145;
+    public const int ResyncStarted = 5240;
+    public const int ResyncCancelled = 5241;
 }

@@ -22,6 +22,7 @@ internal sealed class IntegrationBusHostedService(
     BusNode node,
     IncomingOrigin origin,
     IntegrationBusManagement management,
+    ResyncWorker resyncs,
     SynchronousCalls synchronousCalls,
     QueueMonitor monitor,
     BusMetrics metrics,
@@ -93,6 +94,7 @@ internal sealed class IntegrationBusHostedService(
             return loops;
         }
 
+        loops.Add(resyncs.RunAsync(stoppingToken));
         loops.Add(RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken));
         foreach (var connector in connectors.All)
         {

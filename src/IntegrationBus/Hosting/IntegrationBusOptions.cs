@@ -10,6 +10,12 @@ public sealed class IntegrationBusOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = IntegrationBusDefaults.BatchSize;
 
+    /// <summary>Gets or sets how many objects one batch of a resync reads and queues in one transaction.</summary>
+    /// <remarks>When the objects live in the bus's database, live writers of those rows wait for a batch, so keep it short.</remarks>
+    /// <value>500.</value>
+    [Range(1, 10_000)]
+    public int ResyncBatchSize { get; set; } = IntegrationBusDefaults.ResyncBatchSize;
+
     /// <summary>Gets or sets the first retry delay after an error; it doubles with every further attempt.</summary>
     /// <value>1 second.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]

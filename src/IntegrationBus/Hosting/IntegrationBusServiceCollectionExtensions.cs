@@ -112,7 +112,18 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetRequiredService<ObjectTypeRegistry>(),
             sp.GetRequiredService<IntegrationBusOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<IntegrationBusManagement>>()));
+            sp.GetRequiredService<ILogger<IntegrationBusManagement>>(),
+            sp.GetRequiredService<ResyncWorker>()));
+        services.TryAddSingleton(sp => new ResyncWorker(
+            sp.GetRequiredService<ConnectorRegistry>(),
+            sp.GetRequiredService<ObjectTypeRegistry>(),
+            new SnapshotBuilder(sp.GetRequiredService<ObjectTypeRegistry>(), sp.GetService<IObjectDataSource>(), sp.GetRequiredService<ILogger<SnapshotBuilder>>()),
+            Store(sp),
+            sp.GetService<IResyncSource>(),
+            sp.GetRequiredService<BusNode>(),
+            sp.GetRequiredService<IntegrationBusOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ResyncWorker>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IntegrationBusHostedService>(sp => new IntegrationBusHostedService(
             sp.GetRequiredService<BusStartup>(),
             sp.GetRequiredService<ConnectorRegistry>(),
@@ -123,6 +134,7 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetRequiredService<BusNode>(),
             sp.GetRequiredService<IncomingOrigin>(),
             sp.GetRequiredService<IntegrationBusManagement>(),
+            sp.GetRequiredService<ResyncWorker>(),
             sp.GetRequiredService<SynchronousCalls>(),
             sp.GetRequiredService<QueueMonitor>(),
             sp.GetRequiredService<BusMetrics>(),

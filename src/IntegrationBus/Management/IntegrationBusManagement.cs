@@ -31,7 +31,7 @@ public sealed class IntegrationBusManagement
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal IntegrationBusManagement(BusStartup startup, TaskStore store, ConnectorRegistry connectors, SettingsState settings, NodeChannel channel, ObjectTypeRegistry types, IntegrationBusOptions options, TimeProvider time, ILogger<IntegrationBusManagement> logger)
+    internal IntegrationBusManagement(BusStartup startup, TaskStore store, ConnectorRegistry connectors, SettingsState settings, NodeChannel channel, ObjectTypeRegistry types, IntegrationBusOptions options, TimeProvider time, ILogger<IntegrationBusManagement> logger, ResyncWorker resyncs)
     {
         _startup = startup;
         _store = store;
@@ -44,6 +44,7 @@ public sealed class IntegrationBusManagement
         _logger = logger;
         IdMap = new IdMapManagement(startup, store, time, logger);
         BlockedKeys = new BlockedKeysManagement(startup, store, channel, time, logger);
+        Resyncs = new ResyncManagement(startup, store, connectors, types, resyncs, time, logger);
     }
 
     /// <summary>Gets the ID map's operations: list and find a connector's entries, delete one.</summary>
@@ -51,6 +52,8 @@ public sealed class IntegrationBusManagement
 
     /// <summary>Gets the blocked keys' operations (per-object ordering): list them, retry, skip or release a key's head.</summary>
     public BlockedKeysManagement BlockedKeys { get; }
+    /// <summary>Gets the resyncs (initial loads): start one for a connector, list and follow them, cancel one.</summary>
+    public ResyncManagement Resyncs { get; }
 
     /// <summary>Gets every queue: each registered connector in both directions (empty ones included), then queues of connectors other applications registered in the same store.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -41,4 +41,9 @@ public static class ManagementActions
 
     /// <summary>A blocked key released (its head stays failed).</summary>
     public const string ReleaseBlockedKey = "key.release";
+    /// <summary>A resync started.</summary>
+    public const string StartResync = "resync.start";
+
+    /// <summary>A resync cancelled.</summary>
+    public const string CancelResync = "resync.cancel";
 }

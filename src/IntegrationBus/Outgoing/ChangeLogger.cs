@@ -171,7 +171,7 @@ internal sealed class ChangeLogger(
         }
     }
 
-    private static DataType ToDataType(SubscriptionMode mode, bool isPage) => mode switch
+    internal static DataType ToDataType(SubscriptionMode mode, bool isPage) => mode switch
     {
         SubscriptionMode.AsyncSimple => DataType.Simple,
         SubscriptionMode.AsyncSnapshot when !isPage => DataType.Snapshot,

@@ -37,6 +37,9 @@ public abstract class TaskStore
     /// <summary>Gets the blocked-key part: keys of per-object ordering that parked tasks hold, listed and released by operators.</summary>
     /// <value>A part that finds no blocked key and releases nothing unless the store overrides it.</value>
     public virtual BlockedKeyStore BlockedKeys => UnsupportedBlockedKeyStore.Instance;
+    /// <summary>Gets the resync part: durable resync jobs of connectors (initial loads).</summary>
+    /// <value>A part whose every member throws <see cref="NotSupportedException"/> unless the store overrides it.</value>
+    public virtual ResyncStore Resyncs => UnsupportedResyncStore.Instance;
 
     /// <summary>Gets the notifier through which this store wakes runners and spreads settings changes across nodes.</summary>
     /// <value><see langword="null"/> unless the store has a channel between nodes; nodes then rely on polling.</value>

@@ -97,6 +97,20 @@ public sealed class Contact
     public decimal? Balance { get; set; }
 }
 
+/// <summary>A product with a last-modified time and a site, for resyncs with "since" and site filters.</summary>
+public sealed class Product
+{
+    public int ProductId { get; set; }
+
+    public Guid ProductGuid { get; set; } = Guid.NewGuid();
+
+    public string Name { get; set; } = "";
+
+    public string? SiteName { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
 public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
@@ -112,6 +126,8 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     public DbSet<Tag> Tags => Set<Tag>();
 
     public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<Product> Products => Set<Product>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -2,10 +2,12 @@ using System.Data.Common;
 using IntegrationBus.EntityFrameworkCore;
 using IntegrationBus.Management;
 using IntegrationBus.Storage;
+using IntegrationBus.TestKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace IntegrationBus.PostgreSql.Tests.EntityFrameworkCore;
@@ -18,8 +20,10 @@ public sealed class PgEfBus : IAsyncDisposable
     private readonly PostgreSqlTestServer _server;
     private readonly string _database;
 
-    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string database, FailFirstCommits failures)
+    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string database, FailFirstCommits failures, LogSignals signals, string connectionString)
     {
+        Signals = signals;
+        ConnectionString = connectionString;
         Failures = failures;
         _provider = provider;
         _server = server;
@@ -31,13 +35,22 @@ public sealed class PgEfBus : IAsyncDisposable
 
     public FailFirstCommits Failures { get; }
 
+    /// <summary>Gets the bus's log events.</summary>
+    public LogSignals Signals { get; }
+
+    /// <summary>Gets the connection string of the test's database (the application's and the bus's).</summary>
+    public string ConnectionString { get; }
+
+    public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
+
     public static async Task<PgEfBus> StartAsync(bool retryOnFailure)
     {
         var server = PostgreSqlTestServer.Require();
         var database = $"ibus_ef_{Guid.NewGuid():N}";
         await server.ExecuteAsync($"CREATE DATABASE \"{database}\";");
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
-        var services = new ServiceCollection().AddLogging();
+        var signals = new LogSignals();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(signals));
         services.AddIntegrationBus(bus => bus
             .UsePostgreSql(connectionString)
             .AddEntityFrameworkCore<PgAppDb>(ef => ef.Object<PgUser>("test.user", u => u.CodeName(x => x.UserName)))
@@ -53,7 +66,7 @@ public sealed class PgEfBus : IAsyncDisposable
             })
             .UseIntegrationBus(sp)
             .AddInterceptors(failures));
-        var efBus = new PgEfBus(services.BuildServiceProvider(), server, database, failures);
+        var efBus = new PgEfBus(services.BuildServiceProvider(), server, database, failures, signals, connectionString);
         await using (var scope = efBus._provider.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<PgAppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
