@@ -185,6 +185,8 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         var skippedNow = false;
         var stop = false;
         var batchSize = context.Options.BatchSize;
+        var reader = new BatchReader(context.Store.Queue, Time);
+        await using var dropReadAhead = reader.ConfigureAwait(false);
         while (!stop && !keeper.Token.IsCancellationRequested && !keeper.YieldRequested)
         {
             var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow(), Ordering = keyed is null ? Ordering.Connector : Ordering.PerObject };
@@ -192,7 +194,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             try
             {
                 var fetchStarted = Time.GetTimestamp();
-                batch = await context.Store.Queue.FetchAsync(fetch, keeper.Token).ConfigureAwait(false);
+                batch = await reader.ReadAsync(fetch, keeper.Token).ConfigureAwait(false);
                 StoreOperation("fetch", fetchStarted);
             }
             catch (OperationCanceledException) when (keeper.IsLost && !stoppingToken.IsCancellationRequested)
