@@ -19,19 +19,6 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         VALUES (@connector_id, @direction, @task_id, 0, 0, @ordering_key);
         """;
 
-    // The rows of a run of tasks for the same connectors, without ordering keys, whose IDs follow each other: one statement
-    // per connector instead of one per task and connector.
-    private const string InsertSynchronizationRangeSql = """
-        INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts, ordering_key)
-        SELECT @connector_id, @direction, id, 0, 0, NULL FROM integration_task WHERE id BETWEEN @first_task_id AND @last_task_id;
-        """;
-
-    /// <summary>How many tasks a run needs before its synchronization rows are written by ID range.</summary>
-    private const int MinimumRange = 4;
-
-    private static readonly (string Name, SqliteType Type)[] InsertSynchronizationRangeParameters =
-        [("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@first_task_id", SqliteType.Integer), ("@last_task_id", SqliteType.Integer)];
-
     private static readonly (string Name, SqliteType Type)[] InsertTaskParameters =
     [
         ("@guid", SqliteType.Text), ("@direction", SqliteType.Integer), ("@task_type", SqliteType.Integer), ("@data_type", SqliteType.Integer),
@@ -212,26 +199,16 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         {
             return Write(
                 connection, transaction, scope.Prepared(InsertTaskSql, InsertTaskParameters), scope.Prepared(InsertSynchronizationSql, InsertSynchronizationParameters),
-                () => scope.Prepared(InsertSynchronizationRangeSql, InsertSynchronizationRangeParameters), tasks, scope.CreatedConnectors, cancellationToken);
+                tasks, scope.CreatedConnectors, cancellationToken);
         }
 
         using var insertTask = CreateCommand(connection, transaction, InsertTaskSql, InsertTaskParameters);
         using var insertSynchronization = CreateCommand(connection, transaction, InsertSynchronizationSql, InsertSynchronizationParameters);
-        SqliteCommand? insertRange = null;
-        try
-        {
-            return Write(
-                connection, transaction, insertTask, insertSynchronization,
-                () => insertRange ??= CreateCommand(connection, transaction, InsertSynchronizationRangeSql, InsertSynchronizationRangeParameters), tasks, null, cancellationToken);
-        }
-        finally
-        {
-            insertRange?.Dispose();
-        }
+        return Write(connection, transaction, insertTask, insertSynchronization, tasks, null, cancellationToken);
     }
 
     private long[] Write(
-        SqliteConnection connection, SqliteTransaction transaction, SqliteCommand insertTask, SqliteCommand insertSynchronization, Func<SqliteCommand> insertRange,
+        SqliteConnection connection, SqliteTransaction transaction, SqliteCommand insertTask, SqliteCommand insertSynchronization,
         IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
         var ownTransaction = created is not null;
@@ -262,88 +239,28 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
             task[15].Value = SqliteValues.ToDb(next.TraceState);
             // Microsoft.Data.Sqlite's async methods run synchronously; the synchronous calls skip a Task per row.
             insertTask.ExecuteNonQuery();
-            ids[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
-        }
+            var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+            ids[i] = id;
 
-        // The synchronization rows, after the tasks: a run of like tasks by ID range, the others one by one.
-        var start = 0;
-        while (start < tasks.Count)
-        {
-            var end = start + 1;
-            if (WithoutKeys(tasks[start]))
+            synchronization[1].Value = (int)next.Direction;
+            synchronization[2].Value = id;
+            var keys = next.OrderingKeys;
+            for (var c = 0; c < next.Connectors.Count; c++)
             {
-                while (end < tasks.Count && ids[end] == ids[end - 1] + 1 && SameQueues(tasks[start], tasks[end]))
+                var name = next.Connectors[c];
+                synchronization[3].Value = SqliteValues.ToDb(keys?[c]);
+                if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
-                    end++;
+                    connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);
+                    connectorIds.Add(name, connectorId);
                 }
-            }
 
-            var first = tasks[start];
-            if (end - start >= MinimumRange)
-            {
-                var range = insertRange();
-                var parameters = range.Parameters;
-                parameters[1].Value = (int)first.Direction;
-                parameters[2].Value = ids[start];
-                parameters[3].Value = ids[end - 1];
-                foreach (var name in first.Connectors)
-                {
-                    parameters[0].Value = ConnectorId(name);
-                    range.ExecuteNonQuery();
-                }
+                synchronization[0].Value = connectorId;
+                insertSynchronization.ExecuteNonQuery();
             }
-            else
-            {
-                for (var i = start; i < end; i++)
-                {
-                    var next = tasks[i];
-                    synchronization[1].Value = (int)next.Direction;
-                    synchronization[2].Value = ids[i];
-                    var keys = next.OrderingKeys;
-                    for (var c = 0; c < next.Connectors.Count; c++)
-                    {
-                        synchronization[0].Value = ConnectorId(next.Connectors[c]);
-                        synchronization[3].Value = SqliteValues.ToDb(keys?[c]);
-                        insertSynchronization.ExecuteNonQuery();
-                    }
-                }
-            }
-
-            start = end;
         }
 
         return ids;
-
-        long ConnectorId(string name)
-        {
-            if (!connectorIds.TryGetValue(name, out var connectorId))
-            {
-                connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);
-                connectorIds.Add(name, connectorId);
-            }
-
-            return connectorId;
-        }
-    }
-
-    private static bool WithoutKeys(NewIntegrationTask task) => task.OrderingKeys is null || task.OrderingKeys.All(k => k is null);
-
-    private static bool SameQueues(NewIntegrationTask first, NewIntegrationTask next)
-    {
-        if (next.Direction != first.Direction || next.Connectors.Count != first.Connectors.Count || !WithoutKeys(next))
-        {
-            return false;
-        }
-
-        for (var c = 0; c < first.Connectors.Count; c++)
-        {
-            if (!string.Equals(first.Connectors[c], next.Connectors[c], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, SqliteType Type)[] parameters)
