@@ -138,6 +138,9 @@ internal sealed class BenchBus : IAsyncDisposable
         return source.Task;
     }
 
+    /// <summary>Lets the store's database finish what the seed left it (see <see cref="BenchStore.SettleAsync"/>).</summary>
+    public Task SettleAsync() => _store.SettleAsync(Path);
+
     public async Task<long> CountQueuedAsync()
     {
         long total = 0;

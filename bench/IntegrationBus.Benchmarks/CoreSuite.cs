@@ -141,13 +141,13 @@ internal static class CoreSuite
         var smallQueue = 10_000 / ctx.Scale;
         // On PostgreSQL one run seeds and drains for minutes: 3 runs.
         var bigRuns = ctx.Store is PostgreSqlBenchStore ? Math.Min(3, ctx.Runs) : ctx.Runs;
-        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1, store: ctx.Store)).TasksPerSecond);
+        var smallRate = await ctx.MedianAsync(string.Create(CultureInfo.InvariantCulture, $"drain {smallQueue:N0} queued"), async () => (await DrainAsync(smallQueue, 1, store: ctx.Store, settle: true)).TasksPerSecond);
         var bigRates = new List<double>();
         var peaks = new List<double>();
         var baselines = new List<double>();
         for (var run = 1; run <= bigRuns; run++)
         {
-            var result = await DrainAsync(bigQueue, 1, sampleMemory: true, store: ctx.Store);
+            var result = await DrainAsync(bigQueue, 1, sampleMemory: true, store: ctx.Store, settle: true);
             bigRates.Add(result.TasksPerSecond);
             peaks.Add(result.PeakWorkingSetMb);
             baselines.Add(result.StartWorkingSetMb);
@@ -182,10 +182,15 @@ internal static class CoreSuite
         return changes / stopwatch.Elapsed.TotalSeconds;
     });
 
-    internal static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false, BenchStore? store = null)
+    internal static async Task<(double TasksPerSecond, double PeakWorkingSetMb, double StartWorkingSetMb)> DrainAsync(int count, int connectorCount, bool sampleMemory = false, BenchStore? store = null, bool settle = false)
     {
         await using var bench = await BenchBus.CreateAsync(connectorCount, store: store);
         await bench.LogAsync(1, count, 1_000);
+        if (settle)
+        {
+            await bench.SettleAsync();
+        }
+
         var drained = new List<Task>();
         foreach (var connector in bench.Connectors)
         {
