@@ -81,9 +81,12 @@ internal sealed class PostgreSqlBenchStore(string connectionString) : BenchStore
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CHECKPOINT; VACUUM (ANALYZE) {location}.integration_task, {location}.integration_synchronization;", connection);
-        command.CommandTimeout = 600;
-        await command.ExecuteNonQueryAsync();
+        // One statement per command: VACUUM refuses to run in a multi-statement batch (it cannot be in a transaction).
+        foreach (var sql in (string[])["CHECKPOINT;", $"VACUUM (ANALYZE) {location}.integration_task, {location}.integration_synchronization;"])
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+            await command.ExecuteNonQueryAsync();
+        }
     }
 }
 
