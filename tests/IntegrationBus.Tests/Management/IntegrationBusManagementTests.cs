@@ -28,9 +28,11 @@ public sealed class IntegrationBusManagementTests
         var crm = Crm();
         crm.Behaviour = task => task.Object.CodeName == "user1" ? TaskResult.Error("down") : TaskResult.Ok;
         await using var bus = await TestBus.StartAsync([crm, Crm("erp")]);
+        // Both connectors get the users: erp drains its copies while crm's first one fails, so wait for both runners.
         var waiting = bus.NextRunnerWaitAsync("crm");
+        var erpWaiting = bus.NextRunnerIdleAsync("erp");
         await LogUsersAsync(bus, 1, 3);
-        await waiting;
+        await Task.WhenAll(waiting, erpWaiting);
         bus.Time.Advance(TimeSpan.FromMilliseconds(500));
 
         var queues = await bus.Management.GetQueuesAsync(Token);
