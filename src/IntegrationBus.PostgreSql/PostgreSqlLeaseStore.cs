@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace IntegrationBus.PostgreSql;
 
-/// <summary>The lease part of the <see cref="PostgreSqlTaskStore"/>: one row per queue, judged by the database clock, fenced, spread fairly.</summary>
+/// <summary>The lease part of the <see cref="PostgreSqlTaskStore"/>: one row per queue (per partition of a split queue), judged by the database clock, fenced, spread fairly.</summary>
 /// <remarks>
 /// <para>
 /// Expiry is judged by the database's clock (<see cref="UsesStoreClock"/>); the <c>now</c> callers pass is ignored. A
@@ -30,6 +30,7 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Queue.Connector, nameof(request));
+        PostgreSqlValues.CheckPartition(request.Queue, nameof(request));
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Owner, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -150,6 +151,7 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
     {
         parameters.AddWithValue("connector_id", connectorId);
         parameters.AddWithValue("direction", (short)lease.Queue.Direction);
+        parameters.AddWithValue("partition", (short)lease.Queue.Partition);
         parameters.AddWithValue("token", lease.Token);
         parameters.AddWithValue("owner", lease.Owner);
     }
@@ -158,6 +160,8 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
     {
         parameters.AddWithValue("connector_id", connectorId);
         parameters.AddWithValue("direction", (short)queue.Direction);
+        parameters.AddWithValue("partition", (short)queue.Partition);
+        parameters.AddWithValue("partitions", (short)queue.Partitions);
         parameters.AddWithValue("owner", owner);
         parameters.AddWithValue("duration", duration);
         parameters.AddWithValue("window", duration);
@@ -178,6 +182,8 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         var row = database.Add(batch, PostgreSqlLeaseSql.EnsureRow).Parameters;
         row.AddWithValue("connector_id", connectorId);
         row.AddWithValue("direction", (short)queue.Direction);
+        row.AddWithValue("partition", (short)queue.Partition);
+        row.AddWithValue("partitions", (short)queue.Partitions);
         AddQueue(database.Add(batch, PostgreSqlLeaseSql.LockRow).Parameters, connectorId, queue, owner, duration);
         database.Add(batch, PostgreSqlLeaseSql.LockLeases).Parameters.AddWithValue("key", database.LeaseLockKey);
         AddQueue(database.Add(batch, PostgreSqlLeaseSql.TouchCandidate).Parameters, connectorId, queue, owner, duration);

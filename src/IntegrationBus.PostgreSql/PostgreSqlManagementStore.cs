@@ -7,7 +7,8 @@ namespace IntegrationBus.PostgreSql;
 internal sealed class PostgreSqlManagementStore(PostgreSqlDatabase database) : ManagementStore
 {
     // Totals count the synchronization primary key, the other statuses the partial index of unfinished rows (pending is
-    // the rest), so counting reads no task row. The oldest task is the queue's head: one index seek per queue.
+    // the rest), so counting reads no task row. The oldest task is the queue's head: one index seek per queue. A split
+    // queue's partitions each have a lease: the owners are listed together, with the earliest grant and expiry.
     private const string QueuesSql = """
         WITH totals AS (
             SELECT connector_id, direction, count(*) AS total FROM ibus.integration_synchronization GROUP BY connector_id, direction),
@@ -32,7 +33,10 @@ internal sealed class PostgreSqlManagementStore(PostgreSqlDatabase database) : M
         JOIN ibus.integration_connector c ON c.id = q.connector_id
         LEFT JOIN totals n ON n.connector_id = q.connector_id AND n.direction = q.direction
         LEFT JOIN unfinished u ON u.connector_id = q.connector_id AND u.direction = q.direction
-        LEFT JOIN ibus.integration_lease l ON l.connector_id = q.connector_id AND l.direction = q.direction AND l.expires_at <> '-infinity'
+        LEFT JOIN LATERAL (
+            SELECT string_agg(DISTINCT p.owner, ', ' ORDER BY p.owner) AS owner, min(p.acquired_at) AS acquired_at, min(p.expires_at) AS expires_at
+            FROM ibus.integration_lease p
+            WHERE p.connector_id = q.connector_id AND p.direction = q.direction AND p.expires_at <> '-infinity') l ON true
         ORDER BY lower(c.name) COLLATE "C", q.direction;
         """;
 
@@ -56,7 +60,7 @@ internal sealed class PostgreSqlManagementStore(PostgreSqlDatabase database) : M
     /// <inheritdoc/>
     /// <remarks>
     /// <see cref="QueueSummary.OldestCreatedAt"/> is the logging time of the queue's head, its first task still to deliver
-    /// in queue order. A released lease shows no owner.
+    /// in queue order. A released lease shows no owner; a split queue shows every node that holds one of its partitions.
     /// </remarks>
     public override async Task<IReadOnlyList<QueueSummary>> GetQueuesAsync(CancellationToken cancellationToken)
     {

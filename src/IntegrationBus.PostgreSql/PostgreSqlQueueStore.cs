@@ -7,6 +7,9 @@ namespace IntegrationBus.PostgreSql;
 /// <summary>The queue part of the <see cref="PostgreSqlTaskStore"/>: append, fetch a batch, record its results.</summary>
 internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueStore
 {
+    /// <summary>The most partitions a queue can be split into (the lease table keeps the number as <c>smallint</c>; the options allow 256).</summary>
+    internal const int MaxPartitions = 256;
+
     /// <summary>Reads a queue's next batch through the synchronization primary key, in task order.</summary>
     /// <remarks>
     /// Pending and errored rows always; skipped rows once due; parked rows never. No row is locked: the queue's lease
@@ -43,9 +46,36 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
         LIMIT @limit;
         """;
 
+    /// <summary>
+    /// The fetch of one partition of a split queue: <see cref="FetchPerKeySql"/> limited to the tasks whose ordering key
+    /// hashes to the partition. A task logged without a key (before its connector ordered per object) hashes by the key
+    /// the runner gives it (its object's GUID, else <c>type:id</c>), so all of one object's tasks share a partition.
+    /// </summary>
+    internal const string FetchPartitionSql = $"""
+        SELECT {PostgreSqlValues.QueuedTaskColumns}
+        FROM ibus.integration_synchronization s
+        JOIN ibus.integration_task t ON t.id = s.task_id
+        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after AND t.id > @after
+          AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
+          AND {PartitionOf} = @partition
+          AND (s.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM ibus.integration_synchronization b
+              WHERE b.connector_id = s.connector_id AND b.direction = s.direction AND b.ordering_key IS NOT NULL
+                AND b.ordering_key = s.ordering_key AND b.task_id < s.task_id AND b.status = 3 AND NOT b.released))
+        ORDER BY s.task_id
+        LIMIT @limit;
+        """;
+
+    /// <summary>The partition of a row <c>s</c> of a task <c>t</c>: its ordering key's hash (the server's <c>hashtext</c>, the same for every node) modulo the count.</summary>
+    private const string PartitionOf = "mod(hashtext(COALESCE(s.ordering_key, t.object_guid::text, t.object_type || ':' || COALESCE(t.object_id::text, '')))::bigint + 2147483648, @partitions)";
+
     private readonly PostgreSqlTaskAppender _appender = new(database);
     private readonly PostgreSqlIncomingAppender _incoming = new(database);
     private readonly PostgreSqlWebhookAppender _webhooks = new(database, new PostgreSqlTaskAppender(database));
+
+    /// <inheritdoc/>
+    /// <value><see langword="true"/>: a partition's fetch reads the tasks whose ordering key hashes to it (by the server's <c>hashtext</c>), and leases are per partition.</value>
+    public override bool SupportsPartitions => true;
 
     /// <inheritdoc/>
     /// <remarks>
@@ -75,6 +105,12 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Queue.Connector, nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegative(request.AfterTaskId, nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Limit, nameof(request));
+        PostgreSqlValues.CheckPartition(request.Queue, nameof(request));
+        if (request.Queue.IsPartition && request.Ordering != Ordering.PerObject)
+        {
+            throw new ArgumentException($"Queue {request.Queue} is a partition: only a queue ordered per key (Ordering.PerObject) can be split.", nameof(request));
+        }
+
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -83,12 +119,19 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
                 return [];
             }
 
-            using var command = database.Command(connection, null, request.Ordering == Ordering.PerObject ? FetchPerKeySql : FetchSql);
+            var sql = request.Queue.IsPartition ? FetchPartitionSql : request.Ordering == Ordering.PerObject ? FetchPerKeySql : FetchSql;
+            using var command = database.Command(connection, null, sql);
             command.Parameters.AddWithValue("connector_id", connectorId);
             command.Parameters.AddWithValue("direction", (short)request.Queue.Direction);
             command.Parameters.AddWithValue("after", request.AfterTaskId);
             command.Parameters.AddWithValue("now", PostgreSqlValues.ToDb(request.Now));
             command.Parameters.AddWithValue("limit", (long)request.Limit);
+            if (request.Queue.IsPartition)
+            {
+                command.Parameters.AddWithValue("partition", (long)request.Queue.Partition);
+                command.Parameters.AddWithValue("partitions", (long)request.Queue.Partitions);
+            }
+
             var tasks = new List<QueuedTask>(Math.Min(request.Limit, 1024));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

@@ -12,7 +12,7 @@ namespace IntegrationBus.PostgreSql;
 internal static class PostgreSqlSchema
 {
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Creates the schema when it is missing.</summary>
     /// <param name="database">The database.</param>
@@ -50,9 +50,10 @@ internal static class PostgreSqlSchema
 
                 var script = version switch
                 {
-                    0 => PostgreSqlSchemaScripts.CreateVersion1 + PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions,
-                    1 => PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions,
-                    _ => PostgreSqlSchemaScripts.Version3Additions,
+                    0 => PostgreSqlSchemaScripts.CreateVersion1 + PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions + PostgreSqlSchemaScripts.Version4Additions,
+                    1 => PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions + PostgreSqlSchemaScripts.Version4Additions,
+                    2 => PostgreSqlSchemaScripts.Version3Additions + PostgreSqlSchemaScripts.Version4Additions,
+                    _ => PostgreSqlSchemaScripts.Version4Additions,
                 };
                 using (var create = database.Command(connection, transaction, script))
                 {

@@ -222,4 +222,21 @@ internal static class PostgreSqlSchemaScripts
         CREATE INDEX ix_integration_resync_state ON ibus.integration_resync (state, id);
         INSERT INTO ibus.integration_schema_version (version) VALUES (3);
         """;
+
+    /// <summary>The columns that version 4 adds (queue partitions), the same for a new and an upgraded schema.</summary>
+    /// <remarks>
+    /// A split outgoing queue (<c>ConnectorOptions.Partitions</c>) has one lease per partition; each lease row records the
+    /// partition count it was granted for, so a node configured with another count waits while it is live.
+    /// </remarks>
+    public const string Version4Additions = """
+        -- Queue partitions (issue 13): a lease and a candidacy per partition of a queue (0 for a queue that is not split).
+        ALTER TABLE ibus.integration_lease ADD COLUMN partition_no smallint NOT NULL DEFAULT 0;
+        ALTER TABLE ibus.integration_lease ADD COLUMN partition_count smallint NOT NULL DEFAULT 1;
+        ALTER TABLE ibus.integration_lease DROP CONSTRAINT integration_lease_pkey;
+        ALTER TABLE ibus.integration_lease ADD PRIMARY KEY (connector_id, direction, partition_no);
+        ALTER TABLE ibus.integration_lease_candidate ADD COLUMN partition_no smallint NOT NULL DEFAULT 0;
+        ALTER TABLE ibus.integration_lease_candidate DROP CONSTRAINT integration_lease_candidate_pkey;
+        ALTER TABLE ibus.integration_lease_candidate ADD PRIMARY KEY (connector_id, direction, partition_no, owner);
+        INSERT INTO ibus.integration_schema_version (version) VALUES (4);
+        """;
 }

@@ -6,6 +6,17 @@ namespace IntegrationBus.PostgreSql;
 /// <summary>Conversions between .NET values and the store's columns, and the column lists the readers expect.</summary>
 internal static class PostgreSqlValues
 {
+    /// <summary>Checks a queue key's partition: at most <see cref="PostgreSqlQueueStore.MaxPartitions"/>, and the partition within the count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The key's partition is out of range.</exception>
+    public static void CheckPartition(QueueKey queue, string parameterName)
+    {
+        if (queue.Partitions > PostgreSqlQueueStore.MaxPartitions || queue.Partition >= queue.Partitions)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, queue.ToString(),
+                $"A queue can be split into 1 to {PostgreSqlQueueStore.MaxPartitions} partitions, numbered from 0 to the count - 1; {queue.Connector} asks for partition {queue.Partition} of {queue.Partitions}.");
+        }
+    }
+
     /// <summary>The columns of a queued task, in the order <see cref="ReadQueuedTask"/> reads them.</summary>
     public const string QueuedTaskColumns =
         "t.id, t.guid, t.object_type, t.object_id, t.object_guid, t.site, t.payload, t.created_at, t.origin_connector, " +

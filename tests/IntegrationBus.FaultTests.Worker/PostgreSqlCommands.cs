@@ -13,7 +13,9 @@ namespace IntegrationBus.FaultTests.Worker;
 ///   pg-seed    &lt;connection&gt; &lt;schema&gt; &lt;connectors&gt; &lt;perConnector&gt;
 ///   pg-node    &lt;connection&gt; &lt;schema&gt; &lt;log&gt; [--node n] [--connectors 12] [--lease t] [--sweep t] [--slow-ms n]
 ///   pg-produce &lt;connection&gt; &lt;schema&gt; &lt;count&gt; [--connectors 12]
+///   pg-seed-keyed &lt;connection&gt; &lt;schema&gt; &lt;count&gt; &lt;keys&gt; &lt;partitions&gt;
 /// </code>
+/// With <c>--partitions n</c> (n &gt; 0) a node also runs the <see cref="KeyedConnector"/>, its queue split into n partitions.
 /// A node's connections carry the application name <c>ibus-&lt;node&gt;</c>, so a drill can terminate them.
 /// </summary>
 internal static class PostgreSqlCommands
@@ -43,6 +45,27 @@ internal static class PostgreSqlCommands
 
         await scope.CompleteAsync();
         await scope.DisposeAsync();
+        await Console.Out.WriteLineAsync("SEEDED");
+        return 0;
+    }
+
+    /// <summary>Queues <paramref name="count"/> updates for the <see cref="KeyedConnector"/> (item <c>id</c> keyed by <c>id % keys</c>) in transactions of 1,000; runs no queue.</summary>
+    public static async Task<int> SeedKeyedAsync(string connection, string schema, int count, int keys, int partitions)
+    {
+        await using var provider = Build(connection, schema, "seed", 0, log: null, NodeArguments.Default with { ProducerOnly = true, Partitions = partitions });
+        var bus = provider.GetRequiredService<IntegrationBusService>();
+        for (var start = 1; start <= count; start += 1_000)
+        {
+            await using var scope = bus.BeginScope();
+            for (var id = start; id < start + 1_000 && id <= count; id++)
+            {
+                var item = new BusObject(KeyedConnector.Type) { ["ItemID"] = (long)id, ["ItemGuid"] = FaultItem.KeyGuid(id % keys), ["Name"] = $"item {id}" };
+                await bus.LogChangeAsync(item, TaskType.UpdateObject);
+            }
+
+            await scope.CompleteAsync();
+        }
+
         await Console.Out.WriteLineAsync("SEEDED");
         return 0;
     }
@@ -115,6 +138,11 @@ internal static class PostgreSqlCommands
                     o.RetryDelay = TimeSpan.FromMilliseconds(100);
                     o.MaxRetryDelay = TimeSpan.FromSeconds(1);
                 });
+            if (options.Partitions > 0)
+            {
+                bus.AddObjectType(KeyedConnector.Type).AddConnector(new KeyedConnector(log, options.Delay), o => KeyedConnector.Configure(o, options.Partitions));
+            }
+
             for (var number = 1; number <= connectors; number++)
             {
                 bus.AddObjectType(NodeConnector.TypeOf(number)).AddConnector(new NodeConnector(number, log, options.Delay));
@@ -150,7 +178,7 @@ internal static class PostgreSqlCommands
 }
 
 /// <summary>The options of the PostgreSQL node commands.</summary>
-internal sealed record NodeArguments(string Node, int Connectors, TimeSpan Lease, TimeSpan Sweep, TimeSpan Delay, bool ProducerOnly)
+internal sealed record NodeArguments(string Node, int Connectors, TimeSpan Lease, TimeSpan Sweep, TimeSpan Delay, bool ProducerOnly, int Partitions = 0)
 {
     public static NodeArguments Default { get; } = new("node", 12, TimeSpan.FromSeconds(4), TimeSpan.FromMilliseconds(500), TimeSpan.Zero, false);
 
@@ -167,6 +195,7 @@ internal sealed record NodeArguments(string Node, int Connectors, TimeSpan Lease
                 "--lease" => result with { Lease = TimeSpan.Parse(value, CultureInfo.InvariantCulture) },
                 "--sweep" => result with { Sweep = TimeSpan.Parse(value, CultureInfo.InvariantCulture) },
                 "--slow-ms" => result with { Delay = TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture)) },
+                "--partitions" => result with { Partitions = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 // The child process of the fault drills.
 //   seed  <db> <count> [keys]   (with keys: ordered per object, item id has key id % keys)
 //   drain <db> <deliveryLog> [--lease 00:00:02] [--sweep 00:00:00.200] [--slow-ms N] [--node name] [--per-object parallelism]
-//   pg-seed, pg-node, pg-produce: the PostgreSQL drills (see PostgreSqlCommands)
+//   pg-seed, pg-seed-keyed, pg-node, pg-produce: the PostgreSQL drills (see PostgreSqlCommands)
 if (args.Length < 3)
 {
     await Console.Error.WriteLineAsync("usage: seed <db> <count> | drain <db> <deliveryLog> [--lease t] [--sweep t] [--slow-ms n] [--node name] | pg-seed | pg-node | pg-produce");
@@ -23,6 +23,7 @@ return args[0] switch
     "drain" => await DrainAsync(database, args[2], DrainArguments.Parse(args.AsSpan(3))),
     "pg-seed" => await PostgreSqlCommands.SeedAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
     "pg-node" => await PostgreSqlCommands.NodeAsync(args[1], args[2], args[3], NodeArguments.Parse(args.AsSpan(4))),
+    "pg-seed-keyed" => await PostgreSqlCommands.SeedKeyedAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), int.Parse(args[5], CultureInfo.InvariantCulture)),
     "pg-produce" => await PostgreSqlCommands.ProduceAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), NodeArguments.Parse(args.AsSpan(4))),
     _ => 2,
 };

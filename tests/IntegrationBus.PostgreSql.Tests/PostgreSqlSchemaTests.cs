@@ -20,6 +20,40 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _fixture.DisposeAsync();
 
     [Fact]
+    public async Task InitializeAsync_SchemaOfVersion3WithALease_UpgradesToTheSameTablesAsANewSchemaAndKeepsTheLease()
+    {
+        var old = _fixture.Server.NewSchema();
+        var script = "CREATE SCHEMA \"" + old + "\";" + PostgreSqlSchemaScripts.CreateVersionTable + PostgreSqlSchemaScripts.CreateVersion1
+            + PostgreSqlSchemaScripts.Version2Additions + PostgreSqlSchemaScripts.Version3Additions;
+        await _fixture.Server.ExecuteAsync(script.Replace("ibus.", "\"" + old + "\".", StringComparison.Ordinal));
+        await _fixture.Server.ExecuteAsync($"""
+            INSERT INTO "{old}".integration_connector (name, display_name) VALUES ('crm', 'crm');
+            INSERT INTO "{old}".integration_lease (connector_id, direction, owner, expires_at, token, acquired_at)
+            SELECT id, 0, 'node-a', now() + interval '1 minute', 7, now() FROM "{old}".integration_connector;
+            """);
+        var fresh = _fixture.Server.NewSchema();
+
+        await _fixture.NewStore(old).InitializeAsync(Ct);
+        await _fixture.NewStore(fresh).InitializeAsync(Ct);
+
+        Assert.Equal(await ShapeAsync(fresh), await ShapeAsync(old));
+        Assert.Equal(4, await _fixture.Server.ScalarAsync<int>($"SELECT max(version) FROM \"{old}\".integration_schema_version;"));
+        Assert.Equal("node-a 7 0 1", await _fixture.Server.ScalarAsync<string>(
+            $"SELECT owner || ' ' || token || ' ' || partition_no || ' ' || partition_count FROM \"{old}\".integration_lease;"));
+    }
+
+    /// <summary>The columns (name, type, nullability, default) and the primary keys of a schema's tables, as one text.</summary>
+    private Task<string> ShapeAsync(string schema) => _fixture.Server.ScalarAsync<string>("""
+        SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+            SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || COALESCE(column_default, '') AS line
+            FROM information_schema.columns WHERE table_schema = @schema
+            UNION ALL
+            SELECT r.relname || ' ' || pg_get_constraintdef(c.oid)
+            FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace JOIN pg_class r ON r.oid = c.conrelid
+            WHERE n.nspname = @schema AND c.contype = 'p') shape;
+        """, ("schema", schema));
+
+    [Fact]
     public async Task InitializeAsync_ManyNodesAtOnce_AllSucceedAndCreateTheSchemaOnce()
     {
         var schema = _fixture.Server.NewSchema();
@@ -35,7 +69,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         await Task.WhenAll(starts);
 
         Assert.Equal(1L, await _fixture.Server.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = @schema;", ("schema", schema)));
-        Assert.Equal(3L, await _fixture.Server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".integration_schema_version;"));
+        Assert.Equal(4L, await _fixture.Server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".integration_schema_version;"));
         Assert.Equal(1L, await _fixture.Server.ScalarAsync<long>(
             "SELECT count(*) FROM pg_tables WHERE schemaname = @schema AND tablename = 'integration_task';", ("schema", schema)));
         var crm = Some.Connector();
@@ -87,7 +121,7 @@ public sealed class PostgreSqlSchemaTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<IntegrationBusException>(() => _fixture.NewStore(store.Database.Schema).InitializeAsync(Ct));
 
         Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
-        Assert.Contains("only up to version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only up to version 4", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

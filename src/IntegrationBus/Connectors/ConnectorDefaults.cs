@@ -5,4 +5,5 @@ internal static class ConnectorDefaults
 {
     public const Ordering Ordering = IntegrationBus.Ordering.Connector;
     public const int MaxDegreeOfParallelism = 8;
+    public const int Partitions = 1;
 }

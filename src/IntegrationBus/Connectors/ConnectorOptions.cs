@@ -47,6 +47,26 @@ public sealed class ConnectorOptions
     [Range(1, 256)]
     public int MaxDegreeOfParallelism { get; set; } = ConnectorDefaults.MaxDegreeOfParallelism;
 
+    /// <summary>Gets or sets how many partitions the outgoing queue is split into under <see cref="Ordering.PerObject"/>, so that several nodes deliver it at once.</summary>
+    /// <remarks>
+    /// <para>
+    /// Each partition is a queue of its own with its own lease, so the partitions spread across the nodes that share a
+    /// PostgreSQL store (and move to the others when a node dies). A task's partition is a hash of its ordering key,
+    /// computed by the database when the task is read, so every task of one key is in one partition and keeps its order.
+    /// Each partition's runner delivers up to <see cref="MaxDegreeOfParallelism"/> keys at once: a node that holds
+    /// several partitions may call the connector that many times over.
+    /// </para>
+    /// <para>
+    /// Only with <see cref="Ordering.PerObject"/> (validated at start). A store that cannot split queues (the embedded
+    /// SQLite store, one node) runs the queue whole and logs so once at start. Give every node the same value: while a
+    /// node holds a partition lease under one count, nodes configured with another count wait, so changing it is safe
+    /// during a rolling deployment but slows the queue until the old nodes are gone.
+    /// </para>
+    /// </remarks>
+    /// <value>1: the queue is not split.</value>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = ConnectorDefaults.Partitions;
+
     /// <summary>Gets or sets a custom ordering key for <see cref="Ordering.PerObject"/>, computed once per task when it is logged.</summary>
     /// <remarks>
     /// The function gets the task's object as the task carries it (for a Snapshot the root object; with SimpleSnapshot

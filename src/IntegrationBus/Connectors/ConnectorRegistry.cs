@@ -8,7 +8,7 @@ internal sealed class ConnectorRegistry
 {
     private readonly Dictionary<string, ConnectorRuntime> _byName = new(StringComparer.OrdinalIgnoreCase);
 
-    public ConnectorRegistry(IServiceProvider services, IEnumerable<ConnectorRegistration> registrations, IOptionsFactory<ConnectorOptions> optionsFactory, IEnumerable<IValidateOptions<ConnectorOptions>> validators)
+    public ConnectorRegistry(IServiceProvider services, IEnumerable<ConnectorRegistration> registrations, IOptionsFactory<ConnectorOptions> optionsFactory, IEnumerable<IValidateOptions<ConnectorOptions>> validators, bool partitionsSupported)
     {
         // One connector may be added more than once (AddConnector<T> twice): its callbacks apply in order.
         var instances = new List<(Connector Connector, List<Action<ConnectorOptions>> Configure)>();
@@ -37,20 +37,20 @@ internal sealed class ConnectorRegistry
                     $"Two connectors are named '{connector.Name}' ({existing.Connector.GetType().Name} and {connector.GetType().Name}). Connector names must be unique.");
             }
 
-            var runtime = new ConnectorRuntime(connector, CreateOptions(connector.Name, optionsFactory, configure, validators), all.Count);
+            var runtime = new ConnectorRuntime(connector, CreateOptions(connector.Name, optionsFactory, configure, validators), all.Count, partitionsSupported);
             _byName.Add(connector.Name, runtime);
             all.Add(runtime);
         }
 
         All = all;
-        Queues = [.. all.SelectMany(c => new[] { c.Outgoing, c.Incoming })];
+        Queues = [.. all.SelectMany(c => c.Queues)];
         Index = new SubscriptionIndex([.. all.Select(c => c.Connector.BuildSubscriptions())]);
     }
 
     /// <summary>Gets the connectors in registration order (position order).</summary>
     public IReadOnlyList<ConnectorRuntime> All { get; }
 
-    /// <summary>Gets every queue: each connector's outgoing and incoming one.</summary>
+    /// <summary>Gets every queue: each connector's outgoing one (or its partitions) and incoming one.</summary>
     public IReadOnlyList<QueueRuntime> Queues { get; }
 
     public SubscriptionIndex Index { get; }

@@ -7,14 +7,17 @@ internal sealed class ConnectorRuntime
 {
     private volatile bool _enabled = true;
 
-    public ConnectorRuntime(Connector connector, ConnectorOptions options, int position)
+    public ConnectorRuntime(Connector connector, ConnectorOptions options, int position, bool partitionsSupported)
     {
         Connector = connector;
         Options = options;
         Position = position;
         NameAsList = [connector.Name];
-        Outgoing = new QueueRuntime(this, TaskDirection.Outgoing);
-        Incoming = new QueueRuntime(this, TaskDirection.Incoming);
+        var partitions = partitionsSupported ? options.Partitions : 1;
+        PartitionsIgnored = options.Partitions > partitions;
+        OutgoingPartitions = [.. Enumerable.Range(0, partitions).Select(p => new QueueRuntime(this, TaskDirection.Outgoing, p, partitions))];
+        Incoming = new QueueRuntime(this, TaskDirection.Incoming, 0, 1);
+        Queues = [.. OutgoingPartitions, Incoming];
     }
 
     public Connector Connector { get; }
@@ -37,9 +40,28 @@ internal sealed class ConnectorRuntime
         set => _enabled = value;
     }
 
-    public QueueRuntime Outgoing { get; }
+    /// <summary>Gets the outgoing queue, or its first partition when it is split.</summary>
+    public QueueRuntime Outgoing => OutgoingPartitions[0];
+
+    /// <summary>Gets the outgoing queue's partitions (one runner each), or the queue alone when it is not split.</summary>
+    public IReadOnlyList<QueueRuntime> OutgoingPartitions { get; }
 
     public QueueRuntime Incoming { get; }
+
+    /// <summary>Gets every queue of the connector: the outgoing partitions, then the incoming queue.</summary>
+    public IReadOnlyList<QueueRuntime> Queues { get; }
+
+    /// <summary>Gets a value indicating whether the options ask for partitions the store cannot make (the queue runs whole).</summary>
+    public bool PartitionsIgnored { get; }
+
+    /// <summary>Wakes this node's runners of the outgoing queue (every partition).</summary>
+    public void WakeOutgoing()
+    {
+        foreach (var partition in OutgoingPartitions)
+        {
+            partition.Wake();
+        }
+    }
 
     public QueueRuntime Queue(TaskDirection direction) => direction == TaskDirection.Outgoing ? Outgoing : Incoming;
 

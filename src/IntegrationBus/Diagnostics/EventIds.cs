@@ -20,6 +20,7 @@ internal static class EventIds
     public const int QueueFiguresRefreshed = 1012;
     public const int QueueFiguresFailed = 1013;
     public const int ProducerOnly = 1014;
+    public const int PartitionsIgnored = 1015;
 
     public const int SynchronousProcessingFailed = 2001;
     public const int TasksLogged = 2002;

@@ -22,7 +22,7 @@ internal sealed class RunnersHealthCheck(ConnectorRegistry connectors, Integrati
         var running = 0;
         foreach (var connector in connectors.All)
         {
-            foreach (var queue in (ReadOnlySpan<QueueRuntime>)[connector.Outgoing, connector.Incoming])
+            foreach (var queue in connector.Queues)
             {
                 switch (queue.RunnerState)
                 {

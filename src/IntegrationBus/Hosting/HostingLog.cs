@@ -39,4 +39,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventIds.SynchronousCallsUnfinished, LogLevel.Warning, "{Count} synchronous connector calls were still running when the bus stopped")]
     public static partial void SynchronousCallsUnfinished(ILogger logger, int count);
+
+    [LoggerMessage(EventIds.PartitionsIgnored, LogLevel.Information, "Connector {ConnectorName} asks for {Partitions} partitions, but the task store cannot split queues (one node): its outgoing queue runs whole, with MaxDegreeOfParallelism keys at once")]
+    public static partial void PartitionsIgnored(ILogger logger, string connectorName, int partitions);
 }

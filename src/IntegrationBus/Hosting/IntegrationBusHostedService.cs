@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace IntegrationBus;
 
 /// <summary>
-/// Supervises the bus's loops: one runner per connector and direction, the listener for other nodes' notifications,
+/// Supervises the bus's loops: one runner per connector and direction (per partition of a split outgoing queue), the listener for other nodes' notifications,
 /// the settings poll (the fallback when a notification is missed) and the retention schedule; producer-only
 /// (<see cref="IntegrationBusOptions.ProducerOnly"/>), the listener and the settings poll alone.
 /// </summary>
@@ -98,12 +98,23 @@ internal sealed class IntegrationBusHostedService(
         loops.Add(RepeatAsync(options.RetentionInterval, management.ApplyRetentionAsync, exception => HostingLog.RetentionFailed(_logger, options.RetentionInterval, exception), stoppingToken));
         foreach (var connector in connectors.All)
         {
-            connector.Outgoing.Breaker = connector.Options.CircuitBreaker.Enabled
+            if (connector.PartitionsIgnored)
+            {
+                HostingLog.PartitionsIgnored(_logger, connector.Name, connector.Options.Partitions);
+            }
+
+            // One breaker per connector and node: every partition's runner counts into it and honours it.
+            var breaker = connector.Options.CircuitBreaker.Enabled
                 ? new ConnectorCircuitBreaker(connector.Name, connector.Options.CircuitBreaker, store.Configuration, time, runnerLogger)
                 : null;
-            var outgoing = new OutgoingProcessor(connector, types, store.IdMap, time, backoff, runnerLogger);
+            foreach (var partition in connector.OutgoingPartitions)
+            {
+                partition.Breaker = breaker;
+                var outgoing = new OutgoingProcessor(connector, types, store.IdMap, time, backoff, runnerLogger);
+                loops.Add(new QueueRunner(partition, outgoing, context).RunAsync(stoppingToken));
+            }
+
             var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
-            loops.Add(new QueueRunner(connector.Outgoing, outgoing, context).RunAsync(stoppingToken));
             loops.Add(new QueueRunner(connector.Incoming, incoming, context).RunAsync(stoppingToken));
         }
 

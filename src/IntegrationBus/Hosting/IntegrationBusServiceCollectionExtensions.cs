@@ -36,6 +36,7 @@ public static class IntegrationBusServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IntegrationBusOptions>, IntegrationBusOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsRulesValidator>());
         AddRuntime(services);
         configure?.Invoke(builder);
         return builder;
@@ -48,7 +49,11 @@ public static class IntegrationBusServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var registry = new ConnectorRegistry(
-                sp, sp.GetServices<ConnectorRegistration>(), sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(), sp.GetServices<IValidateOptions<ConnectorOptions>>());
+                sp,
+                sp.GetServices<ConnectorRegistration>(),
+                sp.GetRequiredService<IOptionsFactory<ConnectorOptions>>(),
+                sp.GetServices<IValidateOptions<ConnectorOptions>>(),
+                sp.GetService<TaskStore>()?.Queue.SupportsPartitions ?? false);
             var types = sp.GetRequiredService<ObjectTypeRegistry>();
             foreach (var connector in registry.All)
             {

@@ -112,7 +112,7 @@ internal sealed class ChangeLogger(
     {
         foreach (var connector in touched)
         {
-            connector.Outgoing.Wake();
+            connector.WakeOutgoing();
         }
     }
 

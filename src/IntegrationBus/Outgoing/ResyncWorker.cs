@@ -121,7 +121,7 @@ internal sealed class ResyncWorker(
                 after = batch.Last;
                 if (batch.Queued > 0)
                 {
-                    connector.Outgoing.Wake();
+                    connector.WakeOutgoing();
                 }
             }
         }

@@ -94,7 +94,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             var renewed = held is not null && held.ValidUntil > now
                 ? await leases.RenewAsync(held.Lease, duration, now, stoppingToken).ConfigureAwait(false)
                 : null;
-            var lease = renewed ?? await leases.TryAcquireAsync(new LeaseRequest { Queue = queue.Key, Owner = owner, Duration = duration, Now = now }, stoppingToken).ConfigureAwait(false);
+            var lease = renewed ?? await leases.TryAcquireAsync(new LeaseRequest { Queue = queue.PartitionKey, Owner = owner, Duration = duration, Now = now }, stoppingToken).ConfigureAwait(false);
             if (lease is null)
             {
                 queue.HeldLease = null;

@@ -189,7 +189,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         await using var dropReadAhead = reader.ConfigureAwait(false);
         while (!stop && !keeper.Token.IsCancellationRequested && !keeper.YieldRequested)
         {
-            var fetch = new FetchRequest { Queue = queue.Key, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow(), Ordering = keyed is null ? Ordering.Connector : Ordering.PerObject };
+            var fetch = new FetchRequest { Queue = queue.PartitionKey, AfterTaskId = after, Limit = batchSize, Now = Time.GetUtcNow(), Ordering = keyed is null ? Ordering.Connector : Ordering.PerObject };
             IReadOnlyList<QueuedTask> batch;
             try
             {

@@ -12,11 +12,12 @@ internal sealed class QueueRuntime
 
     private int _runnerState;
 
-    public QueueRuntime(ConnectorRuntime connector, TaskDirection direction)
+    public QueueRuntime(ConnectorRuntime connector, TaskDirection direction, int partition, int partitions)
     {
         Connector = connector;
         Direction = direction;
         Key = new QueueKey(connector.Name, direction);
+        PartitionKey = Key with { Partition = partition, Partitions = partitions };
         DestinationName = connector.Name + "/" + DirectionName(direction);
         ProcessSpanName = "process " + DestinationName;
         Tags = [new("connector", connector.Name), new("direction", DirectionName(direction))];
@@ -26,7 +27,11 @@ internal sealed class QueueRuntime
 
     public TaskDirection Direction { get; }
 
+    /// <summary>Gets the whole queue's key (connector and direction), as operators and the queue figures name it.</summary>
     public QueueKey Key { get; }
+
+    /// <summary>Gets the key this runtime's runner leases and fetches: the partition, or the whole queue when it is not split.</summary>
+    public QueueKey PartitionKey { get; }
 
     /// <summary>Gets the queue's <c>messaging.destination.name</c>: the connector and the direction (<c>crm/outgoing</c>).</summary>
     public string DestinationName { get; }
@@ -66,5 +71,5 @@ internal sealed class QueueRuntime
     /// <summary>The lower-case name of a direction, as spans and metrics carry it.</summary>
     public static string DirectionName(TaskDirection direction) => direction == TaskDirection.Outgoing ? "outgoing" : "incoming";
 
-    public override string ToString() => Key.ToString();
+    public override string ToString() => PartitionKey.ToString();
 }

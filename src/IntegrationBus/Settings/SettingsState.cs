@@ -55,7 +55,7 @@ internal sealed class SettingsState(TaskStore store, ConnectorRegistry connector
             HostingLog.ConnectorEnabledChanged(logger, state.Name, state.Enabled);
             if (state.Enabled)
             {
-                connector.Outgoing.Wake();
+                connector.WakeOutgoing();
                 connector.Incoming.Wake();
             }
         }

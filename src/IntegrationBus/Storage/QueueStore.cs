@@ -7,6 +7,17 @@ namespace IntegrationBus.Storage;
 /// <remarks>Queues are per (connector, direction) and ordered by ascending task ID; IDs are never reused.</remarks>
 public abstract class QueueStore
 {
+    /// <summary>Gets a value indicating whether the store can split an outgoing queue ordered per key into partitions, each leased on its own.</summary>
+    /// <remarks>
+    /// A store that says so honours <see cref="QueueKey.Partition"/> and <see cref="QueueKey.Partitions"/> in
+    /// <see cref="FetchAsync"/> (only the tasks whose ordering key hashes to the partition; every task of one key in one
+    /// partition, whatever node asks) and in its <see cref="LeaseStore"/> (one lease per partition, and no grant while a
+    /// live lease of the same queue was granted for another partition count, so nodes configured differently never run
+    /// one key twice at once). A store that does not runs such a queue whole, on one runner at a time.
+    /// </remarks>
+    /// <value><see langword="false"/> unless the store overrides it.</value>
+    public virtual bool SupportsPartitions => false;
+
     /// <summary>Appends tasks in one batch: one task row each and one synchronization row per connector.</summary>
     /// <param name="tasks">The tasks, in the order they happened.</param>
     /// <param name="transaction">

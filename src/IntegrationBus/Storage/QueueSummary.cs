@@ -33,6 +33,7 @@ public sealed record QueueSummary
     public DateTimeOffset? OldestCreatedAt { get; init; }
 
     /// <summary>Gets the owner of the queue's lease, or <see langword="null"/> when nobody holds it (never taken, or released).</summary>
+    /// <remarks>For a queue split into partitions (<see cref="ConnectorOptions.Partitions"/>), the owners of its partitions' leases, comma-separated, with the earliest grant and expiry among them.</remarks>
     public string? LeaseOwner { get; init; }
 
     /// <summary>Gets when the owner took the lease.</summary>

@@ -7,7 +7,7 @@ namespace IntegrationBus.Webhooks;
 /// <remarks>
 /// Bound from one entry of the section given to <see cref="IntegrationBusBuilder.AddWebhookConnectors"/>; the entry's key is
 /// the connector's code name. The same entry may also hold the <see cref="ConnectorOptions"/> keys (<c>MaxAttempts</c>,
-/// <c>TaskTimeout</c>, <c>Ordering</c>, <c>MaxDegreeOfParallelism</c>). Validated when the bus starts; a failure names the connector and the configuration key.
+/// <c>TaskTimeout</c>, <c>Ordering</c>, <c>MaxDegreeOfParallelism</c>, <c>Partitions</c>). Validated when the bus starts; a failure names the connector and the configuration key.
 /// </remarks>
 public sealed class WebhookConnectorOptions
 {

@@ -52,6 +52,25 @@ public sealed class DrillDatabase : IAsyncDisposable
         return leases;
     }
 
+    /// <summary>The live leases of one connector's outgoing partitions, per owner process ID.</summary>
+    public async Task<Dictionary<int, int>> PartitionLeasesByProcessAsync(string connector)
+    {
+        var leases = new Dictionary<int, int>();
+        await foreach (var (owner, count) in QueryAsync(
+            $"""
+            SELECT l.owner, count(*) FROM "{Schema}".integration_lease l JOIN "{Schema}".integration_connector c ON c.id = l.connector_id
+            WHERE l.expires_at > now() AND l.direction = 0 AND c.name = @connector
+            GROUP BY l.owner
+            """,
+            r => (r.GetString(0), r.GetInt64(1)),
+            ("connector", connector)))
+        {
+            leases[int.Parse(owner.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture)] = (int)count;
+        }
+
+        return leases;
+    }
+
     /// <summary>The outgoing queues a process holds a live lease on that still have tasks.</summary>
     public async Task<List<string>> BusyQueuesHeldByAsync(int processId)
     {

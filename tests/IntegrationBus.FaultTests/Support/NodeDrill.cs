@@ -14,14 +14,15 @@ public static class NodeDrill
     public static readonly TimeSpan Sweep = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts one node per log (named after the log's key) at once; returns when all are ready.</summary>
-    public static Task<Dictionary<string, WorkerProcess>> StartNodesAsync(DrillDatabase database, Dictionary<string, string> logs, int slowMs, int connectors = Connectors) =>
-        StartAsync(logs.Select(l => (l.Key, l.Value)), database, slowMs, connectors);
+    /// <param name="partitions">With a value above 0 the nodes also run the <c>keyed</c> connector, its queue split into that many partitions.</param>
+    public static Task<Dictionary<string, WorkerProcess>> StartNodesAsync(DrillDatabase database, Dictionary<string, string> logs, int slowMs, int connectors = Connectors, int partitions = 0) =>
+        StartAsync(logs.Select(l => (l.Key, l.Value)), database, slowMs, connectors, partitions);
 
     /// <summary>Starts one node.</summary>
     public static async Task<WorkerProcess> StartNodeAsync(DrillDatabase database, string name, string log, int slowMs, int connectors = Connectors) =>
-        (await StartAsync([(name, log)], database, slowMs, connectors))[name];
+        (await StartAsync([(name, log)], database, slowMs, connectors, partitions: 0))[name];
 
-    private static async Task<Dictionary<string, WorkerProcess>> StartAsync(IEnumerable<(string Name, string Log)> logs, DrillDatabase database, int slowMs, int connectors)
+    private static async Task<Dictionary<string, WorkerProcess>> StartAsync(IEnumerable<(string Name, string Log)> logs, DrillDatabase database, int slowMs, int connectors, int partitions)
     {
         var starting = logs.Select(async l => (Key: l.Name, Node: await WorkerProcess.StartReadyAsync(l.Name, [
             "pg-node", database.ConnectionString, database.Schema, l.Log,
@@ -30,6 +31,7 @@ public static class NodeDrill
             "--lease", Lease.ToString("c", CultureInfo.InvariantCulture),
             "--sweep", Sweep.ToString("c", CultureInfo.InvariantCulture),
             "--slow-ms", slowMs.ToString(CultureInfo.InvariantCulture),
+            "--partitions", partitions.ToString(CultureInfo.InvariantCulture),
         ]))).ToList();
         try
         {

@@ -213,6 +213,39 @@ public sealed class PerObjectOrderingTests
         Assert.Contains("crm.MaxDegreeOfParallelism must be between 1 and 256", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AddConnector_PartitionsUnderConnectorOrdering_FailsNamingConnectorAndRule()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => TestBus.StartAsync([], b => b.AddConnector(Crm(), o => o.Partitions = 4), start: false));
+
+        Assert.Contains("Connector 'crm': Partitions is 4, which needs Ordering = PerObject", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_PartitionsOnAStoreThatCannotSplitQueues_QueueRunsWholeInOrderAndItIsLoggedOnce()
+    {
+        var recorder = new KeyRecorder();
+        var crm = Crm();
+        crm.AsyncBehaviour = (task, _) => recorder.CallAsync(task, () => TaskResult.Ok);
+        await using var bus = await TestBus.StartAsync([], b => b.AddConnector(crm, o =>
+        {
+            PerObject(4)(o);
+            o.Partitions = 8;
+        }), start: false);
+        await bus.EnsureStartedAsync();
+        var logged = await LogKeysAsync(bus, keys: 6, updates: 3);
+
+        await bus.StartHostAsync();
+        await DrainAsync(bus);
+
+        Assert.Equal(logged, recorder.Delivered.ToDictionary(k => k.Key, k => k.Value.ToList()));
+        Assert.False(recorder.KeyRanTwiceAtOnce);
+        var ignored = Assert.Single(bus.Signals.Seen, e => e.EventId == 1015);
+        Assert.Equal("crm", ignored.State["ConnectorName"]);
+        Assert.Equal(8, ignored.State["Partitions"]);
+    }
+
     private static RecordingConnector Crm() => new("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
 
     private static Action<ConnectorOptions> PerObject(int parallelism, int? maxAttempts = null) => o =>
