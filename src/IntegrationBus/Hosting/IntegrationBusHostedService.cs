@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntegrationBus.Diagnostics;
 using IntegrationBus.Management;
 using IntegrationBus.Processing;
@@ -111,7 +112,7 @@ internal sealed class IntegrationBusHostedService(
             {
                 partition.Breaker = breaker;
                 var outgoing = new OutgoingProcessor(connector, types, store.IdMap, time, backoff, runnerLogger);
-                loops.Add(new QueueRunner(partition, outgoing, context).RunAsync(stoppingToken));
+                loops.Add(RunPartitionAsync(new QueueRunner(partition, outgoing, context), partition.PartitionKey, stoppingToken));
             }
 
             var incoming = new IncomingProcessor(connector, types, handler, origin, time, backoff, runnerLogger);
@@ -119,6 +120,24 @@ internal sealed class IntegrationBusHostedService(
         }
 
         return loops;
+    }
+
+    /// <summary>
+    /// Runs a runner; a partition's runner in a logging scope that names the partition (<c>QueuePartition</c>,
+    /// <c>"2 of 6"</c>), so its messages (lease taken, yielded, lost) tell the partitions of one connector apart.
+    /// </summary>
+    private Task RunPartitionAsync(QueueRunner runner, QueueKey partition, CancellationToken stoppingToken)
+    {
+        if (!partition.IsPartition)
+        {
+            return runner.RunAsync(stoppingToken);
+        }
+
+        using (_logger.BeginScope(new KeyValuePair<string, object>[] { new("QueuePartition", string.Create(CultureInfo.InvariantCulture, $"{partition.Partition} of {partition.Partitions}")) }))
+        {
+            // The scope flows with the runner's execution context into everything it awaits.
+            return runner.RunAsync(stoppingToken);
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using IntegrationBus.Management;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IntegrationBus.PostgreSql.Tests.Processing;
 
@@ -30,9 +31,16 @@ internal sealed class PgKeyedBus : IAsyncDisposable
 
     /// <summary>Starts a node: per object, <paramref name="parallelism"/> keys at once per partition, every call through <paramref name="recorder"/>.</summary>
     public static async Task<PgKeyedBus> StartAsync(
-        PostgreSqlTestServer server, string schema, KeyRecorder recorder, int parallelism, int partitions = 1, int? maxAttempts = null, bool start = true, string node = "a")
+        PostgreSqlTestServer server, string schema, KeyRecorder recorder, int parallelism, int partitions = 1, int? maxAttempts = null, bool start = true, string node = "a",
+        ScopeRecorder? scopes = null)
     {
-        var services = new ServiceCollection().AddLogging();
+        var services = new ServiceCollection().AddLogging(logging =>
+        {
+            if (scopes is not null)
+            {
+                logging.AddProvider(scopes);
+            }
+        });
         services.AddIntegrationBus(builder => builder
             .UsePostgreSql(server.ConnectionString, store => store.Schema = schema)
             .AddObjectType(Type)
@@ -212,4 +220,50 @@ internal sealed class KeyRecorder
 
         return signal.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
     }
+}
+
+/// <summary>Records, for every event with one ID, the logging scopes' values around it (as <c>name=value</c>).</summary>
+internal sealed class ScopeRecorder(int eventId) : ILoggerProvider, ISupportExternalScope
+{
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+    public ConcurrentBag<string[]> Seen { get; } = [];
+
+    public ILogger CreateLogger(string categoryName) => new Listener(this);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Listener(ScopeRecorder owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => owner._scopes.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id != owner.EventIdToRecord)
+            {
+                return;
+            }
+
+            var values = new List<string>();
+            owner._scopes.ForEachScope(
+                (scope, list) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+                    {
+                        list.AddRange(pairs.Select(p => $"{p.Key}={p.Value}"));
+                    }
+                },
+                values);
+            owner.Seen.Add([.. values]);
+        }
+    }
+
+    private int EventIdToRecord => eventId;
 }

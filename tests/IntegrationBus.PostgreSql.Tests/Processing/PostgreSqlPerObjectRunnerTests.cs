@@ -64,8 +64,9 @@ public sealed class PostgreSqlPerObjectRunnerTests : IAsyncDisposable
     {
         var schema = _server.NewSchema();
         var recorder = new KeyRecorder { Delay = TimeSpan.FromMilliseconds(5) };
-        await using var a = await PgKeyedBus.StartAsync(_server, schema, recorder, parallelism: 4, partitions: 3, start: false, node: "a");
-        await using var b = await PgKeyedBus.StartAsync(_server, schema, recorder, parallelism: 4, partitions: 3, start: false, node: "b");
+        ScopeRecorder[] leasesTaken = [new(3002), new(3002)];
+        await using var a = await PgKeyedBus.StartAsync(_server, schema, recorder, parallelism: 4, partitions: 3, start: false, node: "a", scopes: leasesTaken[0]);
+        await using var b = await PgKeyedBus.StartAsync(_server, schema, recorder, parallelism: 4, partitions: 3, start: false, node: "b", scopes: leasesTaken[1]);
         var logged = await a.LogKeysAsync(keys: 30, updates: 10);
 
         await Task.WhenAll(a.StartAsync(), b.StartAsync());
@@ -75,6 +76,11 @@ public sealed class PostgreSqlPerObjectRunnerTests : IAsyncDisposable
         Assert.False(recorder.KeyRanTwiceAtOnce);
         Assert.Equal(3, (await _server.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".integration_lease WHERE direction = 0 AND partition_count = 3;")));
         await WaitUntilEmptyAsync(a.Store);
+
+        // A partition's runner logs in a scope that names its partition; the incoming queue's runner does not.
+        var partitionScopes = leasesTaken.SelectMany(r => r.Seen).Select(s => s.SingleOrDefault(v => v.StartsWith("QueuePartition=", StringComparison.Ordinal))).ToList();
+        Assert.Contains(null, partitionScopes);
+        Assert.Equal(["QueuePartition=0 of 3", "QueuePartition=1 of 3", "QueuePartition=2 of 3"], partitionScopes.OfType<string>().Distinct().Order());
     }
 
     private static async Task<BlockedKey> BlockedAsync(PgKeyedBus node)
