@@ -63,19 +63,12 @@ internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKe
         """;
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<BlockedKey>> ListAsync(BlockedKeyQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query.Connector, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
-        return ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
-    }
+    protected override Task<IReadOnlyList<BlockedKey>> ListCoreAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
 
     /// <inheritdoc/>
-    public override async Task<BlockedKey?> FindAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<BlockedKey?> FindCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var keys = await ReadAsync(connector, direction, key, null, TaskDirection.Incoming, 1, cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
@@ -100,10 +93,8 @@ internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKe
     }
 
     /// <inheritdoc/>
-    public override async Task<long?> ReleaseAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<long?> ReleaseCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {

@@ -7,6 +7,19 @@ namespace IntegrationBus.TestKit;
 public abstract class TaskStoreBlockedKeyContract : TaskStoreIdMapContract
 {
     [Fact]
+    public async Task BlockedKeys_InvalidArguments_ThrowBeforeTheStoreIsTouched()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.ListAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = " " }, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = "crm", Limit = 0 }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.FindAsync("", TaskDirection.Outgoing, "k", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.FindAsync("crm", TaskDirection.Outgoing, null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.ReleaseAsync(" ", TaskDirection.Outgoing, "k", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.ReleaseAsync("crm", TaskDirection.Outgoing, null!, Ct));
+    }
+
+
+    [Fact]
     public async Task BlockedKeysListAsync_ParkedKeyedTasks_ListsEachKeyWithItsHeadAndWaitingCount()
     {
         var crm = Some.Connector();
