@@ -5,9 +5,18 @@ namespace IntegrationBus.PostgreSql;
 
 /// <summary>The blocked-key part of the <see cref="PostgreSqlTaskStore"/>: parked, unreleased synchronizations that carry an ordering key.</summary>
 /// <remarks>
-/// Heads come from the partial index of unfinished synchronizations (parked rows are few), the waiting count from the
-/// ordering-key index (one range per key). Keys are ordered and paged in byte order (<c>COLLATE "C"</c>), like SQLite's
-/// <c>BINARY</c>, so both stores page alike whatever the database's collation.
+/// <para>
+/// Heads come from the partial index of unfinished synchronizations (parked rows are few). The waiting counts of a page
+/// come from one pass over the connector's queue after the page's earliest head, not one pass per key: the ordering-key
+/// index holds only parked rows, so a key's waiting tasks have no index of their own. Each row finds its key's head in a
+/// <c>jsonb</c> object of the page's heads (<c>direction:key</c> → task ID) built once per statement, rather than through
+/// a join, because with the few rows the planner expects of the heads it picks a nested loop that reads the queue once
+/// per key (measured: 200 blocked keys before 200,000 queued tasks, 12 s a page that way, 0.15 s this way).
+/// </para>
+/// <para>
+/// Keys are ordered and paged in byte order (<c>COLLATE "C"</c>), like SQLite's <c>BINARY</c>, so both stores page alike
+/// whatever the database's collation.
+/// </para>
 /// </remarks>
 internal sealed class PostgreSqlBlockedKeyStore(PostgreSqlDatabase database) : BlockedKeyStore
 {
@@ -22,12 +31,17 @@ internal sealed class PostgreSqlBlockedKeyStore(PostgreSqlDatabase database) : B
               AND (@after::text IS NULL OR s.ordering_key COLLATE "C" > @after OR (s.ordering_key = @after AND s.direction > @after_direction))
             GROUP BY s.ordering_key, s.direction
             ORDER BY s.ordering_key COLLATE "C", s.direction
-            LIMIT @limit)
-        SELECT c.name, h.direction, h.ordering_key, s.attempts, s.last_error, s.last_run_at,
-               (SELECT count(*) FROM ibus.integration_synchronization w
-                WHERE w.connector_id = @connector_id AND w.direction = h.direction AND w.ordering_key = h.ordering_key AND w.task_id > h.task_id),
+            LIMIT @limit),
+        waiting AS (
+            SELECT w.ordering_key, w.direction, count(*) AS n
+            FROM ibus.integration_synchronization w
+            WHERE w.connector_id = @connector_id AND w.task_id > (SELECT min(task_id) FROM heads)
+              AND w.task_id > ((SELECT jsonb_object_agg(h.direction || ':' || h.ordering_key, h.task_id) FROM heads h) ->> (w.direction || ':' || w.ordering_key))::bigint
+            GROUP BY w.ordering_key, w.direction)
+        SELECT c.name, h.direction, h.ordering_key, s.attempts, s.last_error, s.last_run_at, coalesce(n.n, 0),
                {PostgreSqlValues.TaskInfoColumns}
         FROM heads h
+        LEFT JOIN waiting n ON n.ordering_key = h.ordering_key AND n.direction = h.direction
         JOIN ibus.integration_synchronization s ON s.connector_id = @connector_id AND s.direction = h.direction AND s.task_id = h.task_id
         JOIN ibus.integration_task t ON t.id = h.task_id
         JOIN ibus.integration_connector c ON c.id = @connector_id
@@ -53,19 +67,12 @@ internal sealed class PostgreSqlBlockedKeyStore(PostgreSqlDatabase database) : B
         """;
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<BlockedKey>> ListAsync(BlockedKeyQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query.Connector, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
-        return ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
-    }
+    protected override Task<IReadOnlyList<BlockedKey>> ListCoreAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
 
     /// <inheritdoc/>
-    public override async Task<BlockedKey?> FindAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<BlockedKey?> FindCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var keys = await ReadAsync(connector, direction, key, null, TaskDirection.Incoming, 1, cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
@@ -92,10 +99,8 @@ internal sealed class PostgreSqlBlockedKeyStore(PostgreSqlDatabase database) : B
     }
 
     /// <inheritdoc/>
-    public override async Task<long?> ReleaseAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<long?> ReleaseCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

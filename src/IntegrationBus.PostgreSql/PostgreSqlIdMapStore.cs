@@ -51,10 +51,8 @@ internal sealed class PostgreSqlIdMapStore(PostgreSqlDatabase database) : IdMapS
         """;
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<IdMapEntry>> FindByObjectsAsync(string connector, IReadOnlyList<IdMapKey> keys, CancellationToken cancellationToken)
+    protected override Task<IReadOnlyList<IdMapEntry>> FindByObjectsCoreAsync(string connector, IReadOnlyList<IdMapKey> keys, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(keys);
         return keys.Count == 0
             ? Task.FromResult<IReadOnlyList<IdMapEntry>>([])
             : ReadAsync(connector, FindByObjectsSql, p =>
@@ -65,11 +63,8 @@ internal sealed class PostgreSqlIdMapStore(PostgreSqlDatabase database) : IdMapS
     }
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<IdMapEntry>> FindByExternalIdsAsync(string connector, string objectType, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    protected override Task<IReadOnlyList<IdMapEntry>> FindByExternalIdsCoreAsync(string connector, string objectType, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
-        ArgumentNullException.ThrowIfNull(externalIds);
         return externalIds.Count == 0
             ? Task.FromResult<IReadOnlyList<IdMapEntry>>([])
             : ReadAsync(connector, FindByExternalIdsSql, p =>
@@ -80,11 +75,8 @@ internal sealed class PostgreSqlIdMapStore(PostgreSqlDatabase database) : IdMapS
     }
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<IdMapEntry>> ListAsync(IdMapQuery query, CancellationToken cancellationToken)
+    protected override Task<IReadOnlyList<IdMapEntry>> ListCoreAsync(IdMapQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query.Connector, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
         return ReadAsync(query.Connector, ListSql, p =>
         {
             p.AddWithValue("after", query.After ?? 0);
@@ -96,13 +88,9 @@ internal sealed class PostgreSqlIdMapStore(PostgreSqlDatabase database) : IdMapS
     }
 
     /// <inheritdoc/>
-    public override async Task SetAsync(IdMapEntry entry, CancellationToken cancellationToken)
+    protected override async Task SetCoreAsync(IdMapEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Connector, nameof(entry));
-        ArgumentException.ThrowIfNullOrWhiteSpace(entry.ObjectType, nameof(entry));
         var text = entry.ExternalId.ToString();
-        ArgumentException.ThrowIfNullOrEmpty(text, nameof(entry));
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -128,10 +116,8 @@ internal sealed class PostgreSqlIdMapStore(PostgreSqlDatabase database) : IdMapS
     }
 
     /// <inheritdoc/>
-    public override async Task<bool> DeleteAsync(string connector, IdMapKey key, CancellationToken cancellationToken)
+    protected override async Task<bool> DeleteCoreAsync(string connector, IdMapKey key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentException.ThrowIfNullOrWhiteSpace(key.ObjectType, nameof(key));
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -49,10 +49,8 @@ internal sealed class PostgreSqlResyncStore(PostgreSqlDatabase database, Postgre
         """;
 
     /// <inheritdoc/>
-    public override async Task<ResyncJob> CreateAsync(ResyncJob job, CancellationToken cancellationToken)
+    protected override async Task<ResyncJob> CreateCoreAsync(ResyncJob job, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentException.ThrowIfNullOrWhiteSpace(job.Connector, nameof(job));
         var jobs = await QueryAsync(InsertSql, p =>
         {
             p.Add(new NpgsqlParameter("connector", NpgsqlDbType.Text) { Value = job.Connector });
@@ -73,9 +71,8 @@ internal sealed class PostgreSqlResyncStore(PostgreSqlDatabase database, Postgre
     }
 
     /// <inheritdoc/>
-    public override async Task<IReadOnlyList<ResyncJob>> ListAsync(long? before, int limit, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<ResyncJob>> ListCoreAsync(long? before, int limit, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await QueryAsync(
             $"SELECT {Columns} FROM ibus.integration_resync WHERE id < @before ORDER BY id DESC LIMIT @limit;",
             p =>
@@ -95,9 +92,8 @@ internal sealed class PostgreSqlResyncStore(PostgreSqlDatabase database, Postgre
         }, cancellationToken).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
-    public override async Task<ResyncJob?> ClaimAsync(string node, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    protected override async Task<ResyncJob?> ClaimCoreAsync(string node, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(node);
         var jobs = await QueryAsync(ClaimSql, p =>
         {
             p.AddWithValue("node", node);
@@ -108,11 +104,8 @@ internal sealed class PostgreSqlResyncStore(PostgreSqlDatabase database, Postgre
     }
 
     /// <inheritdoc/>
-    public override async Task<bool> RecordBatchAsync(ResyncBatch batch, DbTransaction? transaction, CancellationToken cancellationToken)
+    protected override async Task<bool> RecordBatchCoreAsync(ResyncBatch batch, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentException.ThrowIfNullOrWhiteSpace(batch.Node, nameof(batch));
-        ArgumentNullException.ThrowIfNull(batch.Tasks, nameof(batch));
         if (transaction is not null)
         {
             if (transaction is not NpgsqlTransaction { Connection: { } connection } npgsqlTransaction)

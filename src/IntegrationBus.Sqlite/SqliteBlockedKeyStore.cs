@@ -5,9 +5,14 @@ namespace IntegrationBus.Sqlite;
 
 /// <summary>The blocked-key part of the <see cref="SqliteTaskStore"/>: parked, unreleased synchronizations that carry an ordering key.</summary>
 /// <remarks>
-/// Heads come from the partial index of unfinished synchronizations (parked rows are few), the waiting count from the
-/// ordering-key index (one range per key). Keys compare by their bytes (SQLite's <c>BINARY</c>), the same order as
-/// PostgreSQL's <c>COLLATE "C"</c>.
+/// <para>
+/// Heads come from the partial index of unfinished synchronizations (parked rows are few). The waiting counts of a page
+/// come from one pass over the connector's queue after the page's earliest head (<c>CROSS JOIN</c> keeps the queue the
+/// outer loop; the page's heads are looked up by key), not one pass per key: the ordering-key index holds only parked
+/// rows, so a key's waiting tasks have no index of their own (measured: 200 blocked keys before 200,000 queued tasks,
+/// 5 to 14 s a page one pass per key, 0.15 to 0.4 s this way).
+/// </para>
+/// <para>Keys compare by their bytes (SQLite's <c>BINARY</c>), the same order as PostgreSQL's <c>COLLATE "C"</c>.</para>
 /// </remarks>
 internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKeyStore
 {
@@ -22,12 +27,17 @@ internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKe
               AND (@after IS NULL OR s.ordering_key > @after OR (s.ordering_key = @after AND s.direction > @after_direction))
             GROUP BY s.ordering_key, s.direction
             ORDER BY s.ordering_key, s.direction
-            LIMIT CAST(@limit AS INTEGER))
-        SELECT c.name, h.direction, h.ordering_key, s.attempts, s.last_error, s.last_run_at,
-               (SELECT COUNT(*) FROM integration_synchronization w
-                WHERE w.connector_id = @connector_id AND w.direction = h.direction AND w.ordering_key = h.ordering_key AND w.task_id > h.task_id),
+            LIMIT CAST(@limit AS INTEGER)),
+        waiting AS (
+            SELECT w.ordering_key, w.direction, COUNT(*) AS n
+            FROM integration_synchronization w CROSS JOIN heads h
+            WHERE w.connector_id = @connector_id AND w.direction IN (SELECT direction FROM heads) AND w.task_id > (SELECT MIN(task_id) FROM heads)
+              AND h.ordering_key = w.ordering_key AND h.direction = w.direction AND w.task_id > h.task_id
+            GROUP BY w.ordering_key, w.direction)
+        SELECT c.name, h.direction, h.ordering_key, s.attempts, s.last_error, s.last_run_at, COALESCE(n.n, 0),
                {SqliteValues.TaskInfoColumns}
         FROM heads h
+        LEFT JOIN waiting n ON n.ordering_key = h.ordering_key AND n.direction = h.direction
         JOIN integration_synchronization s ON s.connector_id = @connector_id AND s.direction = h.direction AND s.task_id = h.task_id
         JOIN integration_task t ON t.id = h.task_id
         JOIN integration_connector c ON c.id = @connector_id
@@ -53,19 +63,12 @@ internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKe
         """;
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<BlockedKey>> ListAsync(BlockedKeyQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query.Connector, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
-        return ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
-    }
+    protected override Task<IReadOnlyList<BlockedKey>> ListCoreAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(query.Connector, query.Direction, null, query.After, query.AfterDirection, query.Limit, cancellationToken);
 
     /// <inheritdoc/>
-    public override async Task<BlockedKey?> FindAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<BlockedKey?> FindCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var keys = await ReadAsync(connector, direction, key, null, TaskDirection.Incoming, 1, cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
@@ -90,10 +93,8 @@ internal sealed class SqliteBlockedKeyStore(SqliteDatabase database) : BlockedKe
     }
 
     /// <inheritdoc/>
-    public override async Task<long?> ReleaseAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
+    protected override async Task<long?> ReleaseCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(key);
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {

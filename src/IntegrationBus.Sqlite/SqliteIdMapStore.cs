@@ -56,10 +56,8 @@ internal sealed class SqliteIdMapStore(SqliteDatabase database) : IdMapStore
         """;
 
     /// <inheritdoc/>
-    public override async Task<IReadOnlyList<IdMapEntry>> FindByObjectsAsync(string connector, IReadOnlyList<IdMapKey> keys, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<IdMapEntry>> FindByObjectsCoreAsync(string connector, IReadOnlyList<IdMapKey> keys, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
             return [];
@@ -75,11 +73,8 @@ internal sealed class SqliteIdMapStore(SqliteDatabase database) : IdMapStore
     }
 
     /// <inheritdoc/>
-    public override async Task<IReadOnlyList<IdMapEntry>> FindByExternalIdsAsync(string connector, string objectType, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<IdMapEntry>> FindByExternalIdsCoreAsync(string connector, string objectType, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentException.ThrowIfNullOrWhiteSpace(objectType);
-        ArgumentNullException.ThrowIfNull(externalIds);
         if (externalIds.Count == 0)
         {
             return [];
@@ -91,11 +86,8 @@ internal sealed class SqliteIdMapStore(SqliteDatabase database) : IdMapStore
     }
 
     /// <inheritdoc/>
-    public override async Task<IReadOnlyList<IdMapEntry>> ListAsync(IdMapQuery query, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<IdMapEntry>> ListCoreAsync(IdMapQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentException.ThrowIfNullOrWhiteSpace(query.Connector, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit, nameof(query));
         return await ReadAsync(
             query.Connector, ListSql,
             [("@after", SqliteType.Integer), ("@object_type", SqliteType.Text), ("@object_guid", SqliteType.Blob), ("@external_id", SqliteType.Text), ("@limit", SqliteType.Integer)],
@@ -103,13 +95,9 @@ internal sealed class SqliteIdMapStore(SqliteDatabase database) : IdMapStore
     }
 
     /// <inheritdoc/>
-    public override async Task SetAsync(IdMapEntry entry, CancellationToken cancellationToken)
+    protected override async Task SetCoreAsync(IdMapEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Connector, nameof(entry));
-        ArgumentException.ThrowIfNullOrWhiteSpace(entry.ObjectType, nameof(entry));
         var text = entry.ExternalId.ToString();
-        ArgumentException.ThrowIfNullOrEmpty(text, nameof(entry));
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -129,10 +117,8 @@ internal sealed class SqliteIdMapStore(SqliteDatabase database) : IdMapStore
     }
 
     /// <inheritdoc/>
-    public override async Task<bool> DeleteAsync(string connector, IdMapKey key, CancellationToken cancellationToken)
+    protected override async Task<bool> DeleteCoreAsync(string connector, IdMapKey key, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connector);
-        ArgumentException.ThrowIfNullOrWhiteSpace(key.ObjectType, nameof(key));
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {

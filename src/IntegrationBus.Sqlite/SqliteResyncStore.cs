@@ -47,10 +47,8 @@ internal sealed class SqliteResyncStore(SqliteDatabase database, SqliteTaskAppen
         """;
 
     /// <inheritdoc/>
-    public override async Task<ResyncJob> CreateAsync(ResyncJob job, CancellationToken cancellationToken)
+    protected override async Task<ResyncJob> CreateCoreAsync(ResyncJob job, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        ArgumentException.ThrowIfNullOrWhiteSpace(job.Connector, nameof(job));
         var jobs = await WriteAsync(InsertSql, command =>
         {
             command.Parameters.AddWithValue("@connector", job.Connector);
@@ -71,9 +69,8 @@ internal sealed class SqliteResyncStore(SqliteDatabase database, SqliteTaskAppen
     }
 
     /// <inheritdoc/>
-    public override Task<IReadOnlyList<ResyncJob>> ListAsync(long? before, int limit, CancellationToken cancellationToken)
+    protected override Task<IReadOnlyList<ResyncJob>> ListCoreAsync(long? before, int limit, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return ReadAsync(
             $"SELECT {Columns} FROM integration_resync WHERE id < @before ORDER BY id DESC LIMIT CAST(@limit AS INTEGER);",
             command =>
@@ -93,9 +90,8 @@ internal sealed class SqliteResyncStore(SqliteDatabase database, SqliteTaskAppen
         }, cancellationToken).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
-    public override async Task<ResyncJob?> ClaimAsync(string node, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    protected override async Task<ResyncJob?> ClaimCoreAsync(string node, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(node);
         var jobs = await WriteAsync(ClaimSql, command =>
         {
             command.Parameters.AddWithValue("@node", node);
@@ -106,11 +102,8 @@ internal sealed class SqliteResyncStore(SqliteDatabase database, SqliteTaskAppen
     }
 
     /// <inheritdoc/>
-    public override async Task<bool> RecordBatchAsync(ResyncBatch batch, DbTransaction? transaction, CancellationToken cancellationToken)
+    protected override async Task<bool> RecordBatchCoreAsync(ResyncBatch batch, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentException.ThrowIfNullOrWhiteSpace(batch.Node, nameof(batch));
-        ArgumentNullException.ThrowIfNull(batch.Tasks, nameof(batch));
         if (transaction is not null)
         {
             if (transaction is not SqliteTransaction { Connection: { } connection } sqliteTransaction)

@@ -7,6 +7,19 @@ namespace IntegrationBus.TestKit;
 public abstract class TaskStoreBlockedKeyContract : TaskStoreIdMapContract
 {
     [Fact]
+    public async Task BlockedKeys_InvalidArguments_ThrowBeforeTheStoreIsTouched()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.ListAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = " " }, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = "crm", Limit = 0 }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.FindAsync("", TaskDirection.Outgoing, "k", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.FindAsync("crm", TaskDirection.Outgoing, null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.BlockedKeys.ReleaseAsync(" ", TaskDirection.Outgoing, "k", Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.BlockedKeys.ReleaseAsync("crm", TaskDirection.Outgoing, null!, Ct));
+    }
+
+
+    [Fact]
     public async Task BlockedKeysListAsync_ParkedKeyedTasks_ListsEachKeyWithItsHeadAndWaitingCount()
     {
         var crm = Some.Connector();
@@ -26,6 +39,36 @@ public abstract class TaskStoreBlockedKeyContract : TaskStoreIdMapContract
         Assert.Equal((crm, TaskDirection.Outgoing, head.Guid, head.ObjectType, head.ObjectId, head.TaskType), (k1.Connector, k1.Direction, k1.Head.Guid, k1.Head.ObjectType, k1.Head.ObjectId, k1.Head.TaskType));
         Assert.Equal(("CRM refused the contact", summary.Synchronization.Attempts, Some.Epoch), (k1.LastError, k1.Attempts, k1.LastRunAt));
         Assert.True(k1.Attempts > 0);
+    }
+
+    [Fact]
+    public async Task BlockedKeysListAsync_PageOfKeysWithInterleavedTasks_CountsOnlyEachKeysOwnTasksAfterItsHead()
+    {
+        // One pass counts the whole page: rows of other keys, of other connectors, and a key's rows before its head must not count.
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        string[] keys = ["a", "a:b", "b", "0:a"];
+        var released = await AppendOneAsync(Some.Task(crm) with { OrderingKeys = ["b"] });
+        await RecordAsync(crm, Error(released, "released", TimeSpan.FromMinutes(1), park: true));
+        await Store.BlockedKeys.ReleaseAsync(crm, TaskDirection.Outgoing, "b", Ct);
+        await AppendOneAsync(Some.Task(crm) with { OrderingKeys = ["b"] }); // pending, before b's head
+        var heads = await AppendAsync([.. keys.Select(k => Some.Task(crm, erp) with { OrderingKeys = [k, k] })]);
+        foreach (var head in heads)
+        {
+            await RecordAsync(crm, Error(head, "failed", TimeSpan.FromMinutes(1), park: true));
+        }
+
+        int[] later = [3, 1, 2, 0];
+        var laterTasks = Enumerable.Range(0, 4).SelectMany(round => keys.Where((_, i) => later[i] > round).Select(k => Some.Task(crm, erp) with { OrderingKeys = [k, k] }));
+        await AppendAsync([.. laterTasks, Some.Task(crm) with { OrderingKeys = ["c"] }, Some.Task(crm)]);
+
+        var page = await Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = crm, Limit = 3 }, Ct);
+        var next = await Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = crm, After = page[^1].Key }, Ct);
+
+        Assert.Equal([("0:a", heads[3], 0L), ("a", heads[0], 3L), ("a:b", heads[1], 1L)], page.Select(k => (k.Key, k.Head.Id, k.Waiting)));
+        Assert.Equal([("b", heads[2], 2L)], next.Select(k => (k.Key, k.Head.Id, k.Waiting)));
+        Assert.Equal(2L, (await Store.BlockedKeys.FindAsync(crm, TaskDirection.Outgoing, "b", Ct))?.Waiting);
+        Assert.Empty(await Store.BlockedKeys.ListAsync(new BlockedKeyQuery { Connector = erp }, Ct));
     }
 
     [Fact]

@@ -7,6 +7,26 @@ namespace IntegrationBus.TestKit;
 public abstract class TaskStoreIdMapContract : TaskStoreOperatorContract
 {
     [Fact]
+    public async Task IdMap_InvalidArguments_ThrowBeforeTheStoreIsTouched()
+    {
+        var entry = new IdMapEntry { Connector = "crm", ObjectType = "crm.contact", ObjectGuid = Guid.NewGuid(), ExternalId = ExternalId.FromInt64(1), CreatedAt = Some.Epoch, UpdatedAt = Some.Epoch };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.FindByObjectsAsync(" ", [], Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.IdMap.FindByObjectsAsync("crm", null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.FindByExternalIdsAsync("crm", "", [], Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.IdMap.FindByExternalIdsAsync("crm", "crm.contact", null!, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.IdMap.ListAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.IdMap.ListAsync(new IdMapQuery { Connector = "crm", Limit = 0 }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.SetAsync(entry with { Connector = "" }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.SetAsync(entry with { ObjectType = " " }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.SetAsync(entry with { ExternalId = ExternalId.FromString("") }, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.IdMap.DeleteAsync("crm", new IdMapKey("", entry.ObjectGuid), Ct));
+
+        Assert.Empty(await Store.IdMap.ListAsync(new IdMapQuery { Connector = "crm" }, Ct));
+    }
+
+
+    [Fact]
     public async Task RecordAsync_OkWithExternalId_MapsTheTasksObject()
     {
         var crm = Some.Connector();

@@ -7,6 +7,24 @@ namespace IntegrationBus.TestKit;
 public abstract class TaskStoreResyncContract : TaskStoreBlockedKeyContract
 {
     [Fact]
+    public async Task Resyncs_InvalidArguments_ThrowBeforeTheStoreIsTouched()
+    {
+        var job = new ResyncJob { Connector = "crm", CreatedAt = Some.Epoch, UpdatedAt = Some.Epoch };
+        var batch = new ResyncBatch { JobId = 1, Node = "node", CursorType = "crm.contact", Tasks = [], Now = Some.Epoch, ClaimDuration = TimeSpan.FromMinutes(1) };
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.Resyncs.CreateAsync(null!, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Resyncs.CreateAsync(job with { Connector = " " }, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.Resyncs.ListAsync(null, 0, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Resyncs.ClaimAsync("", TimeSpan.FromMinutes(1), Some.Epoch, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.Resyncs.RecordBatchAsync(null!, null, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Resyncs.RecordBatchAsync(batch with { Node = " " }, null, Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Store.Resyncs.RecordBatchAsync(batch with { Tasks = null! }, null, Ct));
+
+        Assert.Empty(await Store.Resyncs.ListAsync(null, 10, Ct));
+    }
+
+
+    [Fact]
     public async Task CreateAsync_NewJob_IsRunningAndListedNewestFirst()
     {
         var crm = Some.Connector();

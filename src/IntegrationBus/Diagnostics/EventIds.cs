@@ -90,6 +90,8 @@ internal static class EventIds
     public const int ResyncStopped = 3143;
     public const int ResyncFailed = 3144;
     public const int ResyncIterationFailed = 3145;
+    // Review mends (session after issues 12 and 13): 3170-3179.
+    public const int ResyncRequestedByNode = 3170;
     public const int ResyncStarted = 5240;
     public const int ResyncCancelled = 5241;
 }

@@ -77,6 +77,7 @@ public static class IntegrationBusServiceCollectionExtensions
             sp.GetService<BusNotifier>() ?? Store(sp).Notifier,
             sp.GetRequiredService<ConnectorRegistry>(),
             sp.GetRequiredService<SettingsState>(),
+            sp.GetRequiredService<ResyncWorker>().Signal,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NodeChannel>>()));
         services.TryAddSingleton(sp => new ChangeLogger(

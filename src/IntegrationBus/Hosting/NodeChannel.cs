@@ -1,3 +1,4 @@
+using IntegrationBus.Processing;
 using IntegrationBus.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -5,9 +6,12 @@ namespace IntegrationBus;
 
 /// <summary>
 /// This node's side of the <see cref="BusNotifier"/>: publishes what other nodes must know at once (operator actions,
-/// settings and connector switches) and applies what they publish. Without a notifier, nodes rely on polling.
+/// settings and connector switches, started resyncs) and applies what they publish. Without a notifier, nodes rely on
+/// polling.
 /// </summary>
-internal sealed class NodeChannel(BusNode node, BusNotifier? notifier, ConnectorRegistry connectors, SettingsState settings, TimeProvider time, ILogger<NodeChannel> logger)
+/// <remarks>It wakes this node's resync worker through the worker's signal (<see cref="ResyncWorker.Signal"/>), so the worker knows nothing of the channel.</remarks>
+internal sealed class NodeChannel(
+    BusNode node, BusNotifier? notifier, ConnectorRegistry connectors, SettingsState settings, AsyncSignal resyncSignal, TimeProvider time, ILogger<NodeChannel> logger)
 {
     private static readonly TimeSpan RelistenDelay = TimeSpan.FromSeconds(1);
 
@@ -96,6 +100,10 @@ internal sealed class NodeChannel(BusNode node, BusNotifier? notifier, Connector
             {
                 case BusNotificationKind.QueueChanged:
                     WakeHere(notification.Connector, notification.Direction);
+                    break;
+                case BusNotificationKind.ResyncRequested:
+                    ResyncLog.RequestedByNode(logger, notification.Sender ?? "unknown");
+                    resyncSignal.Set();
                     break;
                 case BusNotificationKind.SettingsChanged:
                 case BusNotificationKind.ConnectorsChanged:

@@ -44,7 +44,7 @@ public sealed class IntegrationBusManagement
         _logger = logger;
         IdMap = new IdMapManagement(startup, store, time, logger);
         BlockedKeys = new BlockedKeysManagement(startup, store, channel, time, logger);
-        Resyncs = new ResyncManagement(startup, store, connectors, types, resyncs, time, logger);
+        Resyncs = new ResyncManagement(startup, store, connectors, types, resyncs, channel, time, logger);
     }
 
     /// <summary>Gets the ID map's operations: list and find a connector's entries, delete one.</summary>

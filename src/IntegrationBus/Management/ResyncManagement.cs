@@ -18,16 +18,18 @@ public sealed class ResyncManagement
     private readonly ConnectorRegistry _connectors;
     private readonly ObjectTypeRegistry _types;
     private readonly ResyncWorker _worker;
+    private readonly NodeChannel _channel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal ResyncManagement(BusStartup startup, TaskStore store, ConnectorRegistry connectors, ObjectTypeRegistry types, ResyncWorker worker, TimeProvider time, ILogger logger)
+    internal ResyncManagement(BusStartup startup, TaskStore store, ConnectorRegistry connectors, ObjectTypeRegistry types, ResyncWorker worker, NodeChannel channel, TimeProvider time, ILogger logger)
     {
         _startup = startup;
         _store = store;
         _connectors = connectors;
         _types = types;
         _worker = worker;
+        _channel = channel;
         _time = time;
         _logger = logger;
     }
@@ -35,7 +37,8 @@ public sealed class ResyncManagement
     /// <summary>Starts a resync: queues an update task for every existing matching object through the connector's subscriptions, in the background.</summary>
     /// <remarks>
     /// <para>
-    /// Returns the stored job at once; a bus host (this node or another) works on it in batches of
+    /// Returns the stored job at once and tells the other nodes through the store's notifier, so a bus host (this node or
+    /// another, woken at once rather than at its next sweep) works on it in batches of
     /// <see cref="IntegrationBusOptions.ResyncBatchSize"/> objects, types in ordinal order of their names and objects in
     /// ascending ID order. Each object matched against the connector's subscriptions as an update
     /// (<see cref="TaskType.UpdateObject"/> / <see cref="TaskType.UpdatePage"/>: their site filters and data types apply)
@@ -83,6 +86,9 @@ public sealed class ResyncManagement
         ResyncLog.Started(_logger, actor ?? UnknownActor, job.Id, job.Connector, filter ?? "%", since);
         await AuditAsync(actor, ManagementActions.StartResync, job, cancellationToken).ConfigureAwait(false);
         _worker.Signal.Set();
+
+        // The other nodes look now rather than at their next sweep; a failure is logged by the channel (the job is stored).
+        await _channel.PublishAsync(new BusNotification { Kind = BusNotificationKind.ResyncRequested, Connector = job.Connector }, cancellationToken).ConfigureAwait(false);
         return job;
     }
 

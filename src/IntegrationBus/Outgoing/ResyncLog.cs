@@ -24,6 +24,9 @@ internal static partial class ResyncLog
     [LoggerMessage(EventIds.ResyncIterationFailed, LogLevel.Warning, "A resync batch failed; the job resumes from its cursor on the next attempt")]
     public static partial void IterationFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventIds.ResyncRequestedByNode, LogLevel.Debug, "Node {Node} started a resync; this node's resync worker looks for it now")]
+    public static partial void RequestedByNode(ILogger logger, string node);
+
     [LoggerMessage(EventIds.ResyncStarted, LogLevel.Information, "{Actor} started resync {ResyncId} of {ConnectorName} for types {TypeFilter} since {Since}")]
     public static partial void Started(ILogger logger, string actor, long resyncId, string connectorName, string typeFilter, DateTimeOffset? since);
 

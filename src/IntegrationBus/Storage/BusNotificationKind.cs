@@ -11,4 +11,7 @@ public enum BusNotificationKind
 
     /// <summary>A connector was enabled or disabled: reload the connectors.</summary>
     ConnectorsChanged = 2,
+
+    /// <summary>A resync job was started: a node that works on resyncs should look for it now rather than at its next sweep.</summary>
+    ResyncRequested = 3,
 }

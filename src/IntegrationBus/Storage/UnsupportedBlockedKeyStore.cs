@@ -5,15 +5,15 @@ internal sealed class UnsupportedBlockedKeyStore : BlockedKeyStore
 {
     public static readonly UnsupportedBlockedKeyStore Instance = new();
 
-    public override Task<IReadOnlyList<BlockedKey>> ListAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
+    protected override Task<IReadOnlyList<BlockedKey>> ListCoreAsync(BlockedKeyQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<BlockedKey>>([]);
 
-    public override Task<BlockedKey?> FindAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
+    protected override Task<BlockedKey?> FindCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
         Task.FromResult<BlockedKey?>(null);
 
     public override Task<IReadOnlyDictionary<QueueKey, long>> CountAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<QueueKey, long>>(new Dictionary<QueueKey, long>());
 
-    public override Task<long?> ReleaseAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
+    protected override Task<long?> ReleaseCoreAsync(string connector, TaskDirection direction, string key, CancellationToken cancellationToken) =>
         Task.FromResult<long?>(null);
 }

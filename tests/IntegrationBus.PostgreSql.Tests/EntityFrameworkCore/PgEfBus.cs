@@ -18,9 +18,9 @@ public sealed class PgEfBus : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
     private readonly PostgreSqlTestServer _server;
-    private readonly string _database;
+    private readonly string? _database;
 
-    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string database, FailFirstCommits failures, LogSignals signals, string connectionString)
+    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string? database, FailFirstCommits failures, LogSignals signals, string connectionString)
     {
         Signals = signals;
         ConnectionString = connectionString;
@@ -43,18 +43,24 @@ public sealed class PgEfBus : IAsyncDisposable
 
     public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
-    public static async Task<PgEfBus> StartAsync(bool retryOnFailure)
+    /// <summary>Starts a bus in a new database, or another node on the database of <paramref name="sameDatabaseAs"/> (which keeps owning it).</summary>
+    public static async Task<PgEfBus> StartAsync(bool retryOnFailure, Action<IntegrationBusOptions>? configure = null, PgEfBus? sameDatabaseAs = null)
     {
         var server = PostgreSqlTestServer.Require();
-        var database = $"ibus_ef_{Guid.NewGuid():N}";
-        await server.ExecuteAsync($"CREATE DATABASE \"{database}\";");
+        var database = sameDatabaseAs?._database ?? $"ibus_ef_{Guid.NewGuid():N}";
+        if (sameDatabaseAs is null)
+        {
+            await server.ExecuteAsync($"CREATE DATABASE \"{database}\";");
+        }
+
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
         var signals = new LogSignals();
-        var services = new ServiceCollection().AddLogging(logging => logging.AddProvider(signals));
+        var services = new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(signals));
         services.AddIntegrationBus(bus => bus
             .UsePostgreSql(connectionString)
             .AddEntityFrameworkCore<PgAppDb>(ef => ef.Object<PgUser>("test.user", u => u.CodeName(x => x.UserName)))
-            .AddConnector(new CrmConnector()));
+            .AddConnector(new CrmConnector())
+            .Configure(o => configure?.Invoke(o)));
         var failures = new FailFirstCommits();
         services.AddDbContext<PgAppDb>((sp, options) => options
             .UseNpgsql(connectionString, npgsql =>
@@ -66,7 +72,7 @@ public sealed class PgEfBus : IAsyncDisposable
             })
             .UseIntegrationBus(sp)
             .AddInterceptors(failures));
-        var efBus = new PgEfBus(services.BuildServiceProvider(), server, database, failures, signals, connectionString);
+        var efBus = new PgEfBus(services.BuildServiceProvider(), server, sameDatabaseAs is null ? database : null, failures, signals, connectionString);
         await using (var scope = efBus._provider.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<PgAppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
@@ -101,6 +107,12 @@ public sealed class PgEfBus : IAsyncDisposable
         }
 
         await _provider.DisposeAsync();
+        if (_database is null)
+        {
+            // Another node on a database that the first bus owns and drops.
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_server.ConnectionString);
         await connection.OpenAsync(CancellationToken.None);

@@ -11,6 +11,12 @@ public sealed class PostgreSqlResyncTests
     /// <summary>The event "resync completed" (EventIds.ResyncCompleted in the core, internal).</summary>
     private const int ResyncCompleted = 3142;
 
+    /// <summary>The event "a resync was requested by another node" (EventIds.ResyncRequestedByNode in the core, internal).</summary>
+    private const int ResyncRequestedByNode = 3170;
+
+    /// <summary>The event "listening for notifications" (PostgreSqlEventIds.Listening, internal).</summary>
+    private const int Listening = 5104;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -58,5 +64,40 @@ public sealed class PostgreSqlResyncTests
         await using var reader = await command.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal((0L, (long)Rows, (long)(Rows + live)), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+    }
+
+    [Fact]
+    public async Task StartAsync_OnAProducerOnlyNode_TheOtherNodeIsWokenAndCompletesTheJobWithoutASweep()
+    {
+        // A sweep an hour away: the working node finds the job at once only if it is told.
+        await using var worker = await PgEfBus.StartAsync(retryOnFailure: false, o => o.SweepInterval = TimeSpan.FromHours(1));
+        await using var producer = await PgEfBus.StartAsync(retryOnFailure: false, o => o.ProducerOnly = true, sameDatabaseAs: worker);
+        await using (producer.Scope(out var db))
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"Users\" (\"PgUserGuid\", \"UserName\") SELECT gen_random_uuid(), 'u' || i FROM generate_series(1, 25) AS i;", Ct);
+        }
+
+        await SeenAsync(worker.Signals, Listening);
+        var woken = worker.Signals.NextAsync(ResyncRequestedByNode, _ => true);
+        var completed = worker.Signals.NextAsync(ResyncCompleted, _ => true);
+
+        var job = await producer.Management.Resyncs.StartAsync("crm", "test.user", actor: "alice", cancellationToken: Ct);
+
+        await woken;
+        await completed;
+        var done = await producer.Management.Resyncs.GetAsync(job.Id, Ct);
+        Assert.Equal((ResyncJobState.Completed, 25L), (done!.State, done.Queued));
+        Assert.DoesNotContain(producer.Signals.Seen, e => e.EventId == ResyncCompleted);
+    }
+
+    /// <summary>Completes when the event has been logged, before or after the call.</summary>
+    private static async Task SeenAsync(LogSignals signals, int eventId)
+    {
+        var next = signals.NextAsync(eventId, _ => true);
+        if (!signals.Seen.Any(e => e.EventId == eventId))
+        {
+            await next;
+        }
     }
 }

@@ -216,7 +216,10 @@ public sealed class IntegrationBusManagementTests
         var crm = Crm();
         await using var bus = await TestBus.StartAsync([crm]);
         await bus.Management.UpdateSettingsAsync(BusSettings.Default with { HistoryEnabled = true }, cancellationToken: Token);
-        var idle = bus.NextRunnerIdleAsync("crm");
+
+        // The settings change wakes the runner too, and that pass may go idle before the users are logged: wait for the
+        // idle that follows both deliveries (a pass records its results before it goes idle).
+        var idle = bus.Signals.NextRunnerWaitAsync("crm", TaskDirection.Outgoing, _ => crm.Calls.Count >= 2);
         await LogUsersAsync(bus, 1, 2);
         await idle;
 
