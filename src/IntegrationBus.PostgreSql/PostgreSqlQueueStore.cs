@@ -124,7 +124,7 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
                 return false;
             }
 
-            var writer = new PostgreSqlOutcomeWriter(database, connectorId, lease, request.KeepHistory);
+            var writer = new PostgreSqlOutcomeWriter(database, connectorId, lease, request.KeepHistory, request.SingleQueueTasks);
             foreach (var outcome in request.Outcomes)
             {
                 writer.Add(outcome);
