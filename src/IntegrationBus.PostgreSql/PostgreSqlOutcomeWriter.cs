@@ -169,6 +169,10 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         }
     }
 
+    /// <summary>Adds the statement that checks the lease and locks its row (<see cref="PostgreSqlLeaseSql.CheckAndLock"/>): the batch's first.</summary>
+    /// <param name="batch">The batch, without a transaction of the connection's.</param>
+    public void AddLeaseCheck(NpgsqlBatch batch) => AddLease(database.Add(batch, PostgreSqlLeaseSql.CheckAndLock).Parameters);
+
     /// <summary>Adds the statements for the collected outcomes to a batch.</summary>
     /// <param name="batch">The batch, after the statement that checks and locks the lease.</param>
     public void AddTo(NpgsqlBatch batch)
@@ -268,7 +272,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         parameters.AddWithValue("last_task_id", lastTaskId);
     }
 
-    /// <summary>Adds the queue's key and the lease the statement is conditioned on (<see cref="LeaseGuard"/>).</summary>
+    /// <summary>Adds the queue's key and the lease the statement is conditioned on (<see cref="LeaseGuard"/>): the parameters of <see cref="PostgreSqlLeaseSql.CheckAndLock"/> too.</summary>
     private void AddLease(NpgsqlParameterCollection parameters)
     {
         parameters.AddWithValue("connector_id", connectorId);

@@ -132,11 +132,7 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
 
             // No transaction of the connection's: the statements of one round trip commit together, or not at all.
             using var batch = database.Batch(connection, null);
-            var check = database.Add(batch, PostgreSqlLeaseSql.CheckAndLock).Parameters;
-            check.AddWithValue("connector_id", connectorId);
-            check.AddWithValue("direction", (short)lease.Queue.Direction);
-            check.AddWithValue("token", lease.Token);
-            check.AddWithValue("owner", lease.Owner);
+            writer.AddLeaseCheck(batch);
             writer.AddTo(batch);
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
