@@ -115,22 +115,6 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         }
     }
 
-    /// <summary>Whether a lease is still the queue's current one, locking its row (<c>FOR SHARE</c>) until the transaction ends.</summary>
-    /// <param name="database">The database.</param>
-    /// <param name="connection">The connection.</param>
-    /// <param name="transaction">The write transaction that records under the lease.</param>
-    /// <param name="connectorId">The connector's ID.</param>
-    /// <param name="lease">The lease.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> when the queue's token and owner are still the lease's.</returns>
-    internal static async Task<bool> IsCurrentAsync(
-        PostgreSqlDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, long connectorId, QueueLease lease, CancellationToken cancellationToken)
-    {
-        using var command = database.Command(connection, transaction, PostgreSqlLeaseSql.CheckAndLock);
-        AddKey(command.Parameters, connectorId, lease);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-    }
-
     /// <summary>Moves the reader to the row of the batch's last statement (the grant or renewal); the locking statements before it answer nothing.</summary>
     /// <returns>Whether the grant or renewal returned a row.</returns>
     private static async Task<bool> AnswerAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

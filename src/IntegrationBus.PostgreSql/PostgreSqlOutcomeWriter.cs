@@ -6,14 +6,39 @@ namespace IntegrationBus.PostgreSql;
 
 /// <summary>Writes one <see cref="QueueStore.RecordAsync"/> batch as one database batch (one round trip).</summary>
 /// <remarks>
+/// <para>
+/// The batch runs after the statement that checks and locks the lease (<see cref="PostgreSqlLeaseSql.CheckAndLock"/>),
+/// in the same round trip and so in the same implicit transaction, and every statement that records something is
+/// conditioned on the lease (<see cref="LeaseGuard"/>): when the check finds the lease stale, the same condition is false
+/// in every later statement (a token never comes back), so nothing is written; when it finds it current, its row lock
+/// keeps it current until the batch commits. The statements that only lock task rows or delete what has no
+/// synchronization row left need no condition: they are right whoever runs them.
+/// </para>
+/// <para>
 /// Outcomes travel as arrays: the errors in one <c>UPDATE … FROM unnest(…)</c> that also adds their attempt-log rows,
 /// the acknowledgements (OK and discards) through <see cref="PostgreSqlTaskCleanup"/>, after copying the OK ones to the
 /// history when asked. The task rows of acknowledgements are locked first, before any synchronization row is touched.
 /// OKs that carry an external ID (or forget one) change the ID map in two statements before the task rows go.
+/// </para>
+/// <para>
+/// When the runner says that every task of the batch was appended to this queue only
+/// (<see cref="RecordRequest.SingleQueueTasks"/>, from the <c>connector_count</c> the fetch read), the acknowledgement is
+/// one statement that deletes the synchronization rows, their tasks and the tasks' attempts: no task row is locked and
+/// no other queue's rows are looked for, since there are none (measured on a batch of 100: those statements took
+/// 0.4 ms of the server's 2 ms and found nothing).
+/// </para>
 /// </remarks>
-internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long connectorId, TaskDirection direction, bool keepHistory)
+internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long connectorId, QueueLease lease, bool keepHistory, bool singleQueueTasks)
 {
-    private const string ErrorsSql = """
+    /// <summary>The condition that the batch's lease is still the queue's current one (parameters <c>@token</c> and <c>@owner</c>).</summary>
+    /// <remarks>The same test as <see cref="PostgreSqlLeaseSql.CheckAndLock"/>, which runs first in the batch and locks the row.</remarks>
+    internal const string LeaseGuard = """
+        EXISTS (SELECT 1 FROM ibus.integration_lease l
+            WHERE l.connector_id = @connector_id AND l.direction = @direction AND l.partition_no = @partition AND l.token = @token AND l.owner = @owner)
+        """;
+
+
+    private const string ErrorsSql = $"""
         WITH o AS (
             SELECT * FROM unnest(@task_id, @status, @message, @run_at, @next_attempt_at, @result, @details)
                 WITH ORDINALITY AS o(task_id, status, message, run_at, next_attempt_at, result, details, ord)),
@@ -22,7 +47,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
             SET status = o.status, attempts = s.attempts + 1, last_error = o.message, last_run_at = o.run_at, next_attempt_at = o.next_attempt_at
             FROM o
             WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = o.task_id
-              AND s.task_id BETWEEN @first_task_id AND @last_task_id
+              AND s.task_id BETWEEN @first_task_id AND @last_task_id AND {LeaseGuard}
             RETURNING s.task_id)
         INSERT INTO ibus.integration_attempt (task_id, connector_id, direction, attempted_at, result, message, details)
         SELECT o.task_id, @connector_id, @direction, o.run_at, o.result, o.message, o.details
@@ -31,7 +56,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         ORDER BY o.ord;
         """;
 
-    private const string CopyToHistorySql = """
+    private const string CopyToHistorySql = $"""
         INSERT INTO ibus.integration_history (task_id, guid, direction, task_type, data_type, object_type, object_id, object_guid,
             object_code_name, object_display_name, site, payload, created_at, origin_connector, policy, connector_id, delivered_at, attempts)
         SELECT t.id, t.guid, t.direction, t.task_type, t.data_type, t.object_type, t.object_id, t.object_guid,
@@ -40,6 +65,7 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         JOIN ibus.integration_synchronization s ON s.connector_id = @connector_id AND s.direction = @direction AND s.task_id = d.task_id
             AND s.task_id BETWEEN @first_task_id AND @last_task_id
         JOIN ibus.integration_task t ON t.id = s.task_id
+        WHERE {LeaseGuard}
         ORDER BY d.ord;
         """;
 
@@ -48,25 +74,44 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
     // of 100 with 10,000 queued, growing with the queue).
     // A task appended for one connector goes in the same statement as its one synchronization row (only when this
     // statement deleted that row); the others are left to PostgreSqlTaskCleanup.AddAcknowledgedCleanup.
-    private const string AcknowledgeSql = """
+    private const string AcknowledgeSql = $"""
         WITH acknowledged AS (
             DELETE FROM ibus.integration_synchronization
             WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first_task_id AND @last_task_id
-              AND task_id = ANY(@task_ids)
+              AND task_id = ANY(@task_ids) AND {LeaseGuard}
             RETURNING task_id)
         DELETE FROM ibus.integration_task t
         USING acknowledged a
         WHERE t.id = a.task_id AND t.connector_count = 1;
         """;
 
+    /// <summary>
+    /// <see cref="AcknowledgeSql"/> for a batch whose tasks were all appended to this queue only: every task goes with its
+    /// synchronization row, and its attempts with it. <c>connector_count = 1</c> is checked all the same.
+    /// </summary>
+    private const string AcknowledgeSingleQueueSql = $"""
+        WITH acknowledged AS (
+            DELETE FROM ibus.integration_synchronization
+            WHERE connector_id = @connector_id AND direction = @direction AND task_id BETWEEN @first_task_id AND @last_task_id
+              AND task_id = ANY(@task_ids) AND {LeaseGuard}
+            RETURNING task_id),
+        gone AS (
+            DELETE FROM ibus.integration_task t
+            USING acknowledged a
+            WHERE t.id = a.task_id AND t.connector_count = 1
+            RETURNING t.id)
+        DELETE FROM ibus.integration_attempt
+        WHERE task_id IN (SELECT id FROM gone);
+        """;
+
     /// <summary>The batch's ID-map changes, the last per object wins: an external ID maps the object, none (a delete) forgets it.</summary>
-    private const string IdMapChangesSql = """
+    private const string IdMapChangesSql = $"""
         WITH o AS (
             SELECT * FROM unnest(@map_task_id, @map_external_id, @map_kind, @map_at) WITH ORDINALITY AS o(task_id, external_id, kind, at, ord)),
         last AS (
             SELECT DISTINCT ON (t.object_type, t.object_guid) t.object_type, t.object_guid, t.object_id, o.external_id, o.kind, o.at, o.ord
             FROM o JOIN ibus.integration_task t ON t.id = o.task_id
-            WHERE t.object_guid IS NOT NULL
+            WHERE t.object_guid IS NOT NULL AND {LeaseGuard}
             ORDER BY t.object_type, t.object_guid, o.ord DESC)
         """;
 
@@ -124,13 +169,16 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
         }
     }
 
+    /// <summary>Adds the statement that checks the lease and locks its row (<see cref="PostgreSqlLeaseSql.CheckAndLock"/>): the batch's first.</summary>
+    /// <param name="batch">The batch, without a transaction of the connection's.</param>
+    public void AddLeaseCheck(NpgsqlBatch batch) => AddLease(database.Add(batch, PostgreSqlLeaseSql.CheckAndLock).Parameters);
+
     /// <summary>Adds the statements for the collected outcomes to a batch.</summary>
-    /// <param name="batch">The batch, in the transaction that checked the lease.</param>
-    /// <returns>Whether any statement was added.</returns>
-    public bool AddTo(NpgsqlBatch batch)
+    /// <param name="batch">The batch, after the statement that checks and locks the lease.</param>
+    public void AddTo(NpgsqlBatch batch)
     {
         var acknowledged = _acknowledged.Distinct().Order().ToArray();
-        if (acknowledged.Length > 0)
+        if (acknowledged.Length > 0 && !singleQueueTasks)
         {
             PostgreSqlTaskCleanup.AddLock(database, batch, acknowledged);
         }
@@ -157,19 +205,20 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
 
         if (acknowledged.Length > 0)
         {
-            var delete = database.Add(batch, AcknowledgeSql).Parameters;
+            var delete = database.Add(batch, singleQueueTasks ? AcknowledgeSingleQueueSql : AcknowledgeSql).Parameters;
             AddQueue(delete, acknowledged[0], acknowledged[^1]);
             delete.Add(PostgreSqlTaskCleanup.Ids(acknowledged));
-            PostgreSqlTaskCleanup.AddAcknowledgedCleanup(database, batch, acknowledged);
+            if (!singleQueueTasks)
+            {
+                PostgreSqlTaskCleanup.AddAcknowledgedCleanup(database, batch, acknowledged);
+            }
         }
-
-        return batch.BatchCommands.Count > 0;
     }
 
     private void AddIdMap(NpgsqlBatch batch, string sql)
     {
         var parameters = database.Add(batch, sql).Parameters;
-        parameters.AddWithValue("connector_id", connectorId);
+        AddLease(parameters);
         parameters.Add(new NpgsqlParameter<long[]>("map_task_id", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. _idMap.Select(o => o.TaskId)] });
         parameters.Add(new NpgsqlParameter<string?[]>("map_external_id", NpgsqlDbType.Array | NpgsqlDbType.Text)
         {
@@ -218,9 +267,18 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
     /// <summary>Adds the queue's key and the range of task IDs the statement touches (its index bounds).</summary>
     private void AddQueue(NpgsqlParameterCollection parameters, long firstTaskId, long lastTaskId)
     {
-        parameters.AddWithValue("connector_id", connectorId);
-        parameters.AddWithValue("direction", (short)direction);
+        AddLease(parameters);
         parameters.AddWithValue("first_task_id", firstTaskId);
         parameters.AddWithValue("last_task_id", lastTaskId);
+    }
+
+    /// <summary>Adds the queue's key and the lease the statement is conditioned on (<see cref="LeaseGuard"/>): the parameters of <see cref="PostgreSqlLeaseSql.CheckAndLock"/> too.</summary>
+    private void AddLease(NpgsqlParameterCollection parameters)
+    {
+        parameters.AddWithValue("connector_id", connectorId);
+        parameters.AddWithValue("direction", (short)lease.Queue.Direction);
+        parameters.AddWithValue("partition", (short)lease.Queue.Partition);
+        parameters.AddWithValue("token", lease.Token);
+        parameters.AddWithValue("owner", lease.Owner);
     }
 }

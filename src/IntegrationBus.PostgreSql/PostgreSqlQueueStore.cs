@@ -148,8 +148,9 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The lease is checked and its row locked (<c>FOR SHARE</c>) in the transaction that writes, so no other runner can
-    /// take the queue between the check and the commit; a stale lease writes nothing. The writes are one batch: see
+    /// One round trip, which PostgreSQL runs as one implicit transaction: the lease is checked and its row locked
+    /// (<c>FOR SHARE</c>) by the first statement, so no other runner can take the queue before the batch commits, and the
+    /// writes that follow are conditioned on the same lease, so a stale lease writes nothing. See
     /// <see cref="PostgreSqlOutcomeWriter"/>. A connector the store does not know has no lease, so nothing is recorded.
     /// </remarks>
     public override async Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken)
@@ -166,30 +167,26 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
                 return false;
             }
 
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var writer = new PostgreSqlOutcomeWriter(database, connectorId, lease, request.KeepHistory, request.SingleQueueTasks);
+            foreach (var outcome in request.Outcomes)
             {
-                if (!await PostgreSqlLeaseStore.IsCurrentAsync(database, connection, transaction, connectorId, lease, cancellationToken).ConfigureAwait(false))
+                writer.Add(outcome);
+            }
+
+            // No transaction of the connection's: the statements of one round trip commit together, or not at all.
+            using var batch = database.Batch(connection, null);
+            writer.AddLeaseCheck(batch);
+            writer.AddTo(batch);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return false;
+                    // The writes answer no rows; reading on surfaces a failed statement here rather than at disposal.
                 }
 
-                var writer = new PostgreSqlOutcomeWriter(database, connectorId, lease.Queue.Direction, request.KeepHistory);
-                foreach (var outcome in request.Outcomes)
-                {
-                    writer.Add(outcome);
-                }
-
-                using (var batch = database.Batch(connection, transaction))
-                {
-                    if (writer.AddTo(batch))
-                    {
-                        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return true;
+                return current;
             }
         }
     }

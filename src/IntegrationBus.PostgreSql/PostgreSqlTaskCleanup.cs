@@ -25,7 +25,9 @@ namespace IntegrationBus.PostgreSql;
 /// <para>
 /// Every path that deletes synchronization rows (an OK, a discard, an operator's delete, retention of parked rows) runs
 /// <see cref="AddLock"/> before it touches a synchronization row and <see cref="AddCleanup"/> after the delete, in one
-/// transaction (each statement of a batch is its own statement, with its own snapshot).
+/// transaction (each statement of a batch is its own statement, with its own snapshot). The one exception is a runner's
+/// batch whose tasks were all appended to its queue only (<see cref="IntegrationBus.Storage.RecordRequest.SingleQueueTasks"/>):
+/// no task of it is locked by anyone, so its acknowledgement deletes the rows, the tasks and their attempts in one statement.
 /// </para>
 /// </remarks>
 internal static class PostgreSqlTaskCleanup

@@ -20,7 +20,7 @@ internal static class PostgreSqlValues
     /// <summary>The columns of a queued task, in the order <see cref="ReadQueuedTask"/> reads them.</summary>
     public const string QueuedTaskColumns =
         "t.id, t.guid, t.object_type, t.object_id, t.object_guid, t.site, t.payload, t.created_at, t.origin_connector, " +
-        "s.next_attempt_at, t.trace_parent, t.trace_state, s.status, t.direction, t.data_type, t.policy, t.task_type, s.attempts, s.ordering_key";
+        "s.next_attempt_at, t.trace_parent, t.trace_state, s.status, t.direction, t.data_type, t.policy, t.task_type, s.attempts, s.ordering_key, t.connector_count";
 
     /// <summary>The columns of a task's description (alias <c>t</c>), in the order <see cref="ReadTaskInfo"/> reads them.</summary>
     public const string TaskInfoColumns =
@@ -97,6 +97,7 @@ internal static class PostgreSqlValues
         TaskType = (TaskType)reader.GetInt16(16),
         Attempts = reader.GetInt32(17),
         OrderingKey = ReadString(reader, 18),
+        SynchronizationCount = reader.GetInt16(19),
     };
 
     /// <summary>Reads a task's description from <see cref="TaskInfoColumns"/> starting at <paramref name="offset"/>.</summary>

@@ -63,6 +63,16 @@ public sealed class PostgreSqlTaskStoreTests : TaskStoreContract
         Assert.Equal(0L, await _server.ScalarAsync<long>($"SELECT count(*) FROM \"{PostgreSqlStore.Database.Schema}\".integration_task;"));
     }
 
+    [Fact]
+    public async Task FetchAsync_TasksForOneAndTwoConnectors_ReportTheirSynchronizationCounts()
+    {
+        var crm = Some.Connector();
+        var erp = Some.Connector();
+        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm, erp));
+
+        Assert.Equal([(ids[0], 1), (ids[1], 2)], (await FetchAllAsync(crm)).Select(t => (t.Id, t.SynchronizationCount)));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

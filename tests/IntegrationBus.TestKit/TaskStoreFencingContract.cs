@@ -158,4 +158,49 @@ public abstract class TaskStoreFencingContract : TaskStoreLeaseContract
         Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
         Assert.All(await Store.Management.GetQueuesAsync(Ct), q => Assert.Equal((0, 0, 0, 0), (q.Pending, q.Errors, q.Skipped, q.Failed)));
     }
+
+    [Fact]
+    public async Task RecordAsync_SingleQueueTasksUnderStaleLease_RefusedAndRecordsNothing()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm));
+        var stale = await AcquireAsync(crm, "node-a");
+        await AdvanceAsync(LeaseDuration);
+        await AcquireAsync(crm, "node-b");
+
+        var recorded = await Store.Queue.RecordAsync(
+            new RecordRequest { Lease = stale!, Outcomes = [Ok(ids[0]), Error(ids[1], "late", TimeSpan.FromMinutes(1))], KeepHistory = true, SingleQueueTasks = true }, Ct);
+
+        Assert.False(recorded);
+        Assert.Equal(ids.Select(id => (id, SynchronizationStatus.Pending, 0)), (await FetchAllAsync(crm)).Select(t => (t.Id, t.Status, t.Attempts)));
+        Assert.Empty(await AttemptsAsync(ids[1]));
+        Assert.Empty(await Store.Management.ListHistoryAsync(new HistoryQuery(), Ct));
+    }
+
+    [Fact]
+    public async Task RecordAsync_SingleQueueTasksAcknowledged_RemovesTasksAttemptsAndKeepsHistory()
+    {
+        var crm = Some.Connector();
+        var ids = await AppendAsync(Some.Task(crm), Some.Task(crm), Some.Task(crm));
+        await RecordAsync(crm, Error(ids[0], "once", TimeSpan.Zero));
+        // An operator's retry starts the count anew; the attempt log stays until the task goes.
+        await RecordAsync(crm, Error(ids[1], "parked", TimeSpan.Zero, park: true));
+        Assert.Equal(1, await Store.Management.RetryAsync(ids[1], null, Ct));
+        var fetched = await FetchAllAsync(crm);
+        Assert.All(fetched, t => Assert.True(t.SynchronizationCount is 0 or 1));
+
+        var lease = await LeaseAsync(crm);
+        var outcomes = fetched.Select(t => Ok(t.Id)).ToArray();
+        Assert.True(await Store.Queue.RecordAsync(new RecordRequest { Lease = lease, Outcomes = outcomes, KeepHistory = true, SingleQueueTasks = true }, Ct));
+
+        Assert.Empty(await FetchAllAsync(crm));
+        foreach (var id in ids)
+        {
+            Assert.Null(await Store.Management.GetTaskAsync(id, Ct));
+            Assert.Empty(await AttemptsAsync(id));
+        }
+
+        Assert.Equal(ids, (await Store.Management.ListHistoryAsync(new HistoryQuery(), Ct)).Select(h => h.Task.Id).Order());
+        Assert.Equal(0, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
+    }
 }

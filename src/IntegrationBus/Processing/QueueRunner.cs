@@ -21,6 +21,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
     private bool _leaseRefusedLogged;
     private int _consecutiveSkipNowRuns;
     private int _consecutiveFailures;
+    private bool _singleQueueTasks;
 
     private TimeProvider Time => context.Time;
 
@@ -208,6 +209,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
             }
 
             var outcomes = new List<TaskOutcome>(batch.Count);
+            _singleQueueTasks = batch.All(t => t.SynchronizationCount == 1);
             var lastRecordAt = Time.GetUtcNow();
             try
             {
@@ -380,9 +382,8 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
 
         // Results of work already done are recorded even while (or once) the bus stops, within the shutdown timeout.
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Time);
-        var shutdownTimeout = context.Options.ShutdownTimeout;
-        using var stopping = stoppingToken.Register(() => timeout.CancelAfter(shutdownTimeout));
-        var request = new RecordRequest { Lease = keeper.Lease, Outcomes = outcomes, KeepHistory = context.Settings.Current.HistoryEnabled };
+        using var stopping = stoppingToken.Register(() => timeout.CancelAfter(context.Options.ShutdownTimeout));
+        var request = new RecordRequest { Lease = keeper.Lease, Outcomes = outcomes, KeepHistory = context.Settings.Current.HistoryEnabled, SingleQueueTasks = _singleQueueTasks };
         var started = Time.GetTimestamp();
         var recorded = await context.Store.Queue.RecordAsync(request, timeout.Token).ConfigureAwait(false);
         StoreOperation("record", started);

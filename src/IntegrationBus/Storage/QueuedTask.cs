@@ -58,6 +58,14 @@ public sealed record QueuedTask
     /// <summary>Gets the W3C <c>tracestate</c> stored with the task.</summary>
     public string? TraceState { get; init; }
 
+    /// <summary>Gets how many queues (synchronizations) the task was appended to, or 0 when the store does not say.</summary>
+    /// <remarks>
+    /// A runner passes on whether every task of a batch has 1 (<see cref="RecordRequest.SingleQueueTasks"/>), so a store can
+    /// remove an acknowledged task with its one synchronization without looking for other queues' rows.
+    /// </remarks>
+    /// <value>0: unknown.</value>
+    public int SynchronizationCount { get; init; }
+
     /// <summary>Gets the task's ordering key for this queue's connector, when the connector orders per key (<see cref="Ordering.PerObject"/>).</summary>
     public string? OrderingKey { get; init; }
 }

@@ -1,5 +1,6 @@
 using IntegrationBus.Storage;
 using IntegrationBus.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationBus.Tests.Processing;
 
@@ -48,6 +49,35 @@ public sealed class OutgoingRunnerTests
         await idle;
         Assert.Equal(["u1", "u1", "u2", "u3", "u4"], crm.Calls.Select(c => c.Object.CodeName));
         Assert.Equal(2, crm.Calls[1].Attempt);
+        Assert.Empty(await bus.ListAsync("crm"));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 1, 1 }, true)]
+    [InlineData(new[] { 1, 2, 1 }, false)]
+    [InlineData(new[] { 0, 1, 1 }, false)]
+    public async Task RunAsync_BatchSynchronizationCounts_RecordSaysWhetherEveryTaskHadOneQueue(int[] counts, bool singleQueueTasks)
+    {
+        var crm = Crm();
+        ControlledStore? store = null;
+        await using var bus = await TestBus.StartAsync([crm], b => b.UseStore(sp => store = new ControlledStore(sp.GetRequiredService<Sqlite.SqliteTaskStore>())));
+        var position = new Dictionary<long, int>();
+        store!.FetchedAs = t => t with { SynchronizationCount = counts[position.TryGetValue(t.Id, out var i) ? i : position[t.Id] = position.Count] };
+
+        var idle = bus.NextRunnerIdleAsync("crm");
+        await using (var scope = bus.Bus.BeginScope())
+        {
+            for (var i = 1; i <= counts.Length; i++)
+            {
+                await scope.LogChangeAsync(SampleTypes.NewUser(i, $"u{i}"), TaskType.CreateObject, Token);
+            }
+
+            await scope.CompleteAsync(Token);
+        }
+
+        await idle;
+        var record = Assert.Single(store.Records);
+        Assert.Equal((counts.Length, singleQueueTasks), (record.Outcomes.Count, record.SingleQueueTasks));
         Assert.Empty(await bus.ListAsync("crm"));
     }
 

@@ -18,6 +18,16 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
     /// <summary>Gets a signal set when a RecordAsync starts waiting at the gate.</summary>
     public TaskCompletionSource RecordWaiting => _queue.Waiting;
 
+    /// <summary>Gets or sets how fetched tasks are changed before the runner sees them (null: as the store read them).</summary>
+    public Func<QueuedTask, QueuedTask>? FetchedAs
+    {
+        get => _queue.FetchedAs;
+        set => _queue.FetchedAs = value;
+    }
+
+    /// <summary>Gets the record requests, in the order they came.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<RecordRequest> Records => _queue.Records;
+
     /// <summary>Gets or sets a gate that <see cref="InitializeAsync"/> waits for (null: no wait).</summary>
     public TaskCompletionSource? InitializeGate { get; set; }
 
@@ -81,6 +91,10 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
         public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public Func<QueuedTask, QueuedTask>? FetchedAs { get; set; }
+
+        public System.Collections.Concurrent.ConcurrentQueue<RecordRequest> Records { get; } = new();
+
         public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken) =>
             inner.AppendAsync(tasks, transaction, cancellationToken);
 
@@ -89,7 +103,11 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
         public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken) =>
             inner.AppendIncomingAsync(appends, cancellationToken);
 
-        public override Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => inner.FetchAsync(request, cancellationToken);
+        public override async Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
+        {
+            var tasks = await inner.FetchAsync(request, cancellationToken);
+            return FetchedAs is { } map ? [.. tasks.Select(map)] : tasks;
+        }
 
         public override async Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken)
         {
@@ -99,6 +117,7 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
                 await gate.Task.WaitAsync(cancellationToken);
             }
 
+            Records.Enqueue(request);
             return await inner.RecordAsync(request, cancellationToken);
         }
     }
