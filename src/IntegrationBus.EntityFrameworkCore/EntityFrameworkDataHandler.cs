@@ -148,13 +148,24 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
                     }
                 }
 
-                foreach (var task in tasks)
+                // The handler changes entities only through the change tracker, so each Entry need not scan for changes
+                // first; SaveChanges still detects changes once (as the application's own interceptors may expect).
+                var autoDetect = context.ChangeTracker.AutoDetectChangesEnabled;
+                context.ChangeTracker.AutoDetectChangesEnabled = false;
+                try
                 {
-                    var result = await ApplyOnAsync(context, task, save: false, cancellationToken).ConfigureAwait(false);
-                    if (result.Kind != TaskResultKind.Ok)
+                    foreach (var task in tasks)
                     {
-                        throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
+                        var result = await ApplyOnAsync(context, task, save: false, cancellationToken).ConfigureAwait(false);
+                        if (result.Kind != TaskResultKind.Ok)
+                        {
+                            throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
+                        }
                     }
+                }
+                finally
+                {
+                    context.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
                 }
 
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
