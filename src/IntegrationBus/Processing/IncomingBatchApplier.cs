@@ -40,7 +40,8 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
         {
             var (task, snapshot) = candidates[i];
             var keys = Keys(snapshot);
-            if (keys.Overlaps(touched))
+            // touched.Overlaps(keys) walks this task's few keys; keys.Overlaps(touched) walked every key of the batch so far.
+            if (touched.Overlaps(keys))
             {
                 // It changes or references what an earlier task changes: apply those first and look up afresh.
                 if (!await FlushAsync(pending, runToken).ConfigureAwait(false))
