@@ -108,17 +108,19 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
                     continue;
                 }
 
+                // Only what the look-ups compare (ID, the looked-up value and, for code names, site and parent), by the
+                // looked-up value, so that each look-up checks only its candidates (a code name may repeat across sites or parents).
+                var columns = Columns(type, field, group.Key.ByGuid);
                 var wanted = group.Select(l => Condition(mapping, field, group.Key.ByGuid ? l.Lookup.Guid : l.Lookup.CodeName).Value).Distinct().ToList();
-                // The rows by the looked-up value, so that each look-up checks only its candidates (a code name may repeat
-                // across sites or parents), not every row of the batch.
-                var rows = (await EntityQueries.WhereInAsync(context, mapping.EntityType, field, wanted, tracking: false, cancellationToken).ConfigureAwait(false))
-                    .Select(mapping.FromEntity)
-                    .Where(row => row[field] is not null)
-                    .ToLookup(row => row[field]!);
+                var rows = (await EntityQueries.SelectWhereInAsync(context, mapping.EntityType, field, wanted, columns, cancellationToken).ConfigureAwait(false))
+                    .Where(row => row[1] is not null)
+                    .ToLookup(row => row[1]!);
                 foreach (var (lookup, index) in group)
                 {
                     var value = Condition(mapping, field, group.Key.ByGuid ? lookup.Guid : lookup.CodeName).Value;
-                    results[index] = value is null ? null : rows[value].FirstOrDefault(row => Matches(mapping, row, field, lookup))?.Id;
+                    results[index] = value is null || rows[value].FirstOrDefault(row => Matches(mapping, row, columns, lookup)) is not { } match
+                        ? null
+                        : Convert.ToInt64(match[0], System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
         }
@@ -146,13 +148,24 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
                     }
                 }
 
-                foreach (var task in tasks)
+                // The handler changes entities only through the change tracker, so each Entry need not scan for changes
+                // first; SaveChanges still detects changes once (as the application's own interceptors may expect).
+                var autoDetect = context.ChangeTracker.AutoDetectChangesEnabled;
+                context.ChangeTracker.AutoDetectChangesEnabled = false;
+                try
                 {
-                    var result = await ApplyOnAsync(context, task, save: false, cancellationToken).ConfigureAwait(false);
-                    if (result.Kind != TaskResultKind.Ok)
+                    foreach (var task in tasks)
                     {
-                        throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
+                        var result = await ApplyOnAsync(context, task, save: false, cancellationToken).ConfigureAwait(false);
+                        if (result.Kind != TaskResultKind.Ok)
+                        {
+                            throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
+                        }
                     }
+                }
+                finally
+                {
+                    context.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
                 }
 
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -191,21 +204,29 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
         };
     }
 
-    private static bool Matches(EntityMapping mapping, BusObject row, string field, ObjectLookup lookup)
+    /// <summary>The columns a batch look-up reads: the ID, the looked-up field, then (for a code name) the site and parent fields the type has.</summary>
+    private static List<string> Columns(ObjectTypeInfo type, string field, bool byGuid)
     {
-        var type = mapping.Type;
-        if (!Equals(row[field], Condition(mapping, field, (object?)lookup.Guid ?? lookup.CodeName).Value))
+        List<string> columns = [type.IdField, field];
+        if (!byGuid)
         {
-            return false;
+            columns.AddRange(new[] { type.SiteField, type.ParentIdField }.OfType<string>());
         }
 
+        return columns;
+    }
+
+    /// <summary>Whether a row read with <see cref="Columns"/> is the object a look-up asks for.</summary>
+    private static bool Matches(EntityMapping mapping, object?[] row, List<string> columns, ObjectLookup lookup)
+    {
         if (lookup.Guid is not null)
         {
             return true;
         }
 
-        return (type.SiteField is not { } site || Equals(row[site], Condition(mapping, site, lookup.Site).Value))
-            && (lookup.ParentId is not { } parentId || type.ParentIdField is not { } parentField || Equals(row[parentField], Condition(mapping, parentField, parentId).Value));
+        var type = mapping.Type;
+        return (type.SiteField is not { } site || Equals(row[columns.IndexOf(site, 2)], Condition(mapping, site, lookup.Site).Value))
+            && (lookup.ParentId is not { } parentId || type.ParentIdField is not { } parentField || Equals(row[columns.IndexOf(parentField, 2)], Condition(mapping, parentField, parentId).Value));
     }
 
     private async Task<TaskResult> UpsertAsync(TContext context, EntityMapping mapping, ObjectSnapshot snapshot, long? existingId, bool save, CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type,
                 continue;
             }
 
-            entry.Property(property.Name).CurrentValue = ClrValue.Convert(obj[property.Name], property.ClrType, Name, property.Name);
+            entry.Property(property).CurrentValue = ClrValue.Convert(obj[property.Name], property.ClrType, Name, property.Name);
         }
     }
 }

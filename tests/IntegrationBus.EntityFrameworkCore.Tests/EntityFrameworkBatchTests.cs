@@ -99,6 +99,40 @@ public sealed class EntityFrameworkBatchTests
     }
 
     [Fact]
+    public async Task Incoming_BatchOfUpdatesByGuidAndCreatesOfKnownCodeNames_AppliesAllInOneBatch()
+    {
+        var users = new Users();
+        await using var bus = await EfBus.StartAsync([users]);
+        users.Types = bus.Bus.Types;
+        var alice = Guid.NewGuid();
+        await using (bus.Scope(out var db))
+        {
+            db.Users.AddRange(new User { UserGuid = alice, UserName = "alice" }, new User { UserName = "bob" });
+            await db.SaveChangesAsync(Token);
+        }
+
+        // Found by GUID (renamed), found by code name (a GUID the application does not know), and a new one.
+        var idle = bus.NextIncomingIdleAsync("cms");
+        var results = await bus.Bus.ProcessExternalTasksAsync(
+            "cms",
+            [User(TaskType.UpdateObject, alice, "alice2", "a@example.com"), User(TaskType.CreateObject, Guid.NewGuid(), "bob", "b@example.com"), User(TaskType.CreateObject, Guid.NewGuid(), "carol", "c@example.com")],
+            Token);
+        Assert.All(results, r => Assert.Equal(ExternalTaskStatus.Queued, r.Status));
+        await idle;
+
+        await using (bus.Scope(out var db))
+        {
+            var rows = await db.Users.OrderBy(u => u.UserName).Select(u => new { u.UserName, u.Email, u.UserGuid }).ToListAsync(Token);
+            Assert.Equal(["alice2", "bob", "carol"], rows.Select(r => r.UserName));
+            Assert.Equal(["a@example.com", "b@example.com", "c@example.com"], rows.Select(r => r.Email));
+            Assert.Equal(alice, rows[0].UserGuid);
+        }
+
+        Assert.DoesNotContain(bus.Signals.Seen, e => e.EventId == EventIds.IncomingBatchFailed);
+        Assert.Equal(3, bus.Signals.Seen.Count(e => e.EventId == EventIds.IncomingApplied));
+    }
+
+    [Fact]
     public async Task Start_LookupPropertyWithoutIndex_WarnsOnceNamingEntityAndProperty()
     {
         await using var bus = await EfBus.StartAsync([new Contacts()], ef => EfBus.DefaultEntities(ef.Object<Contact>("crm.contact")));
@@ -118,6 +152,9 @@ public sealed class EntityFrameworkBatchTests
 
     private static ExternalChange Change(TaskType taskType, Guid guid, string email, IncomingPolicy policy = IncomingPolicy.Default) =>
         new(JsonSerializer.SerializeToElement(new { ContactGuid = guid, Name = "Contact " + email, Email = email }), taskType, DataType.Simple, null, policy);
+
+    private static ExternalChange User(TaskType taskType, Guid guid, string userName, string email) =>
+        new(JsonSerializer.SerializeToElement(new { UserGuid = guid, UserName = userName, Email = email }), taskType, DataType.Simple);
 
     /// <summary>Queues the changes in one transaction (so one run reads them as one batch) and waits until the runner has processed them.</summary>
     private static async Task<IReadOnlyList<ExternalTaskResult>> QueueAndDrainAsync(EfBus bus, IReadOnlyList<ExternalChange> changes)
@@ -155,6 +192,28 @@ public sealed class EntityFrameworkBatchTests
             contact["Name"] = json.GetProperty("Name").GetString();
             contact["Email"] = json.GetProperty("Email").GetString();
             return ValueTask.FromResult(InternalObjectResult.Accept(contact));
+        }
+
+        protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
+            Task.FromResult(TaskResult.SkipNow("kept for inspection"));
+    }
+
+    private sealed class Users() : Connector("cms")
+    {
+        public ObjectTypeRegistry? Types { get; set; }
+
+        protected override void Subscribe(SubscriptionBuilder subscriptions)
+        {
+        }
+
+        protected override ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken)
+        {
+            var json = (JsonElement)externalObject;
+            var user = Types!.Create("cms.user");
+            user["UserGuid"] = json.GetProperty("UserGuid").GetGuid();
+            user["UserName"] = json.GetProperty("UserName").GetString();
+            user["Email"] = json.GetProperty("Email").GetString();
+            return ValueTask.FromResult(InternalObjectResult.Accept(user));
         }
 
         protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>

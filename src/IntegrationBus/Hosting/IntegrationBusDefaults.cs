@@ -4,6 +4,7 @@ namespace IntegrationBus;
 internal static class IntegrationBusDefaults
 {
     public const int BatchSize = 100;
+    public const int IncomingBatchSize = 500;
     public const int ResyncBatchSize = 500;
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);

@@ -10,6 +10,16 @@ public sealed class IntegrationBusOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = IntegrationBusDefaults.BatchSize;
 
+    /// <summary>Gets or sets how many incoming tasks a runner reads and records at once.</summary>
+    /// <remarks>
+    /// A data handler that applies in batches (<see cref="IInternalBatchDataHandler"/>) applies up to this many in one
+    /// unit of work, so its fixed costs a batch (a context, a transaction, its commit, the look-up queries) are shared by
+    /// more tasks; the application's database is held for one such transaction meanwhile.
+    /// </remarks>
+    /// <value>500.</value>
+    [Range(1, 10_000)]
+    public int IncomingBatchSize { get; set; } = IntegrationBusDefaults.IncomingBatchSize;
+
     /// <summary>Gets or sets how many objects one batch of a resync reads and queues in one transaction.</summary>
     /// <remarks>When the objects live in the bus's database, live writers of those rows wait for a batch, so keep it short.</remarks>
     /// <value>500.</value>

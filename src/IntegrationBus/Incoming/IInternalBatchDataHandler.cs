@@ -6,7 +6,7 @@ namespace IntegrationBus;
 /// <see cref="IInternalDataHandler"/> members otherwise, so custom handlers keep working unchanged.
 /// </summary>
 /// <remarks>
-/// A run reads up to <see cref="IntegrationBusOptions.BatchSize"/> tasks; the bus resolves their look-ups through
+/// A run reads up to <see cref="IntegrationBusOptions.IncomingBatchSize"/> tasks; the bus resolves their look-ups through
 /// <see cref="FindObjectIdsAsync"/>, then hands the tasks that do not depend on each other to
 /// <see cref="ApplyBatchAsync"/> (a task that changes or references an object an earlier task of the batch changes
 /// starts a new batch). <see cref="ApplyBatchAsync"/> is all or nothing: when it throws, nothing of the batch may

@@ -24,9 +24,13 @@ public sealed class ChangeCapture
 
     internal ChangeCapture(ChangeLogger logger) => _logger = logger;
 
-    /// <summary>Gets a value indicating whether outgoing logging is switched on now; when off, <see cref="Add"/> captures nothing.</summary>
-    /// <remarks>A data layer can skip describing its changes when this is <see langword="false"/>.</remarks>
-    public bool IsEnabled => _logger.IsLoggingEnabled;
+    /// <summary>Gets a value indicating whether a change made now can be captured; when <see langword="false"/>, <see cref="Add"/> captures nothing.</summary>
+    /// <remarks>
+    /// <see langword="false"/> while outgoing logging is switched off, and in the flow that applies an incoming task of a
+    /// connector that does not relay incoming changes (loop prevention logs nothing there). A data layer can skip
+    /// describing its changes when this is <see langword="false"/>.
+    /// </remarks>
+    public bool IsEnabled => _logger.IsCapturing;
 
     /// <summary>Gets how many matched tasks wait to be written.</summary>
     public int PendingCount

@@ -24,6 +24,12 @@ internal sealed class ChangeLogger(
 
     public bool IsLoggingEnabled => settings.Current.ShouldLogOutgoing;
 
+    /// <summary>
+    /// Gets a value indicating whether a change made now can log anything: logging is on and the current flow is not
+    /// applying an incoming task of a connector that does not relay (whose changes <see cref="Match"/> drops).
+    /// </summary>
+    public bool IsCapturing => IsLoggingEnabled && origin.Current is not { Connector.RelayIncomingChanges: false };
+
     /// <summary>Matches a change: adds its asynchronous tasks to <paramref name="pending"/>, returns the synchronous connectors to call.</summary>
     /// <param name="pending">Receives the tasks.</param>
     /// <param name="obj">The changed object.</param>

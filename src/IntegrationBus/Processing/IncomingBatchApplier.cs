@@ -40,7 +40,8 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
         {
             var (task, snapshot) = candidates[i];
             var keys = Keys(snapshot);
-            if (keys.Overlaps(touched))
+            // touched.Overlaps(keys) walks this task's few keys; keys.Overlaps(touched) walked every key of the batch so far.
+            if (touched.Overlaps(keys))
             {
                 // It changes or references what an earlier task changes: apply those first and look up afresh.
                 if (!await FlushAsync(pending, runToken).ConfigureAwait(false))
@@ -76,11 +77,16 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
     }
 
     /// <returns><see langword="false"/> when the look-ups failed: the tasks are left to the one-by-one path, which reports why.</returns>
+    /// <remarks>
+    /// Two calls, as the resolver looks up: every GUID first, then the code names of only those objects and references
+    /// that have no GUID or whose GUID matched nothing (an update found by its GUID needs no code-name look-up).
+    /// </remarks>
     private async Task<bool> PrefetchAsync(PrefetchedLookups lookups, List<(QueuedTask Task, ObjectSnapshot Snapshot)> candidates, CancellationToken runToken)
     {
         try
         {
-            await lookups.PrefetchAsync(candidates.SelectMany(c => Lookups(c.Snapshot)), runToken).ConfigureAwait(false);
+            await lookups.PrefetchAsync(candidates.SelectMany(c => Lookups(c.Snapshot, lookups, byGuid: true)), runToken).ConfigureAwait(false);
+            await lookups.PrefetchAsync(candidates.SelectMany(c => Lookups(c.Snapshot, lookups, byGuid: false)), runToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !runToken.IsCancellationRequested)
@@ -158,38 +164,38 @@ internal sealed class IncomingBatchApplier(ConnectorRuntime connector, ObjectTyp
         return true;
     }
 
-    /// <summary>The look-ups the resolver makes for an object and its references (those without a parent to resolve first).</summary>
-    private IEnumerable<ObjectLookup> Lookups(ObjectSnapshot snapshot)
+    /// <summary>
+    /// The look-ups the resolver makes for an object and its references (those without a parent to resolve first): by
+    /// GUID, or by code name for those with no GUID or whose GUID look-up (already prefetched) found nothing.
+    /// </summary>
+    private IEnumerable<ObjectLookup> Lookups(ObjectSnapshot snapshot, PrefetchedLookups known, bool byGuid)
     {
         var obj = snapshot.Object;
         var guid = obj.Type.IsPage ? obj.NodeGuid ?? obj.Guid : obj.Guid;
-        if (guid is { } g)
+        if (Next(obj.Type, guid, obj.Type.IsPage ? obj.AliasPath : obj.CodeName, obj.Site, known, byGuid) is { } own)
         {
-            yield return new ObjectLookup(obj.Type, Guid: g);
-        }
-
-        if ((obj.Type.IsPage ? obj.AliasPath : obj.CodeName) is { } codeName)
-        {
-            yield return new ObjectLookup(obj.Type, CodeName: codeName, Site: obj.Site);
+            yield return own;
         }
 
         foreach (var record in snapshot.References.Values)
         {
-            if (!types.TryGet(record.ObjectType, out var type))
+            if (types.TryGet(record.ObjectType, out var type)
+                && Next(type, record.Guid, record.Parent is null ? record.CodeName : null, record.Site, known, byGuid) is { } reference)
             {
-                continue;
-            }
-
-            if (record.Guid is { } recordGuid)
-            {
-                yield return new ObjectLookup(type, Guid: recordGuid);
-            }
-
-            if (record.CodeName is { } recordCode && record.Parent is null)
-            {
-                yield return new ObjectLookup(type, CodeName: recordCode, Site: record.Site);
+                yield return reference;
             }
         }
+    }
+
+    private static ObjectLookup? Next(ObjectTypeInfo type, Guid? guid, string? codeName, string? site, PrefetchedLookups known, bool byGuid)
+    {
+        if (byGuid)
+        {
+            return guid is { } g ? new ObjectLookup(type, Guid: g) : null;
+        }
+
+        var foundByGuid = guid is { } found && known.TryGetKnown(new ObjectLookup(type, Guid: found), out var id) && id is not null;
+        return codeName is not null && !foundByGuid ? new ObjectLookup(type, CodeName: codeName, Site: site) : null;
     }
 
     /// <summary>The identities an object (with its children) and its references stand for: what makes two tasks depend on each other.</summary>

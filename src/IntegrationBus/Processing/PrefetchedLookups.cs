@@ -28,6 +28,9 @@ internal sealed class PrefetchedLookups(IInternalBatchDataHandler handler) : IIn
         }
     }
 
+    /// <summary>Gets the prefetched answer to a look-up, if it was prefetched.</summary>
+    public bool TryGetKnown(ObjectLookup lookup, out long? id) => _known.TryGetValue(lookup, out id);
+
     /// <summary>Forgets every answer (the data changed).</summary>
     public void Forget() => _known.Clear();
 

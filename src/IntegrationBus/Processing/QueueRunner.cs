@@ -185,7 +185,7 @@ internal sealed class QueueRunner(QueueRuntime queue, ITaskProcessor processor, 
         var after = 0L;
         var skippedNow = false;
         var stop = false;
-        var batchSize = context.Options.BatchSize;
+        var batchSize = queue.Direction == TaskDirection.Incoming ? context.Options.IncomingBatchSize : context.Options.BatchSize;
         var reader = new BatchReader(context.Store.Queue, Time);
         await using var dropReadAhead = reader.ConfigureAwait(false);
         while (!stop && !keeper.Token.IsCancellationRequested && !keeper.YieldRequested)
