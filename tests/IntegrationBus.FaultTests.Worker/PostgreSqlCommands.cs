@@ -15,7 +15,8 @@ namespace IntegrationBus.FaultTests.Worker;
 ///   pg-produce &lt;connection&gt; &lt;schema&gt; &lt;count&gt; [--connectors 12]
 ///   pg-seed-keyed &lt;connection&gt; &lt;schema&gt; &lt;count&gt; &lt;keys&gt; &lt;partitions&gt;
 /// </code>
-/// With <c>--partitions n</c> (n &gt; 0) a node also runs the <see cref="KeyedConnector"/>, its queue split into n partitions.
+/// With <c>--partitions n</c> (n &gt; 0) a node runs the <see cref="KeyedConnector"/>, its queue split into n partitions, instead of the
+/// external writer's connector (<c>fault-in</c>).
 /// A node's connections carry the application name <c>ibus-&lt;node&gt;</c>, so a drill can terminate them.
 /// </summary>
 internal static class PostgreSqlCommands
@@ -127,8 +128,6 @@ internal static class PostgreSqlCommands
         services.AddIntegrationBus(bus =>
         {
             bus.UsePostgreSql(connectionString, store => store.Schema = schema)
-                .AddObjectType(ExternalWriterConnector.Type)
-                .AddConnector(new ExternalWriterConnector())
                 .Configure(o =>
                 {
                     o.ProducerOnly = options.ProducerOnly;
@@ -140,7 +139,12 @@ internal static class PostgreSqlCommands
                 });
             if (options.Partitions > 0)
             {
+                // The partition drill runs the keyed connector alone, so its partitions are what the nodes share.
                 bus.AddObjectType(KeyedConnector.Type).AddConnector(new KeyedConnector(log, options.Delay), o => KeyedConnector.Configure(o, options.Partitions));
+            }
+            else
+            {
+                bus.AddObjectType(ExternalWriterConnector.Type).AddConnector(new ExternalWriterConnector());
             }
 
             for (var number = 1; number <= connectors; number++)
