@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace IntegrationBus.Storage;
 
@@ -19,6 +20,8 @@ public readonly record struct QueueKey(string Connector, TaskDirection Direction
     /// <summary>Gets the partition this key names, from 0 to <see cref="Partitions"/> - 1.</summary>
     /// <value>0: the first partition, or the whole queue when it is not split.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <remarks>Not serialized: operators see whole queues (the management API's queue keys are connector and direction).</remarks>
+    [JsonIgnore]
     public int Partition
     {
         get;
@@ -32,6 +35,8 @@ public readonly record struct QueueKey(string Connector, TaskDirection Direction
     /// <summary>Gets how many partitions the queue is split into.</summary>
     /// <value>1: the whole queue.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    /// <remarks>Not serialized, like <see cref="Partition"/>.</remarks>
+    [JsonIgnore]
     public int Partitions
     {
         get => _morePartitions + 1;
@@ -43,9 +48,11 @@ public readonly record struct QueueKey(string Connector, TaskDirection Direction
     }
 
     /// <summary>Gets a value indicating whether this key names one partition of a split queue.</summary>
+    [JsonIgnore]
     public bool IsPartition => Partitions > 1;
 
     /// <summary>Gets the key of the whole queue this key is a partition of (itself when it is not split).</summary>
+    [JsonIgnore]
     public QueueKey WholeQueue => new(Connector, Direction);
 
     /// <inheritdoc />
