@@ -16,9 +16,11 @@ pg_local_run() {
     fi
 }
 
+# Ports below Linux's ephemeral range (32768-60999 by default): a port in that range can be taken at any moment as the
+# local end of an outgoing connection (the tests open many), which a probe cannot foresee; the server's bind then fails.
 pg_local_free_port() {
     local port
-    for port in $(seq 54320 54420); do
+    for port in $(seq "${1:-25432}" 25532); do
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
@@ -35,12 +37,23 @@ pg_local_start() {
     if [[ "$(id -u)" == "0" ]]; then
         chown postgres: "$dir"
     fi
-    port="$(pg_local_free_port)" || { echo "no free loopback port for PostgreSQL" >&2; return 1; }
     pg_local_run initdb -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; return 1; }
-    pg_local_run pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+    # Another server starting at the same moment may take the port between the probe and the bind: try the next one.
+    local attempt next=25432
+    for attempt in 1 2 3 4 5; do
+        port="$(pg_local_free_port "$next")" || { echo "no free loopback port for PostgreSQL" >&2; return 1; }
+        if pg_local_run pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >/dev/null; then
+            break
+        fi
+        if [[ "$attempt" == 5 ]] || ! grep -q "could not create any TCP/IP sockets" "$dir/server.log"; then
+            cat "$dir/server.log" >&2
+            return 1
+        fi
+        next=$((port + 1))
+    done
     export INTEGRATIONBUS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     echo "PostgreSQL on 127.0.0.1:$port (folder $dir)"
 }
