@@ -131,7 +131,11 @@ internal sealed class PostgreSqlLeaseStore(PostgreSqlDatabase database) : LeaseS
         return false;
     }
 
-    private static void AddKey(NpgsqlParameterCollection parameters, long connectorId, QueueLease lease)
+    /// <summary>Adds the parameters that name a lease: its queue (connector, direction, partition), token and owner.</summary>
+    /// <param name="parameters">The statement's parameters.</param>
+    /// <param name="connectorId">The connector's ID.</param>
+    /// <param name="lease">The lease.</param>
+    internal static void AddKey(NpgsqlParameterCollection parameters, long connectorId, QueueLease lease)
     {
         parameters.AddWithValue("connector_id", connectorId);
         parameters.AddWithValue("direction", (short)lease.Queue.Direction);

@@ -273,12 +273,5 @@ internal sealed class PostgreSqlOutcomeWriter(PostgreSqlDatabase database, long 
     }
 
     /// <summary>Adds the queue's key and the lease the statement is conditioned on (<see cref="LeaseGuard"/>): the parameters of <see cref="PostgreSqlLeaseSql.CheckAndLock"/> too.</summary>
-    private void AddLease(NpgsqlParameterCollection parameters)
-    {
-        parameters.AddWithValue("connector_id", connectorId);
-        parameters.AddWithValue("direction", (short)lease.Queue.Direction);
-        parameters.AddWithValue("partition", (short)lease.Queue.Partition);
-        parameters.AddWithValue("token", lease.Token);
-        parameters.AddWithValue("owner", lease.Owner);
-    }
+    private void AddLease(NpgsqlParameterCollection parameters) => PostgreSqlLeaseStore.AddKey(parameters, connectorId, lease);
 }

@@ -21,15 +21,7 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
     /// Every <c>LIMIT</c> of the store is written so.
     /// </para>
     /// </remarks>
-    internal const string FetchSql = $"""
-        SELECT {SqliteValues.QueuedTaskColumns}
-        FROM integration_synchronization s
-        JOIN integration_task t ON t.id = s.task_id
-        WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
-          AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
-        ORDER BY s.task_id
-        LIMIT CAST(@limit AS INTEGER);
-        """;
+    internal const string FetchSql = FetchHead + FetchTail;
 
     /// <summary>
     /// The fetch of a queue ordered per key: <see cref="FetchSql"/> without the tasks behind a parked, unreleased task of
@@ -39,16 +31,24 @@ internal sealed class SqliteQueueStore(SqliteDatabase database) : QueueStore
     /// <c>INDEXED BY</c>: without statistics SQLite would look blockers up through the primary key, scanning every earlier
     /// task of the connector for each row.
     /// </remarks>
-    internal const string FetchPerKeySql = $"""
+    internal const string FetchPerKeySql = FetchHead + """
+          AND (s.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM integration_synchronization b INDEXED BY ix_integration_synchronization_ordering_key
+              WHERE b.connector_id = s.connector_id AND b.direction = s.direction AND b.ordering_key IS NOT NULL
+                AND b.ordering_key = s.ordering_key AND b.task_id < s.task_id AND b.status = 3 AND b.released = 0))
+
+        """ + FetchTail;
+
+    private const string FetchHead = $"""
         SELECT {SqliteValues.QueuedTaskColumns}
         FROM integration_synchronization s
         JOIN integration_task t ON t.id = s.task_id
         WHERE s.connector_id = @connector_id AND s.direction = @direction AND s.task_id > @after
           AND (s.status < 2 OR (s.status = 2 AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= @now)))
-          AND (s.ordering_key IS NULL OR NOT EXISTS (
-              SELECT 1 FROM integration_synchronization b INDEXED BY ix_integration_synchronization_ordering_key
-              WHERE b.connector_id = s.connector_id AND b.direction = s.direction AND b.ordering_key IS NOT NULL
-                AND b.ordering_key = s.ordering_key AND b.task_id < s.task_id AND b.status = 3 AND b.released = 0))
+
+        """;
+
+    private const string FetchTail = """
         ORDER BY s.task_id
         LIMIT CAST(@limit AS INTEGER);
         """;
