@@ -9,15 +9,31 @@ internal static class EntityChanges
 {
     public static void Capture(DbContext context, EntityModel model, SaveState state)
     {
-        if (context.ChangeTracker.AutoDetectChangesEnabled)
+        var tracker = context.ChangeTracker;
+        var autoDetect = tracker.AutoDetectChangesEnabled;
+        if (autoDetect)
         {
-            context.ChangeTracker.DetectChanges();
+            tracker.DetectChanges();
         }
 
         state.Captured.Clear();
         state.Bindings.Clear();
         state.ComputedSources.Clear();
-        foreach (var entry in context.ChangeTracker.Entries())
+        // Changes were just detected: Entries() would scan every tracked entity again if automatic detection stayed on.
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            CaptureEntries(tracker.Entries(), model, state);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private static void CaptureEntries(IEnumerable<EntityEntry> entries, EntityModel model, SaveState state)
+    {
+        foreach (var entry in entries)
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
             {

@@ -42,6 +42,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         ArgumentNullException.ThrowIfNull(eventData);
         if (!result.HasResult && Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
         {
+            state.CaptureCurrent = true;
             return InterceptionResult<int>.SuppressWithResult(SaveInOwnTransaction(eventData.Context, state));
         }
 
@@ -54,6 +55,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         ArgumentNullException.ThrowIfNull(eventData);
         if (!result.HasResult && Prepare(eventData.Context) is { } state && eventData.Context!.Database.CurrentTransaction is null)
         {
+            state.CaptureCurrent = true;
             return InterceptionResult<int>.SuppressWithResult(await SaveInOwnTransactionAsync(eventData.Context, state, cancellationToken).ConfigureAwait(false));
         }
 
@@ -171,14 +173,23 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private static int SaveInOwnTransaction(DbContext context, SaveState state)
     {
         var pageOperations = state.PageOperations.ToList();
-        var saved = context.Database.CreateExecutionStrategy().Execute((context, state, pageOperations), static attempt =>
+        int saved;
+        try
         {
-            StartAttempt(attempt.state, attempt.pageOperations);
-            using var transaction = attempt.context.Database.BeginTransaction();
-            var count = attempt.context.SaveChanges(acceptAllChangesOnSuccess: false);
-            transaction.Commit();
-            return count;
-        });
+            saved = context.Database.CreateExecutionStrategy().Execute((context, state, pageOperations), static attempt =>
+            {
+                StartAttempt(attempt.state, attempt.pageOperations);
+                using var transaction = attempt.context.Database.BeginTransaction();
+                var count = attempt.context.SaveChanges(acceptAllChangesOnSuccess: false);
+                transaction.Commit();
+                return count;
+            });
+        }
+        finally
+        {
+            state.CaptureCurrent = false;
+        }
+
         AcceptWhenAsked(context, state);
         return saved;
     }
@@ -187,17 +198,26 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private static async Task<int> SaveInOwnTransactionAsync(DbContext context, SaveState state, CancellationToken cancellationToken)
     {
         var pageOperations = state.PageOperations.ToList();
-        var saved = await context.Database.CreateExecutionStrategy().ExecuteAsync((context, state, pageOperations), static async (attempt, token) =>
+        int saved;
+        try
         {
-            StartAttempt(attempt.state, attempt.pageOperations);
-            var transaction = await attempt.context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            saved = await context.Database.CreateExecutionStrategy().ExecuteAsync((context, state, pageOperations), static async (attempt, token) =>
             {
-                var count = await attempt.context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
-                await transaction.CommitAsync(token).ConfigureAwait(false);
-                return count;
-            }
-        }, cancellationToken).ConfigureAwait(false);
+                StartAttempt(attempt.state, attempt.pageOperations);
+                var transaction = await attempt.context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    var count = await attempt.context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                    return count;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.CaptureCurrent = false;
+        }
+
         AcceptWhenAsked(context, state);
         return saved;
     }
@@ -235,11 +255,18 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     }
 
     /// <summary>Forgets what an earlier attempt captured (its transaction rolled back) and queues the application's page operations again.</summary>
+    /// <remarks>
+    /// The first attempt keeps what the outer SaveChanges captured (nothing changed in between); an attempt after a failed
+    /// one finds it cleared by the failure and captures again in its nested save.
+    /// </remarks>
     private static void StartAttempt(SaveState state, List<(object Entity, TaskType Operation)> pageOperations)
     {
         state.Capture.RolledBack();
-        state.ClearCaptured();
-        state.PageOperations.AddRange(pageOperations);
+        if (!state.CaptureCurrent)
+        {
+            state.ClearCaptured();
+            state.PageOperations.AddRange(pageOperations);
+        }
     }
 
     internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
@@ -284,7 +311,16 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
             return null;
         }
 
-        EntityChanges.Capture(context, _model, state);
+        if (state.CaptureCurrent)
+        {
+            // The nested save of SaveInOwnTransaction: the outer SaveChanges captured these same entries a moment ago.
+            state.CaptureCurrent = false;
+        }
+        else
+        {
+            EntityChanges.Capture(context, _model, state);
+        }
+
         return state.HasWork ? state : null;
     }
 

@@ -20,10 +20,18 @@ internal sealed class SaveState(ChangeCapture capture)
     /// <summary>Gets or sets the handler, subscribed to the context's <c>SavedChanges</c> event, that accepts the entries the bus saved in its own transaction once the caller's SaveChanges ends.</summary>
     public EventHandler<Microsoft.EntityFrameworkCore.SavedChangesEventArgs>? PendingAccept { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether what is captured is current for the save about to run: set when the bus runs the application's
+    /// save in a transaction of its own, so the nested SaveChanges uses what the outer one captured instead of scanning the
+    /// tracker again; cleared by the nested save and whenever the captured entries are cleared (a retried attempt captures anew).
+    /// </summary>
+    public bool CaptureCurrent { get; set; }
+
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 
     public void ClearCaptured()
     {
+        CaptureCurrent = false;
         Captured.Clear();
         Bindings.Clear();
         ComputedSources.Clear();
