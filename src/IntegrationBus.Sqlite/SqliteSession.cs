@@ -12,6 +12,7 @@ namespace IntegrationBus.Sqlite;
 internal sealed class SqliteSession : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteInsertStatement> _inserts = new(StringComparer.Ordinal);
 
     /// <summary>Creates a session on an open, configured connection.</summary>
     /// <param name="connection">The connection; the session disposes it.</param>
@@ -45,9 +46,29 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
-    /// <summary>Disposes the prepared commands and closes the connection.</summary>
+    /// <summary>Gets the positional insert statement for a constant SQL text, prepared the first time; see <see cref="SqliteInsertStatement"/>.</summary>
+    /// <param name="sql">The SQL text: a constant, never text built at run time (each text is kept).</param>
+    /// <returns>The statement, owned by the session; it runs in the connection's open transaction.</returns>
+    public SqliteInsertStatement Insert(string sql)
+    {
+        if (!_inserts.TryGetValue(sql, out var statement))
+        {
+            statement = SqliteInsertStatement.Prepare(Connection, sql);
+            _inserts.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
+    /// <summary>Disposes the prepared commands and statements and closes the connection.</summary>
     public void Dispose()
     {
+        foreach (var statement in _inserts.Values)
+        {
+            statement.Dispose();
+        }
+
+        _inserts.Clear();
         foreach (var command in _commands.Values)
         {
             command.Dispose();

@@ -7,28 +7,21 @@ namespace IntegrationBus.Sqlite;
 /// <summary>Appends tasks in one transaction, the store's own or the caller's.</summary>
 internal sealed class SqliteTaskAppender(SqliteDatabase database)
 {
+    // Positional parameters, bound by SqliteInsertStatement in this order.
     private const string InsertTaskSql = """
         INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy,
             object_guid, object_code_name, object_display_name, trace_parent, trace_state)
-        VALUES (@guid, @direction, @task_type, @data_type, @object_type, @object_id, @site, @payload, @created_at, @origin_connector, @policy,
-            @object_guid, @object_code_name, @object_display_name, @trace_parent, @trace_state);
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);
         """;
 
     private const string InsertSynchronizationSql = """
         INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts, ordering_key)
-        VALUES (@connector_id, @direction, @task_id, 0, 0, @ordering_key);
+        VALUES (?1, ?2, ?3, 0, 0, ?4);
         """;
 
-    private static readonly (string Name, SqliteType Type)[] InsertTaskParameters =
-    [
-        ("@guid", SqliteType.Text), ("@direction", SqliteType.Integer), ("@task_type", SqliteType.Integer), ("@data_type", SqliteType.Integer),
-        ("@object_type", SqliteType.Text), ("@object_id", SqliteType.Integer), ("@site", SqliteType.Text), ("@payload", SqliteType.Text),
-        ("@created_at", SqliteType.Integer), ("@origin_connector", SqliteType.Text), ("@policy", SqliteType.Integer), ("@object_guid", SqliteType.Blob),
-        ("@object_code_name", SqliteType.Text), ("@object_display_name", SqliteType.Text), ("@trace_parent", SqliteType.Text), ("@trace_state", SqliteType.Text),
-    ];
-
-    private static readonly (string Name, SqliteType Type)[] InsertSynchronizationParameters =
-        [("@connector_id", SqliteType.Integer), ("@direction", SqliteType.Integer), ("@task_id", SqliteType.Integer), ("@ordering_key", SqliteType.Text)];
+    // A write statement that changes nothing but takes the write lock, run through Microsoft.Data.Sqlite (which waits
+    // out a busy database) before the positional inserts in a caller's transaction that may not hold the lock yet.
+    private const string TakeWriteLockSql = "UPDATE integration_connector SET enabled = enabled WHERE 0;";
 
     /// <summary>Appends tasks; see <see cref="QueueStore.AppendAsync"/>.</summary>
     /// <param name="tasks">The tasks.</param>
@@ -191,89 +184,79 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     /// <remarks>
     /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and EF Core's
     /// synchronous SaveChanges appends through this same path. In the store's own transaction the writer's prepared
-    /// commands are used; in the caller's, commands are prepared for this call.
+    /// statements are used; in the caller's, the write lock is taken first (waiting out a busy database) and the
+    /// statements are prepared for this call.
     /// </remarks>
     private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, SqliteWriteScope? scope, CancellationToken cancellationToken)
     {
         if (scope is not null)
         {
-            return Write(
-                connection, transaction, scope.Prepared(InsertTaskSql, InsertTaskParameters), scope.Prepared(InsertSynchronizationSql, InsertSynchronizationParameters),
-                tasks, scope.CreatedConnectors, cancellationToken);
+            return Write(connection, transaction, scope.Insert(InsertTaskSql), scope.Insert(InsertSynchronizationSql), tasks, scope.CreatedConnectors, cancellationToken);
         }
 
-        using var insertTask = CreateCommand(connection, transaction, InsertTaskSql, InsertTaskParameters);
-        using var insertSynchronization = CreateCommand(connection, transaction, InsertSynchronizationSql, InsertSynchronizationParameters);
+        using (var takeLock = connection.CreateCommand())
+        {
+            takeLock.Transaction = transaction;
+            takeLock.CommandText = TakeWriteLockSql;
+            takeLock.ExecuteNonQuery();
+        }
+
+        using var insertTask = SqliteInsertStatement.Prepare(connection, InsertTaskSql);
+        using var insertSynchronization = SqliteInsertStatement.Prepare(connection, InsertSynchronizationSql);
         return Write(connection, transaction, insertTask, insertSynchronization, tasks, null, cancellationToken);
     }
 
     private long[] Write(
-        SqliteConnection connection, SqliteTransaction transaction, SqliteCommand insertTask, SqliteCommand insertSynchronization,
+        SqliteConnection connection, SqliteTransaction transaction, SqliteInsertStatement insertTask, SqliteInsertStatement insertSynchronization,
         IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
     {
         var ownTransaction = created is not null;
         var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        var task = insertTask.Parameters;
-        var synchronization = insertSynchronization.Parameters;
         var ids = new long[tasks.Count];
         for (var i = 0; i < tasks.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var next = tasks[i];
-            // In the order of InsertTaskParameters.
-            task[0].Value = next.Guid.ToString("D");
-            task[1].Value = (int)next.Direction;
-            task[2].Value = (int)next.TaskType;
-            task[3].Value = (int)next.DataType;
-            task[4].Value = next.ObjectType;
-            task[5].Value = SqliteValues.ToDb(next.ObjectId);
-            task[6].Value = SqliteValues.ToDb(next.Site);
-            task[7].Value = next.Payload;
-            task[8].Value = SqliteValues.ToUnixMs(next.CreatedAt);
-            task[9].Value = SqliteValues.ToDb(next.OriginConnector);
-            task[10].Value = (int)next.Policy;
-            task[11].Value = SqliteValues.ToBlob(next.ObjectGuid);
-            task[12].Value = SqliteValues.ToDb(next.ObjectCodeName);
-            task[13].Value = SqliteValues.ToDb(next.ObjectDisplayName);
-            task[14].Value = SqliteValues.ToDb(next.TraceParent);
-            task[15].Value = SqliteValues.ToDb(next.TraceState);
-            // Microsoft.Data.Sqlite's async methods run synchronously; the synchronous calls skip a Task per row.
-            insertTask.ExecuteNonQuery();
+            // In the order of InsertTaskSql's columns.
+            insertTask.Text(1, next.Guid.ToString("D"));
+            insertTask.Integer(2, (int)next.Direction);
+            insertTask.Integer(3, (int)next.TaskType);
+            insertTask.Integer(4, (int)next.DataType);
+            insertTask.Text(5, next.ObjectType);
+            insertTask.Integer(6, next.ObjectId);
+            insertTask.Text(7, next.Site);
+            insertTask.Text(8, next.Payload);
+            insertTask.Integer(9, SqliteValues.ToUnixMs(next.CreatedAt));
+            insertTask.Text(10, next.OriginConnector);
+            insertTask.Integer(11, (int)next.Policy);
+            insertTask.Blob(12, next.ObjectGuid);
+            insertTask.Text(13, next.ObjectCodeName);
+            insertTask.Text(14, next.ObjectDisplayName);
+            insertTask.Text(15, next.TraceParent);
+            insertTask.Text(16, next.TraceState);
+            insertTask.Execute();
             var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
             ids[i] = id;
 
-            synchronization[1].Value = (int)next.Direction;
-            synchronization[2].Value = id;
+            insertSynchronization.Integer(2, (int)next.Direction);
+            insertSynchronization.Integer(3, id);
             var keys = next.OrderingKeys;
             for (var c = 0; c < next.Connectors.Count; c++)
             {
                 var name = next.Connectors[c];
-                synchronization[3].Value = SqliteValues.ToDb(keys?[c]);
                 if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
                     connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);
                     connectorIds.Add(name, connectorId);
                 }
 
-                synchronization[0].Value = connectorId;
-                insertSynchronization.ExecuteNonQuery();
+                insertSynchronization.Integer(1, connectorId);
+                insertSynchronization.Text(4, keys?[c]);
+                insertSynchronization.Execute();
             }
         }
 
         return ids;
-    }
-
-    private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, SqliteType Type)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-
-        return command;
     }
 
     private SqliteTransaction CheckCallerTransaction(DbTransaction transaction)

@@ -47,6 +47,11 @@ internal sealed class SqliteWriteScope : IAsyncDisposable
     public SqliteCommand Prepared(string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
         => _session.Prepared(sql, Transaction, parameters);
 
+    /// <summary>Gets the writer's positional insert statement for a constant SQL text; see <see cref="SqliteSession.Insert"/>.</summary>
+    /// <param name="sql">The constant SQL text.</param>
+    /// <returns>The statement, owned by the writer's session (do not dispose it); it runs in this transaction.</returns>
+    public SqliteInsertStatement Insert(string sql) => _session.Insert(sql);
+
     /// <summary>Commits the transaction.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when committed.</returns>
