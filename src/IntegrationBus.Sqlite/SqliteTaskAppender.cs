@@ -7,21 +7,32 @@ namespace IntegrationBus.Sqlite;
 /// <summary>Appends tasks in one transaction, the store's own or the caller's.</summary>
 internal sealed class SqliteTaskAppender(SqliteDatabase database)
 {
-    // Positional parameters, bound by SqliteInsertStatement in this order.
-    private const string InsertTaskSql = """
-        INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy,
-            object_guid, object_code_name, object_display_name, trace_parent, trace_state)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);
-        """;
+    // Rows are inserted several to a statement (up to 32 tasks or 64 synchronizations): SQLite's per-statement work
+    // (cursors, the AUTOINCREMENT counter) is then paid once per statement, not per row. Statements exist for 1, 2, 4, …
+    // rows, so every text is a constant the writer's session can keep prepared.
+    private const int MaxTasksPerStatement = 32;
+    private const int MaxSynchronizationsPerStatement = 64;
 
-    private const string InsertSynchronizationSql = """
-        INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts, ordering_key)
-        VALUES (?1, ?2, ?3, 0, 0, ?4);
+    // Task IDs are given explicitly, counting on from the largest the table ever had (the write lock is held), so the
+    // IDs of a multi-row insert are known and in the tasks' order.
+    private const string NextTaskIdSql = """
+        SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'integration_task'), 0), COALESCE((SELECT max(id) FROM integration_task), 0)) + 1;
         """;
 
     // A write statement that changes nothing but takes the write lock, run through Microsoft.Data.Sqlite (which waits
     // out a busy database) before the positional inserts in a caller's transaction that may not hold the lock yet.
     private const string TakeWriteLockSql = "UPDATE integration_connector SET enabled = enabled WHERE 0;";
+
+    private const int TaskColumns = 17;
+    private const int SynchronizationColumns = 4;
+
+    private static readonly string[] InsertTaskSql = InsertStatements(
+        "INSERT INTO integration_task (id, guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy, object_guid, object_code_name, object_display_name, trace_parent, trace_state) VALUES ",
+        TaskColumns, "", MaxTasksPerStatement);
+
+    private static readonly string[] InsertSynchronizationSql = InsertStatements(
+        "INSERT INTO integration_synchronization (connector_id, direction, task_id, ordering_key, status, attempts) VALUES ",
+        SynchronizationColumns, ", 0, 0", MaxSynchronizationsPerStatement);
 
     /// <summary>Appends tasks; see <see cref="QueueStore.AppendAsync"/>.</summary>
     /// <param name="tasks">The tasks.</param>
@@ -189,74 +200,174 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     /// </remarks>
     private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, SqliteWriteScope? scope, CancellationToken cancellationToken)
     {
-        if (scope is not null)
+        if (scope is null)
         {
-            return Write(connection, transaction, scope.Insert(InsertTaskSql), scope.Insert(InsertSynchronizationSql), tasks, scope.CreatedConnectors, cancellationToken);
-        }
-
-        using (var takeLock = connection.CreateCommand())
-        {
+            using var takeLock = connection.CreateCommand();
             takeLock.Transaction = transaction;
             takeLock.CommandText = TakeWriteLockSql;
             takeLock.ExecuteNonQuery();
         }
 
-        using var insertTask = SqliteInsertStatement.Prepare(connection, InsertTaskSql);
-        using var insertSynchronization = SqliteInsertStatement.Prepare(connection, InsertSynchronizationSql);
-        return Write(connection, transaction, insertTask, insertSynchronization, tasks, null, cancellationToken);
-    }
+        using var statements = new Statements(connection, scope);
+        long firstId;
+        if (scope is not null)
+        {
+            firstId = (long)scope.Prepared(NextTaskIdSql).ExecuteScalar()!;
+        }
+        else
+        {
+            using var next = connection.CreateCommand();
+            next.Transaction = transaction;
+            next.CommandText = NextTaskIdSql;
+            firstId = (long)next.ExecuteScalar()!;
+        }
 
-    private long[] Write(
-        SqliteConnection connection, SqliteTransaction transaction, SqliteInsertStatement insertTask, SqliteInsertStatement insertSynchronization,
-        IReadOnlyList<NewIntegrationTask> tasks, List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
-    {
-        var ownTransaction = created is not null;
-        var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
         var ids = new long[tasks.Count];
-        for (var i = 0; i < tasks.Count; i++)
+        for (var start = 0; start < tasks.Count;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var next = tasks[i];
-            // In the order of InsertTaskSql's columns.
-            insertTask.Text(1, next.Guid.ToString("D"));
-            insertTask.Integer(2, (int)next.Direction);
-            insertTask.Integer(3, (int)next.TaskType);
-            insertTask.Integer(4, (int)next.DataType);
-            insertTask.Text(5, next.ObjectType);
-            insertTask.Integer(6, next.ObjectId);
-            insertTask.Text(7, next.Site);
-            insertTask.Text(8, next.Payload);
-            insertTask.Integer(9, SqliteValues.ToUnixMs(next.CreatedAt));
-            insertTask.Text(10, next.OriginConnector);
-            insertTask.Integer(11, (int)next.Policy);
-            insertTask.Blob(12, next.ObjectGuid);
-            insertTask.Text(13, next.ObjectCodeName);
-            insertTask.Text(14, next.ObjectDisplayName);
-            insertTask.Text(15, next.TraceParent);
-            insertTask.Text(16, next.TraceState);
-            insertTask.Execute();
-            var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
-            ids[i] = id;
-
-            insertSynchronization.Integer(2, (int)next.Direction);
-            insertSynchronization.Integer(3, id);
-            var keys = next.OrderingKeys;
-            for (var c = 0; c < next.Connectors.Count; c++)
+            var rows = RowsForNextStatement(tasks.Count - start, MaxTasksPerStatement);
+            var insert = statements.Get(InsertTaskSql[rows]);
+            for (var row = 0; row < rows; row++)
             {
-                var name = next.Connectors[c];
+                var i = start + row;
+                ids[i] = firstId + i;
+                BindTask(insert, row * TaskColumns, ids[i], tasks[i]);
+            }
+
+            insert.Execute();
+            start += rows;
+        }
+
+        WriteSynchronizations(connection, transaction, statements, tasks, ids, scope?.CreatedConnectors, cancellationToken);
+        return ids;
+    }
+
+    private static void BindTask(SqliteInsertStatement insert, int offset, long id, NewIntegrationTask task)
+    {
+        // In the order of the statement's columns.
+        insert.Integer(offset + 1, id);
+        insert.Text(offset + 2, task.Guid.ToString("D"));
+        insert.Integer(offset + 3, (int)task.Direction);
+        insert.Integer(offset + 4, (int)task.TaskType);
+        insert.Integer(offset + 5, (int)task.DataType);
+        insert.Text(offset + 6, task.ObjectType);
+        insert.Integer(offset + 7, task.ObjectId);
+        insert.Text(offset + 8, task.Site);
+        insert.Text(offset + 9, task.Payload);
+        insert.Integer(offset + 10, SqliteValues.ToUnixMs(task.CreatedAt));
+        insert.Text(offset + 11, task.OriginConnector);
+        insert.Integer(offset + 12, (int)task.Policy);
+        insert.Blob(offset + 13, task.ObjectGuid);
+        insert.Text(offset + 14, task.ObjectCodeName);
+        insert.Text(offset + 15, task.ObjectDisplayName);
+        insert.Text(offset + 16, task.TraceParent);
+        insert.Text(offset + 17, task.TraceState);
+    }
+
+    private void WriteSynchronizations(
+        SqliteConnection connection, SqliteTransaction transaction, Statements statements, IReadOnlyList<NewIntegrationTask> tasks, long[] ids,
+        List<KeyValuePair<string, long>>? created, CancellationToken cancellationToken)
+    {
+        var connectorIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = new List<(long Connector, int Direction, long Task, string? OrderingKey)>(tasks.Count);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            for (var c = 0; c < task.Connectors.Count; c++)
+            {
+                var name = task.Connectors[c];
                 if (!connectorIds.TryGetValue(name, out var connectorId))
                 {
-                    connectorId = database.GetOrCreateConnectorId(connection, transaction, name, ownTransaction, created);
+                    connectorId = database.GetOrCreateConnectorId(connection, transaction, name, created is not null, created);
                     connectorIds.Add(name, connectorId);
                 }
 
-                insertSynchronization.Integer(1, connectorId);
-                insertSynchronization.Text(4, keys?[c]);
-                insertSynchronization.Execute();
+                rows.Add((connectorId, (int)task.Direction, ids[i], task.OrderingKeys?[c]));
             }
         }
 
-        return ids;
+        for (var start = 0; start < rows.Count;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = RowsForNextStatement(rows.Count - start, MaxSynchronizationsPerStatement);
+            var insert = statements.Get(InsertSynchronizationSql[count]);
+            for (var row = 0; row < count; row++)
+            {
+                var (connector, direction, task, orderingKey) = rows[start + row];
+                var offset = row * SynchronizationColumns;
+                insert.Integer(offset + 1, connector);
+                insert.Integer(offset + 2, direction);
+                insert.Integer(offset + 3, task);
+                insert.Text(offset + 4, orderingKey);
+            }
+
+            insert.Execute();
+            start += count;
+        }
+    }
+
+    /// <summary>The largest power of two not above the rows left and the statement's maximum.</summary>
+    private static int RowsForNextStatement(int left, int max) => Math.Min(max, 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)left)));
+
+    /// <summary>The insert statements for 1, 2, 4, … up to <paramref name="max"/> rows, indexed by their row count (other slots empty).</summary>
+    private static string[] InsertStatements(string head, int columns, string constants, int max)
+    {
+        var statements = new string[max + 1];
+        for (var rows = 1; rows <= max; rows *= 2)
+        {
+            var sql = new System.Text.StringBuilder(head);
+            for (var row = 0; row < rows; row++)
+            {
+                sql.Append(row == 0 ? "(" : ", (");
+                for (var column = 1; column <= columns; column++)
+                {
+                    sql.Append(column == 1 ? "?" : ", ?").Append((row * columns) + column);
+                }
+
+                sql.Append(constants).Append(')');
+            }
+
+            statements[rows] = sql.Append(';').ToString();
+        }
+
+        return statements;
+    }
+
+    /// <summary>The insert statements of one write: the writer's kept ones in the store's own transaction, else prepared for this write.</summary>
+    private sealed class Statements(SqliteConnection connection, SqliteWriteScope? scope) : IDisposable
+    {
+        private Dictionary<string, SqliteInsertStatement>? _own;
+
+        public SqliteInsertStatement Get(string sql)
+        {
+            if (scope is not null)
+            {
+                return scope.Insert(sql);
+            }
+
+            _own ??= new(StringComparer.Ordinal);
+            if (!_own.TryGetValue(sql, out var statement))
+            {
+                statement = SqliteInsertStatement.Prepare(connection, sql);
+                _own.Add(sql, statement);
+            }
+
+            return statement;
+        }
+
+        public void Dispose()
+        {
+            if (_own is null)
+            {
+                return;
+            }
+
+            foreach (var statement in _own.Values)
+            {
+                statement.Dispose();
+            }
+        }
     }
 
     private SqliteTransaction CheckCallerTransaction(DbTransaction transaction)

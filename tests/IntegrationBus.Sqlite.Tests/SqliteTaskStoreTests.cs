@@ -226,6 +226,78 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
         Assert.Equal("held", (await Store.Configuration.GetSettingsAsync(Ct))["blocker"]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(33)]
+    [InlineData(77)]
+    [InlineData(200)]
+    public async Task AppendAsync_ManyTasksToSeveralConnectors_EveryRowInOrderWithItsValues(int count)
+    {
+        // Rows go several to a statement (32 tasks, 64 synchronizations): counts that cross those sizes.
+        var (crm, erp, search) = (Some.Connector(), Some.Connector(), Some.Connector());
+        var tasks = Enumerable.Range(0, count)
+            .Select(i => Some.Task(crm, erp, search) with { OrderingKeys = [$"k{i}", null, $"s{i % 3}"] })
+            .ToList();
+
+        var ids = await Store.Queue.AppendAsync(tasks, null, Ct);
+
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(count, ids.Distinct().Count());
+        foreach (var (connector, column) in new[] { (crm, 0), (erp, 1), (search, 2) })
+        {
+            var queued = await FetchAllAsync(connector);
+            Assert.Equal(ids, queued.Select(t => t.Id));
+            Assert.Equal(tasks.Select(t => t.Guid), queued.Select(t => t.Guid));
+            Assert.Equal(
+                tasks.Select(t => (t.ObjectType, t.ObjectId, t.ObjectGuid, t.Site, t.Payload, t.CreatedAt, t.TraceParent, t.TraceState)),
+                queued.Select(t => (t.ObjectType, t.ObjectId, t.ObjectGuid, t.Site, t.Payload, t.CreatedAt, t.TraceParent, t.TraceState)));
+            Assert.Equal(tasks.Select(t => t.OrderingKeys![column]), queued.Select(t => t.OrderingKey));
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterTheNewestTasksWereDeleted_NeverReusesTheirIds()
+    {
+        var crm = Some.Connector();
+        var first = await Store.Queue.AppendAsync([Some.Task(crm), Some.Task(crm), Some.Task(crm)], null, Ct);
+        await using (var connection = await SqliteStore.OpenConnectionAsync(Ct))
+        {
+            await SqliteTestFiles.ScalarAsync<long>(connection, "DELETE FROM integration_synchronization; DELETE FROM integration_task; SELECT changes();");
+        }
+
+        var next = await Store.Queue.AppendAsync([Some.Task(crm), Some.Task(crm)], null, Ct);
+
+        Assert.All(next, id => Assert.True(id > first.Max(), $"Task ID {id} reuses one at or below {first.Max()}."));
+        Assert.Equal(next, (await FetchAllAsync(crm)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Append_DeferredCallerTransactionWhileAnotherConnectionWrites_WaitsForTheLockThenWritesWithTheTransaction()
+    {
+        var crm = Some.Connector();
+        await Store.Queue.AppendAsync([Some.Task(crm)], null, Ct);
+        await using var blocker = new SqliteConnection(ConnectionString);
+        await blocker.OpenAsync(Ct);
+        var lockHeld = blocker.BeginTransaction(deferred: false);
+        await SqliteTestFiles.ScalarAsync<long>(blocker, "INSERT INTO integration_setting (key, value) VALUES ('blocker', 'held'); SELECT changes();", lockHeld);
+        await using var caller = new SqliteConnection(ConnectionString);
+        await caller.OpenAsync(Ct);
+        var transaction = caller.BeginTransaction(deferred: true);
+
+        var append = Task.Run(() => Store.Queue.Append([Some.Task(crm), Some.Task(crm)], transaction), Ct);
+
+        // Not a synchronisation sleep: a bounded window in which the append must NOT finish while the lock is held.
+        var finishedFirst = await Task.WhenAny(append, Task.Delay(TimeSpan.FromMilliseconds(250), Ct));
+        Assert.NotSame(append, finishedFirst);
+        lockHeld.Commit();
+        lockHeld.Dispose();
+        var ids = await append.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Single(await FetchAllAsync(crm));
+        transaction.Commit();
+
+        Assert.Equal(ids, (await FetchAllAsync(crm)).Skip(1).Select(t => t.Id));
+    }
+
     [Fact]
     public async Task FetchAsync_LargestStoredValues_ReadBackExactly()
     {
