@@ -17,15 +17,30 @@ internal static class TaskPayload
 {
     public const int Version = 1;
 
+    // A buffer larger than this after a payload is dropped, so one huge snapshot does not stay allocated on its thread.
+    private const int KeptBufferBytes = 64 * 1024;
+
+    // A thread's buffer and writer, reused from payload to payload: a unit of work serializes one payload per task.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _cached;
+
     public static string Serialize(ObjectSnapshot snapshot, DataType dataType)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Taken off the thread while in use, so a payload written from inside another (no such path today) gets its own.
+        var (buffer, writer) = _cached ?? (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
+        _cached = null;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        Write(writer, snapshot, dataType);
+        writer.Flush();
+        var payload = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity <= KeptBufferBytes)
         {
-            Write(writer, snapshot, dataType);
+            writer.Reset(Stream.Null);
+            _cached = (buffer, writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return payload;
     }
 
     /// <summary>Writes a payload as one JSON value into a larger document (the webhook envelope's <c>payload</c>).</summary>
