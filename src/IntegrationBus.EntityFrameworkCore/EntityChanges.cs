@@ -63,7 +63,7 @@ internal static class EntityChanges
     public static List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Describe(
         DbContext context, EntityModel model, SaveState state, out List<(EntityMapping Owner, long Id)> untrackedOwners)
     {
-        var changes = new List<(BusObject Object, TaskType TaskType, BusObject? Previous)>();
+        var changes = new List<(BusObject Object, TaskType TaskType, BusObject? Previous)>(state.PageOperations.Count + state.Captured.Count);
         var deletedNodes = new HashSet<Guid>();
         foreach (var (entity, operation) in state.PageOperations)
         {
@@ -79,7 +79,7 @@ internal static class EntityChanges
             }
         }
 
-        var logged = new HashSet<(string Type, long Id)>();
+        var logged = new HashSet<(string Type, long Id)>(state.Captured.Count);
         foreach (var captured in state.Captured)
         {
             var page = captured.Mapping.Type.IsPage;

@@ -35,9 +35,11 @@ internal sealed class EntityMapping(IEntityType entityType, ObjectTypeInfo type,
     public BusObject FromEntry(EntityEntry entry, bool original = false)
     {
         var obj = new BusObject(Type);
+        // One PropertyValues for the entry: EF Core builds a new one on every CurrentValues / OriginalValues access.
+        var values = original ? entry.OriginalValues : entry.CurrentValues;
         foreach (var property in Properties)
         {
-            obj[property.Name] = original ? entry.OriginalValues[property] : entry.CurrentValues[property];
+            obj[property.Name] = values[property];
         }
 
         foreach (var (field, read) in computed)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IntegrationBus.EntityFrameworkCore.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace IntegrationBus.EntityFrameworkCore.Tests;
 
@@ -63,6 +64,72 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
         }
 
         Assert.Single(await bus.QueueAsync("crm"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveChanges_RetryingStrategy_FirstAttemptFails_TasksWrittenOnceWithTheEntities(bool async)
+    {
+        var failOnce = new FailFirstInsert();
+        await using var bus = await EfBus.StartAsync(
+            [Crm()], processing: false,
+            sqlite: sqlite => sqlite.ExecutionStrategy(dependencies => new RetryOnTransient(dependencies)),
+            context: options => options.AddInterceptors(failOnce));
+        await using (bus.Scope(out var db))
+        {
+            db.Users.AddRange(new User { UserName = "ann" }, new User { UserName = "bob" });
+            var saved = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+            Assert.Equal(2, saved);
+        }
+
+        Assert.True(failOnce.Failed);
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal(["ann", "bob"], await db.Users.OrderBy(u => u.UserName).Select(u => u.UserName).ToListAsync(Token));
+        }
+
+        // The retried attempt captured again (the failed one's capture was cleared) and wrote each task once.
+        Assert.Equal([TaskType.CreateObject, TaskType.CreateObject], (await bus.QueueAsync("crm")).Select(t => t.TaskType));
+    }
+
+    private sealed class TransientFailure() : Exception("A transient failure of the first INSERT.");
+
+    private sealed class RetryOnTransient(ExecutionStrategyDependencies dependencies) : ExecutionStrategy(dependencies, 3, TimeSpan.Zero)
+    {
+        protected override bool ShouldRetryOn(Exception exception) => exception is TransientFailure;
+
+        protected override TimeSpan? GetNextDelay(Exception lastException) => base.GetNextDelay(lastException) is null ? null : TimeSpan.Zero;
+    }
+
+    /// <summary>Fails the application's first INSERT, once.</summary>
+    private sealed class FailFirstInsert : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _failed;
+
+        public bool Failed => _failed == 1;
+
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> ReaderExecuting(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result)
+        {
+            Fail(command);
+            return result;
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Fail(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Fail(System.Data.Common.DbCommand command)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"Users\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _failed, 1) == 0)
+            {
+                throw new TransientFailure();
+            }
+        }
     }
 
     [Fact]

@@ -46,7 +46,9 @@ public sealed class EfBus : IAsyncDisposable
         Action<BusEntitiesBuilder>? entities = null,
         bool processing = true,
         Action<IntegrationBusBuilder>? configure = null,
-        bool pooled = false)
+        bool pooled = false,
+        Action<Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder>? sqlite = null,
+        Action<DbContextOptionsBuilder>? context = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-ef-{Guid.NewGuid():N}.db");
         var services = new ServiceCollection();
@@ -65,12 +67,14 @@ public sealed class EfBus : IAsyncDisposable
         configure?.Invoke(builder);
         if (pooled)
         {
-            services.AddDbContextPool<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp), poolSize: 1);
+            services.AddDbContextPool<AppDb>((sp, options) => Configure(options.UseSqlite($"Data Source={path}", sqlite).UseIntegrationBus(sp)), poolSize: 1);
         }
         else
         {
-            services.AddDbContext<AppDb>((sp, options) => options.UseSqlite($"Data Source={path}").UseIntegrationBus(sp));
+            services.AddDbContext<AppDb>((sp, options) => Configure(options.UseSqlite($"Data Source={path}", sqlite).UseIntegrationBus(sp)));
         }
+
+        void Configure(DbContextOptionsBuilder options) => context?.Invoke(options);
 
         var efBus = new EfBus(services.BuildServiceProvider(), path, signals);
         await using (var scope = efBus._provider.CreateAsyncScope())
