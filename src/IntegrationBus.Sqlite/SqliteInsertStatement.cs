@@ -5,8 +5,8 @@ using SQLitePCL;
 namespace IntegrationBus.Sqlite;
 
 /// <summary>
-/// A prepared single-row statement on a Microsoft.Data.Sqlite connection whose parameters are bound by position, for the
-/// task and synchronization inserts that run once or twice per task.
+/// A prepared insert on a Microsoft.Data.Sqlite connection whose parameters are bound by position, for the task and
+/// synchronization rows appended for every task.
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite looks every parameter up by name and builds a data reader on every execution; for the two inserts

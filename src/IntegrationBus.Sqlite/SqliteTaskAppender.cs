@@ -19,8 +19,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'integration_task'), 0), COALESCE((SELECT max(id) FROM integration_task), 0)) + 1;
         """;
 
-    // A write statement that changes nothing but takes the write lock, run through Microsoft.Data.Sqlite (which waits
-    // out a busy database) before the positional inserts in a caller's transaction that may not hold the lock yet.
+    // A write statement that changes nothing but takes the write lock.
     private const string TakeWriteLockSql = "UPDATE integration_connector SET enabled = enabled WHERE 0;";
 
     private const int TaskColumns = 17;
@@ -195,33 +194,13 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     /// <remarks>
     /// Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and EF Core's
     /// synchronous SaveChanges appends through this same path. In the store's own transaction the writer's prepared
-    /// statements are used; in the caller's, the write lock is taken first (waiting out a busy database) and the
+    /// statements are used; in the caller's, the write lock is taken first (see <see cref="NextTaskId"/>) and the
     /// statements are prepared for this call.
     /// </remarks>
     private long[] Write(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks, SqliteWriteScope? scope, CancellationToken cancellationToken)
     {
-        if (scope is null)
-        {
-            using var takeLock = connection.CreateCommand();
-            takeLock.Transaction = transaction;
-            takeLock.CommandText = TakeWriteLockSql;
-            takeLock.ExecuteNonQuery();
-        }
-
         using var statements = new Statements(connection, scope);
-        long firstId;
-        if (scope is not null)
-        {
-            firstId = (long)scope.Prepared(NextTaskIdSql).ExecuteScalar()!;
-        }
-        else
-        {
-            using var next = connection.CreateCommand();
-            next.Transaction = transaction;
-            next.CommandText = NextTaskIdSql;
-            firstId = (long)next.ExecuteScalar()!;
-        }
-
+        var firstId = NextTaskId(connection, transaction, scope);
         var ids = new long[tasks.Count];
         for (var start = 0; start < tasks.Count;)
         {
@@ -241,6 +220,22 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 
         WriteSynchronizations(connection, transaction, statements, tasks, ids, scope?.CreatedConnectors, cancellationToken);
         return ids;
+    }
+
+    /// <summary>The first free task ID; in a caller's transaction, takes the write lock first.</summary>
+    private static long NextTaskId(SqliteConnection connection, SqliteTransaction transaction, SqliteWriteScope? scope)
+    {
+        if (scope is not null)
+        {
+            return (long)scope.Prepared(NextTaskIdSql).ExecuteScalar()!;
+        }
+
+        // A caller's (deferred) transaction may not hold the write lock yet, and the positional inserts do not wait out
+        // a busy database: the lock is taken here through Microsoft.Data.Sqlite, which does, before the ID is read.
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = TakeWriteLockSql + NextTaskIdSql;
+        return (long)command.ExecuteScalar()!;
     }
 
     private static void BindTask(SqliteInsertStatement insert, int offset, long id, NewIntegrationTask task)
