@@ -219,6 +219,11 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         }
 
         WriteSynchronizations(connection, transaction, statements, tasks, ids, scope?.CreatedConnectors, cancellationToken);
+        if (scope is not null)
+        {
+            scope.NextTaskId = firstId + tasks.Count;
+        }
+
         return ids;
     }
 
@@ -227,7 +232,8 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
     {
         if (scope is not null)
         {
-            return (long)scope.Prepared(NextTaskIdSql).ExecuteScalar()!;
+            // Read once per write transaction: a batch of keyed incoming tasks writes them one at a time.
+            return scope.NextTaskId ??= (long)scope.Prepared(NextTaskIdSql).ExecuteScalar()!;
         }
 
         // A caller's (deferred) transaction may not hold the write lock yet, and the positional inserts do not wait out

@@ -26,6 +26,9 @@ internal sealed class SqliteWriteScope : IAsyncDisposable
     /// <summary>Gets the transaction.</summary>
     public SqliteTransaction Transaction { get; }
 
+    /// <summary>Gets or sets the next free task ID once a write in this transaction has read it (the write lock is held, so no one else takes it).</summary>
+    public long? NextTaskId { get; set; }
+
     /// <summary>Gets the connectors created in this transaction, cached once it commits.</summary>
     public List<KeyValuePair<string, long>> CreatedConnectors => _createdConnectors ??= [];
 
