@@ -10,8 +10,7 @@ internal static class EntityChanges
     public static void Capture(DbContext context, EntityModel model, SaveState state)
     {
         var tracker = context.ChangeTracker;
-        var autoDetect = tracker.AutoDetectChangesEnabled;
-        if (autoDetect)
+        if (tracker.AutoDetectChangesEnabled)
         {
             tracker.DetectChanges();
         }
@@ -20,14 +19,9 @@ internal static class EntityChanges
         state.Bindings.Clear();
         state.ComputedSources.Clear();
         // Changes were just detected: Entries() would scan every tracked entity again if automatic detection stayed on.
-        tracker.AutoDetectChangesEnabled = false;
-        try
+        using (new AutoDetectChangesOff(tracker))
         {
             CaptureEntries(tracker.Entries(), model, state);
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = autoDetect;
         }
     }
 

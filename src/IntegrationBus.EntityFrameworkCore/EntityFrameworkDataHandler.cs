@@ -150,9 +150,7 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
 
                 // The handler changes entities only through the change tracker, so each Entry need not scan for changes
                 // first; SaveChanges still detects changes once (as the application's own interceptors may expect).
-                var autoDetect = context.ChangeTracker.AutoDetectChangesEnabled;
-                context.ChangeTracker.AutoDetectChangesEnabled = false;
-                try
+                using (new AutoDetectChangesOff(context.ChangeTracker))
                 {
                     foreach (var task in tasks)
                     {
@@ -162,10 +160,6 @@ public sealed class EntityFrameworkDataHandler<TContext> : IInternalBatchDataHan
                             throw new IntegrationBusException($"Incoming task {task.Id} was not applied ({result.Kind}): {result.Message}");
                         }
                     }
-                }
-                finally
-                {
-                    context.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
                 }
 
                 await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
