@@ -85,7 +85,7 @@ public sealed class EntityFrameworkBatchTests
     [Fact]
     public async Task Incoming_BatchRelayed_OtherConnectorsGetEveryChangeButNeverTheOrigin()
     {
-        var crm = new Contacts(relay: true);
+        var crm = Contacts(relay: true);
         var search = new Recorder("search", s => s.AllObjects(SubscriptionMode.AsyncSimple));
         await using var bus = await EfBus.StartAsync([crm, search], ef => ef.Object<Contact>("crm.contact"), processing: false);
         crm.Types = bus.Bus.Types;
@@ -101,7 +101,7 @@ public sealed class EntityFrameworkBatchTests
     [Fact]
     public async Task Incoming_BatchOfUpdatesByGuidAndCreatesOfKnownCodeNames_AppliesAllInOneBatch()
     {
-        var users = new Users();
+        var users = new JsonObjects("cms", "cms.user", "UserGuid");
         await using var bus = await EfBus.StartAsync([users]);
         users.Types = bus.Bus.Types;
         var alice = Guid.NewGuid();
@@ -135,7 +135,7 @@ public sealed class EntityFrameworkBatchTests
     [Fact]
     public async Task Start_LookupPropertyWithoutIndex_WarnsOnceNamingEntityAndProperty()
     {
-        await using var bus = await EfBus.StartAsync([new Contacts()], ef => EfBus.DefaultEntities(ef.Object<Contact>("crm.contact")));
+        await using var bus = await EfBus.StartAsync([Contacts()], ef => EfBus.DefaultEntities(ef.Object<Contact>("crm.contact")));
 
         var warnings = bus.Signals.Seen.Where(e => e.EventId == EntityIndexCheck.LookupWithoutIndexEventId).Select(e => ((string)e.State["Entity"]!, (string)e.State["Property"]!)).ToList();
         Assert.Single(warnings, w => w == ("Poll", "PollGuid"));
@@ -144,7 +144,7 @@ public sealed class EntityFrameworkBatchTests
         Assert.DoesNotContain(("User", "UserName"), warnings);        // unique index
         Assert.DoesNotContain(warnings, w => w.Item1 == "Contact");   // indexed GUID, no code name
 
-        var contacts = bus.Bus.Connectors.OfType<Contacts>().Single();
+        var contacts = bus.Bus.Connectors.OfType<JsonObjects>().Single();
         contacts.Types = bus.Bus.Types;
         await QueueAndDrainAsync(bus, [Change(TaskType.CreateObject, Guid.NewGuid(), "a@example.com"), Change(TaskType.CreateObject, Guid.NewGuid(), "b@example.com")]);
         Assert.Single(bus.Signals.Seen, e => e.EventId == EntityIndexCheck.LookupWithoutIndexEventId && Equals(e.State["Property"], "PollGuid"));
@@ -168,13 +168,16 @@ public sealed class EntityFrameworkBatchTests
 
     private static async Task<EfBus> StartAsync()
     {
-        var crm = new Contacts();
+        var crm = Contacts();
         var bus = await EfBus.StartAsync([crm], ef => ef.Object<Contact>("crm.contact"));
         crm.Types = bus.Bus.Types;
         return bus;
     }
 
-    private sealed class Contacts(bool relay = false) : Connector("crm")
+    private static JsonObjects Contacts(bool relay = false) => new("crm", "crm.contact", "ContactGuid", relay);
+
+    /// <summary>Accepts each incoming JSON object as an object of one type: its GUID property parsed, every other one as its string.</summary>
+    private sealed class JsonObjects(string name, string type, string guidField, bool relay = false) : Connector(name)
     {
         public ObjectTypeRegistry? Types { get; set; }
 
@@ -186,34 +189,13 @@ public sealed class EntityFrameworkBatchTests
 
         protected override ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken)
         {
-            var json = (JsonElement)externalObject;
-            var contact = Types!.Create("crm.contact");
-            contact["ContactGuid"] = json.GetProperty("ContactGuid").GetGuid();
-            contact["Name"] = json.GetProperty("Name").GetString();
-            contact["Email"] = json.GetProperty("Email").GetString();
-            return ValueTask.FromResult(InternalObjectResult.Accept(contact));
-        }
+            var obj = Types!.Create(type);
+            foreach (var property in ((JsonElement)externalObject).EnumerateObject())
+            {
+                obj[property.Name] = property.Name == guidField ? property.Value.GetGuid() : property.Value.GetString();
+            }
 
-        protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
-            Task.FromResult(TaskResult.SkipNow("kept for inspection"));
-    }
-
-    private sealed class Users() : Connector("cms")
-    {
-        public ObjectTypeRegistry? Types { get; set; }
-
-        protected override void Subscribe(SubscriptionBuilder subscriptions)
-        {
-        }
-
-        protected override ValueTask<InternalObjectResult> PrepareInternalObjectAsync(object externalObject, TaskType taskType, DataType dataType, CancellationToken cancellationToken)
-        {
-            var json = (JsonElement)externalObject;
-            var user = Types!.Create("cms.user");
-            user["UserGuid"] = json.GetProperty("UserGuid").GetGuid();
-            user["UserName"] = json.GetProperty("UserName").GetString();
-            user["Email"] = json.GetProperty("Email").GetString();
-            return ValueTask.FromResult(InternalObjectResult.Accept(user));
+            return ValueTask.FromResult(InternalObjectResult.Accept(obj));
         }
 
         protected override Task<TaskResult> ProcessOutgoingAsync(OutgoingTask task, CancellationToken cancellationToken) =>
