@@ -148,7 +148,7 @@ internal sealed class IncomingLogger(
             snapshot = await WithReferencesAsync(connector, snapshot, dataType == DataType.Snapshot, cancellationToken).ConfigureAwait(false);
         }
 
-        var guid = Guid.CreateVersion7(now);
+        var guid = TaskGuid.NewVersion7(now);
         var trace = BusTracing.Create([runtime], TaskDirection.Incoming, guid, obj.TypeName, taskType);
         var task = new NewIntegrationTask
         {

@@ -199,7 +199,7 @@ internal sealed class ChangeLogger(
 
             if (matched is not null)
             {
-                var guid = Guid.CreateVersion7(now);
+                var guid = TaskGuid.NewVersion7(now);
                 ConnectorRuntime[] targets = [.. matched];
                 var trace = BusTracing.Create(targets, TaskDirection.Outgoing, guid, snapshot.TypeName, taskType);
                 pending.Add(new PendingChange(guid, snapshot, taskType, dataType, targets, now, trace));

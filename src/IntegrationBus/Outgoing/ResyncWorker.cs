@@ -157,7 +157,7 @@ internal sealed class ResyncWorker(
                 continue;
             }
 
-            var guid = Guid.CreateVersion7(now);
+            var guid = TaskGuid.NewVersion7(now);
             var trace = BusTracing.Create(targets, TaskDirection.Outgoing, guid, obj.TypeName, taskType);
             pending.Add(new PendingChange(guid, obj, taskType, ChangeLogger.ToDataType(modes[connector.Position], type.IsPage), targets, now, trace));
         }
