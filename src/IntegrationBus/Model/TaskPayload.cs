@@ -20,6 +20,19 @@ internal static class TaskPayload
     // A buffer larger than this after a payload is dropped, so one huge snapshot does not stay allocated on its thread.
     private const int KeptBufferBytes = 64 * 1024;
 
+    // Property names the writer would otherwise check for escaping and transcode on every payload.
+    private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("v");
+    private static readonly JsonEncodedText DataTypeName = JsonEncodedText.Encode("dataType");
+    private static readonly JsonEncodedText ObjectName = JsonEncodedText.Encode("object");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText FieldsName = JsonEncodedText.Encode("fields");
+    private static readonly JsonEncodedText SimpleValue = JsonEncodedText.Encode(nameof(DataType.Simple));
+    private static readonly JsonEncodedText SimpleSnapshotValue = JsonEncodedText.Encode(nameof(DataType.SimpleSnapshot));
+    private static readonly JsonEncodedText SnapshotValue = JsonEncodedText.Encode(nameof(DataType.Snapshot));
+
+    // The payload's shape is fixed by the code below, so the writer need not check it token by token.
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
     // A thread's buffer and writer, reused from payload to payload: a unit of work serializes one payload per task.
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _cached;
@@ -27,7 +40,7 @@ internal static class TaskPayload
     public static string Serialize(ObjectSnapshot snapshot, DataType dataType)
     {
         // Taken off the thread while in use, so a payload written from inside another (no such path today) gets its own.
-        var (buffer, writer) = _cached ?? (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null));
+        var (buffer, writer) = _cached ?? (new ArrayBufferWriter<byte>(512), new Utf8JsonWriter(Stream.Null, WriterOptions));
         _cached = null;
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
@@ -50,9 +63,16 @@ internal static class TaskPayload
     public static void Write(Utf8JsonWriter writer, ObjectSnapshot snapshot, DataType dataType)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("v", Version);
-        writer.WriteString("dataType", dataType.ToString());
-        writer.WritePropertyName("object");
+        writer.WriteNumber(VersionName, Version);
+        switch (dataType)
+        {
+            case DataType.Simple: writer.WriteString(DataTypeName, SimpleValue); break;
+            case DataType.SimpleSnapshot: writer.WriteString(DataTypeName, SimpleSnapshotValue); break;
+            case DataType.Snapshot: writer.WriteString(DataTypeName, SnapshotValue); break;
+            default: writer.WriteString(DataTypeName, dataType.ToString()); break;
+        }
+
+        writer.WritePropertyName(ObjectName);
         WriteSnapshot(writer, snapshot);
         writer.WriteEndObject();
     }
@@ -115,8 +135,8 @@ internal static class TaskPayload
     private static void WriteSnapshot(Utf8JsonWriter writer, ObjectSnapshot snapshot)
     {
         writer.WriteStartObject();
-        writer.WriteString("type", snapshot.Object.TypeName);
-        writer.WritePropertyName("fields");
+        writer.WriteString(TypeName, snapshot.Object.TypeName);
+        writer.WritePropertyName(FieldsName);
         writer.WriteStartObject();
         foreach (var (field, value) in snapshot.Object.Fields)
         {
