@@ -7,10 +7,15 @@ namespace IntegrationBus.EntityFrameworkCore;
 /// <summary>Turns what SaveChanges wrote into bus changes: object and page operations, and owner updates for binding rows.</summary>
 internal static class EntityChanges
 {
-    public static void Capture(DbContext context, EntityModel model, SaveState state)
+    /// <summary>Captures the entries of bus types (and binding and computed-field rows) that the save writes.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="model">The bus's view of the EF model.</param>
+    /// <param name="state">Receives the captured entries.</param>
+    /// <param name="detectChanges">Whether to detect changes first (when automatic detection is on); not when EF Core just did.</param>
+    public static void Capture(DbContext context, EntityModel model, SaveState state, bool detectChanges = true)
     {
         var tracker = context.ChangeTracker;
-        if (tracker.AutoDetectChangesEnabled)
+        if (detectChanges && tracker.AutoDetectChangesEnabled)
         {
             tracker.DetectChanges();
         }

@@ -17,21 +17,26 @@ internal sealed class SaveState(ChangeCapture capture)
 
     public List<(object Entity, TaskType Operation)> PageOperations { get; } = [];
 
-    /// <summary>Gets or sets the handler, subscribed to the context's <c>SavedChanges</c> event, that accepts the entries the bus saved in its own transaction once the caller's SaveChanges ends.</summary>
-    public EventHandler<Microsoft.EntityFrameworkCore.SavedChangesEventArgs>? PendingAccept { get; set; }
+    /// <summary>
+    /// Gets or sets what ends a save in the bus's own transaction once the caller's SaveChanges ends (accepts the
+    /// entries when asked, turns change detection back on); <see langword="null"/> when nothing waits.
+    /// </summary>
+    public Action? PendingEnd { get; set; }
 
     /// <summary>
-    /// Gets or sets whether what is captured is current for the save about to run: set when the bus runs the application's
-    /// save in a transaction of its own, so the nested SaveChanges uses what the outer one captured instead of scanning the
-    /// tracker again; cleared by the nested save and whenever the captured entries are cleared (a retried attempt captures anew).
+    /// Gets or sets whether the changes are captured after the save instead of before: set when the bus runs the
+    /// application's save in a transaction of its own, whose nested SaveChanges saves without accepting, so its
+    /// <c>SavedChanges</c> finds the entries with the states and original values they were saved with, right after EF Core
+    /// detected the changes (one scan of the tracker, not one more of the bus's own). Cleared once captured and whenever
+    /// the captured entries are cleared; each attempt of a retried save sets it again.
     /// </summary>
-    public bool CaptureCurrent { get; set; }
+    public bool CaptureAfterSave { get; set; }
 
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 
     public void ClearCaptured()
     {
-        CaptureCurrent = false;
+        CaptureAfterSave = false;
         Captured.Clear();
         Bindings.Clear();
         ComputedSources.Clear();

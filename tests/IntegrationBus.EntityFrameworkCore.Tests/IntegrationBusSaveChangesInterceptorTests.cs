@@ -132,6 +132,134 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveChanges_OwnTransaction_DetectsChangesOnceLikePlainEfCoreAndDetectsAgainNextTime(bool async)
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            var scans = 0;
+            db.ChangeTracker.DetectedAllChanges += (_, _) => scans++;
+            var user = new User { UserName = "ann", Email = "ann@example.com" };
+            db.Users.Add(user);
+            Assert.Equal(1, async ? await db.SaveChangesAsync(Token) : db.SaveChanges());
+
+            // One scan of the tracker, as a SaveChanges without the bus makes; the bus neither adds its own nor leaves
+            // the suppressed outer SaveChanges to scan again.
+            Assert.Equal(1, scans);
+            Assert.True(db.ChangeTracker.AutoDetectChangesEnabled);
+            Assert.Equal(EntityState.Unchanged, db.Entry(user).State);
+
+            // A later change made on the object alone is still detected by the next save.
+            user.Email = "new@example.com";
+            Assert.Equal(1, async ? await db.SaveChangesAsync(Token) : db.SaveChanges());
+            Assert.Equal(2, scans);
+        }
+
+        Assert.Equal([TaskType.CreateObject, TaskType.UpdateObject], (await bus.QueueAsync("crm")).Select(t => t.TaskType));
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal("new@example.com", await db.Users.Select(u => u.Email).SingleAsync(Token));
+        }
+    }
+
+    [Fact]
+    public async Task SaveChanges_ApplicationTurnedAutoDetectChangesOff_StaysOff()
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.Users.Add(new User { UserName = "ann" });
+            await db.SaveChangesAsync(Token);
+            Assert.False(db.ChangeTracker.AutoDetectChangesEnabled);
+        }
+
+        Assert.Equal(["ann"], (await bus.QueueAsync("crm")).Select(t => t.Task.ObjectCodeName));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveChanges_LaterInterceptorSetsAPropertyInSavingChanges_SavedAndInThePayload(bool async)
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false, context: options => options.AddInterceptors(new StampEmail()));
+        await using (bus.Scope(out var db))
+        {
+            db.Users.Add(new User { UserName = "ann", Email = "ann@example.com" });
+            _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+        }
+
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal("stamped@example.com", await db.Users.Select(u => u.Email).SingleAsync(Token));
+        }
+
+        var task = Assert.Single(await bus.QueueAsync("crm"));
+        using var payload = JsonDocument.Parse((await bus.PayloadAsync(task.TaskId))!);
+        Assert.Equal("stamped@example.com", payload.RootElement.GetProperty("object").GetProperty("fields").GetProperty("Email").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveChanges_LaterInterceptorThrowsAfterTheBusCommitted_DetectionTurnedBackOn(bool async)
+    {
+        await using var bus = await EfBus.StartAsync([Crm()], processing: false, context: options => options.AddInterceptors(new ThrowOnSecondSavedChanges()));
+        await using (bus.Scope(out var db))
+        {
+            var user = new User { UserName = "ann" };
+            db.Users.Add(user);
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges());
+            Assert.True(db.ChangeTracker.AutoDetectChangesEnabled);
+
+            // The bus's transaction had committed: the row and its task are there, and the entry was not accepted.
+            Assert.Equal(EntityState.Added, db.Entry(user).State);
+        }
+
+        Assert.Single(await bus.QueueAsync("crm"));
+    }
+
+    /// <summary>Sets every added user's e-mail on the object (not through the entry), as audit interceptors often do.</summary>
+    private sealed class StampEmail : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result)
+        {
+            Stamp(eventData.Context!);
+            return result;
+        }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Stamp(eventData.Context!);
+            return ValueTask.FromResult(result);
+        }
+
+        private static void Stamp(DbContext context)
+        {
+            foreach (var user in context.ChangeTracker.Entries<User>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList())
+            {
+                user.Email = "stamped@example.com";
+            }
+        }
+    }
+
+    /// <summary>Throws from the second SavedChanges it sees: the outer one, after the bus's nested save committed.</summary>
+    private sealed class ThrowOnSecondSavedChanges : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        private int _calls;
+
+        public override int SavedChanges(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result) =>
+            ++_calls == 2 ? throw new InvalidOperationException("An interceptor failed after the save.") : result;
+
+        public override ValueTask<int> SavedChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(SavedChanges(eventData, result));
+    }
+
     [Fact]
     public async Task SaveChangesAsync_Fails_LogsNothing()
     {
