@@ -85,6 +85,14 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         return tasks.Count == 0 ? [] : Write(callerTransaction.Connection!, callerTransaction, tasks, null, CancellationToken.None);
     }
 
+    private const string FindKeySql = "SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;";
+
+    private const string RememberKeySql = """
+        INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
+        VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
+        ON CONFLICT (connector_id, key) DO UPDATE SET task_id = excluded.task_id, task_guid = excluded.task_guid, created_at = excluded.created_at;
+        """;
+
     /// <summary>Appends incoming tasks under idempotency keys in one transaction; see <see cref="QueueStore.AppendIncomingAsync"/>.</summary>
     /// <param name="appends">The tasks with their keys and retention windows.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -112,19 +120,6 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
-            using var find = scope.CreateCommand("SELECT task_id, task_guid, created_at FROM integration_idempotency WHERE connector_id = @connector_id AND key = @key;");
-            var findConnector = SqliteValues.Add(find, "@connector_id", SqliteType.Integer);
-            var findKey = SqliteValues.Add(find, "@key", SqliteType.Text);
-            using var remember = scope.CreateCommand("""
-                INSERT INTO integration_idempotency (connector_id, key, task_id, task_guid, created_at)
-                VALUES (@connector_id, @key, @task_id, @task_guid, @created_at)
-                ON CONFLICT (connector_id, key) DO UPDATE SET task_id = excluded.task_id, task_guid = excluded.task_guid, created_at = excluded.created_at;
-                """);
-            var rememberConnector = SqliteValues.Add(remember, "@connector_id", SqliteType.Integer);
-            var rememberKey = SqliteValues.Add(remember, "@key", SqliteType.Text);
-            var rememberTask = SqliteValues.Add(remember, "@task_id", SqliteType.Integer);
-            var rememberGuid = SqliteValues.Add(remember, "@task_guid", SqliteType.Text);
-            var rememberAt = SqliteValues.Add(remember, "@created_at", SqliteType.Integer);
             // Tasks keep their order: keyless runs are written together, each keyed task in its place.
             var fresh = new List<(int Index, NewIntegrationTask Task)>();
             for (var i = 0; i < appends.Count; i++)
@@ -139,8 +134,9 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
                 WriteFresh(scope, fresh, results, cancellationToken);
 
                 var connectorId = database.GetOrCreateConnectorId(scope.Connection, scope.Transaction, task.Connectors[0], true, scope.CreatedConnectors);
-                findConnector.Value = connectorId;
-                findKey.Value = key;
+                var find = scope.Prepared(FindKeySql, ("@connector_id", SqliteType.Integer), ("@key", SqliteType.Text));
+                find.Parameters[0].Value = connectorId;
+                find.Parameters[1].Value = key;
                 using (var reader = find.ExecuteReader())
                 {
                     if (reader.Read() && reader.GetInt64(2) >= SqliteValues.ToUnixMs(notBefore))
@@ -152,11 +148,14 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 
                 // Written at once, so that a repeat later in the same batch finds the key.
                 var id = Write(scope.Connection, scope.Transaction, [task], scope, cancellationToken)[0];
-                rememberConnector.Value = connectorId;
-                rememberKey.Value = key;
-                rememberTask.Value = id;
-                rememberGuid.Value = task.Guid.ToString("D");
-                rememberAt.Value = SqliteValues.ToUnixMs(task.CreatedAt);
+                var remember = scope.Prepared(
+                    RememberKeySql,
+                    ("@connector_id", SqliteType.Integer), ("@key", SqliteType.Text), ("@task_id", SqliteType.Integer), ("@task_guid", SqliteType.Text), ("@created_at", SqliteType.Integer));
+                remember.Parameters[0].Value = connectorId;
+                remember.Parameters[1].Value = key;
+                remember.Parameters[2].Value = id;
+                remember.Parameters[3].Value = task.Guid.ToString("D");
+                remember.Parameters[4].Value = SqliteValues.ToUnixMs(task.CreatedAt);
                 remember.ExecuteNonQuery();
                 results[i] = new IncomingAppendResult(id, task.Guid, Repeated: false);
             }
