@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = SqliteEventIds.SchemaUpgraded, EventName = "SqliteSchemaUpgraded", Level = LogLevel.Information,
         Message = "Upgraded the IntegrationBus SQLite schema in {DataSource} from version {PreviousVersion} to {SchemaVersion}")]
     public static partial void SchemaUpgraded(ILogger logger, string dataSource, int previousVersion, int schemaVersion);
+
+    [LoggerMessage(EventId = SqliteEventIds.CheckpointFailed, EventName = "SqliteCheckpointFailed", Level = LogLevel.Debug,
+        Message = "A background checkpoint of the SQLite WAL failed; it is tried again after the next commit")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

@@ -9,7 +9,7 @@ namespace IntegrationBus.Sqlite;
 /// The store's database: opens configured connections, serialises this process's writers on one kept connection,
 /// keeps a few reader connections for fetching, and maps connector names to their integer IDs.
 /// </summary>
-internal sealed class SqliteDatabase : IDisposable
+internal sealed class SqliteDatabase : IDisposable, IAsyncDisposable
 {
     /// <summary>How many idle reader sessions are kept; more concurrent fetches open more and close them after use.</summary>
     private const int MaxIdleReaders = 8;
@@ -23,13 +23,17 @@ internal sealed class SqliteDatabase : IDisposable
     // per physical connection. Entries go away with the handles.
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configuredHandles = [];
 
+    private readonly SqliteCheckpointer _checkpointer;
+
     // The writer's kept session: used and replaced only under the write lock.
     private SqliteSession? _writer;
     private volatile bool _disposed;
 
     /// <summary>Creates the database from validated options.</summary>
     /// <param name="options">The options.</param>
-    public SqliteDatabase(SqliteTaskStoreOptions options)
+    /// <param name="timeProvider">The clock the background checkpoints wait on.</param>
+    /// <param name="logger">The store's logger.</param>
+    public SqliteDatabase(SqliteTaskStoreOptions options, TimeProvider timeProvider, Microsoft.Extensions.Logging.ILogger logger)
     {
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
@@ -40,7 +44,8 @@ internal sealed class SqliteDatabase : IDisposable
         ConnectionString = builder.ToString();
         var busyMs = (long)Math.Ceiling(options.BusyTimeout.TotalMilliseconds);
         _connectionPragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={options.Synchronous.ToString().ToUpperInvariant()};");
+            $"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={options.Synchronous.ToString().ToUpperInvariant()}; PRAGMA wal_autocheckpoint={SqliteCheckpointer.BackstopPages};");
+        _checkpointer = new SqliteCheckpointer(OpenAsync, timeProvider, logger);
     }
 
     /// <summary>Gets the connection string the store opens connections with.</summary>
@@ -197,6 +202,9 @@ internal sealed class SqliteDatabase : IDisposable
         return newId;
     }
 
+    /// <summary>Gets the background checkpointer; <see cref="SqliteWriteScope"/> tells it of each commit.</summary>
+    public SqliteCheckpointer Checkpointer => _checkpointer;
+
     /// <summary>Caches connector IDs whose rows were committed.</summary>
     /// <param name="committed">The names and IDs.</param>
     public void CacheConnectorIds(IEnumerable<KeyValuePair<string, long>> committed)
@@ -207,9 +215,21 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Closes the kept connections (the writer's once its current write ends) and clears this database's connection pool.</summary>
+    /// <summary>Stops the background checkpoints and waits for the one in progress, then disposes as <see cref="Dispose"/> does.</summary>
+    /// <returns>A task that completes when disposed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        Dispose();
+    }
+
+    /// <summary>
+    /// Closes the kept connections (the writer's once its current write ends) and clears this database's connection
+    /// pool; the background checkpoints stop after the one in progress, if any.
+    /// </summary>
     public void Dispose()
     {
+        _checkpointer.Dispose();
         lock (_readers)
         {
             _disposed = true;

@@ -17,4 +17,7 @@ internal static class SqliteEventIds
 
     /// <summary>An older schema was upgraded.</summary>
     public const int SchemaUpgraded = 5005;
+
+    /// <summary>A background WAL checkpoint failed.</summary>
+    public const int CheckpointFailed = 5006;
 }

@@ -9,7 +9,9 @@ namespace IntegrationBus.Sqlite;
 /// <remarks>
 /// <para>
 /// Thread-safe; register it as a singleton. Every connection gets <c>PRAGMA busy_timeout</c> and
-/// <c>PRAGMA synchronous</c> from <see cref="SqliteTaskStoreOptions"/>. This process's writes are serialised in
+/// <c>PRAGMA synchronous</c> from <see cref="SqliteTaskStoreOptions"/>. The WAL is checkpointed in the background (at
+/// most every 250 ms while the store writes), not inside the store's commits; SQLite's automatic checkpoint stays only
+/// as a backstop at 10,000 pages. This process's writes are serialised in
 /// memory, so they queue without busy-waiting; other processes on the same file wait in SQLite's busy handler.
 /// Times are stored as Unix milliseconds, so they round-trip to the millisecond, in UTC.
 /// </para>
@@ -19,7 +21,7 @@ namespace IntegrationBus.Sqlite;
 /// other through <see cref="Notifier"/>, which polls a table.
 /// </para>
 /// </remarks>
-public sealed class SqliteTaskStore : TaskStore, IDisposable
+public sealed class SqliteTaskStore : TaskStore, IDisposable, IAsyncDisposable
 {
     private readonly ILogger<SqliteTaskStore> _logger;
     private readonly SqliteDatabase _database;
@@ -28,7 +30,7 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
     /// <summary>Creates the store. Call <see cref="InitializeAsync"/> before anything else.</summary>
     /// <param name="options">The options.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="timeProvider">The clock the notifier waits on between polls; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock the notifier and the background checkpoints wait on; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public SqliteTaskStore(IOptions<SqliteTaskStoreOptions> options, ILogger<SqliteTaskStore> logger, TimeProvider? timeProvider = null)
     {
@@ -42,7 +44,7 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
         }
 
         _logger = logger;
-        _database = new SqliteDatabase(value);
+        _database = new SqliteDatabase(value, timeProvider ?? TimeProvider.System, logger);
         Queue = new SqliteQueueStore(_database);
         Leases = new SqliteLeaseStore(_database);
         Configuration = new SqliteConfigurationStore(_database);
@@ -115,8 +117,15 @@ public sealed class SqliteTaskStore : TaskStore, IDisposable
         }
     }
 
-    /// <summary>Clears the store's connection pool.</summary>
+    /// <summary>Closes the store's connections and clears its connection pool; a background checkpoint in progress finishes on its own.</summary>
     public void Dispose() => _database.Dispose();
+
+    /// <summary>Waits for a background checkpoint in progress, then closes the store's connections and clears its connection pool.</summary>
+    /// <returns>A task that completes when disposed.</returns>
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    /// <summary>Gets the background checkpointer; for tests.</summary>
+    internal SqliteCheckpointer Checkpointer => _database.Checkpointer;
 
     /// <summary>Opens a connection configured like the store's own; for tests.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -61,6 +61,7 @@ internal sealed class SqliteWriteScope : IAsyncDisposable
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _database.Checkpointer.Committed();
         if (_createdConnectors is { Count: > 0 })
         {
             _database.CacheConnectorIds(_createdConnectors);

@@ -21,7 +21,7 @@ public sealed class SqliteTaskListingTests : IAsyncLifetime
         var store = _files.NewStore(_path);
         await store.InitializeAsync(Ct);
         await store.Queue.AppendAsync([Some.Task("crm")], null, Ct);
-        _database = new SqliteDatabase(new SqliteTaskStoreOptions { ConnectionString = SqliteTestFiles.ConnectionStringFor(_path) });
+        _database = new SqliteDatabase(new SqliteTaskStoreOptions { ConnectionString = SqliteTestFiles.ConnectionStringFor(_path) }, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         _connection = await _database.OpenAsync(Ct);
     }
 

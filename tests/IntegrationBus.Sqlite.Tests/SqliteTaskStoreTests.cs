@@ -72,6 +72,38 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task Commits_WalCheckpointedInTheBackground_ConnectionsKeepOnlyABackstop()
+    {
+        // The system clock: the checkpointer waits on the store's clock between checkpoints.
+        var store = _files.NewStore(_path);
+        var checkpointed = new TaskCompletionSource<(long Log, long Moved)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Checkpointer.Checkpointed += (log, moved) =>
+        {
+            if (moved > 0)
+            {
+                checkpointed.TrySetResult((log, moved));
+            }
+        };
+        var crm = Some.Connector();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Queue.AppendAsync([Some.Task(crm)], null, Ct);
+        }
+
+        // Five small commits are far below SQLite's automatic limit: only the background checkpoint moves their pages.
+        var (log, moved) = await checkpointed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.InRange(moved, 1, log);
+        await using (var connection = await store.OpenConnectionAsync(Ct))
+        {
+            Assert.Equal(SqliteCheckpointer.BackstopPages, await SqliteTestFiles.ScalarAsync<long>(connection, "PRAGMA wal_autocheckpoint;"));
+        }
+
+        // Disposing waits for the loop; the tasks are all there for the next store.
+        await store.DisposeAsync();
+        Assert.Equal(5, await Store.Management.CountTasksAsync(new TaskQuery(), Ct));
+    }
+
+    [Fact]
     public async Task OpenConnectionAsync_PooledConnectionReused_KeepsPragmas()
     {
         var store = _files.NewStore(_path, configure: o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
