@@ -32,8 +32,8 @@ internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConn
 
     private readonly SemaphoreSlim _committed = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
-    private int _started;
+    private readonly Lock _gate = new();
+    private volatile Task? _loop;
 
     /// <summary>Raised after each background checkpoint with the WAL's size and the pages it moved; for tests.</summary>
     internal event Action<long, long>? Checkpointed;
@@ -41,9 +41,15 @@ internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConn
     /// <summary>Tells the checkpointer that the store's writer committed; cheap enough for every commit.</summary>
     public void Committed()
     {
-        if (Volatile.Read(ref _started) == 0 && Interlocked.Exchange(ref _started, 1) == 0)
+        if (_loop is null)
         {
-            _loop = Task.Run(() => RunAsync(_stopping.Token));
+            lock (_gate)
+            {
+                if (_loop is null && !_stopping.IsCancellationRequested)
+                {
+                    _loop = Task.Run(() => RunAsync(_stopping.Token));
+                }
+            }
         }
 
         if (_committed.CurrentCount == 0)
@@ -63,23 +69,26 @@ internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConn
     /// <returns>A task that completes when the loop has ended.</returns>
     public async ValueTask DisposeAsync()
     {
-        Stop();
-        if (_loop is { } loop)
+        if (Stop() is { } loop)
         {
             await loop.ConfigureAwait(false);
         }
-
-        _stopping.Dispose();
     }
 
     /// <summary>Stops the loop without waiting for it: it ends after the checkpoint in progress, if any, and closes its connection.</summary>
     public void Dispose() => Stop();
 
-    private void Stop()
+    /// <summary>Stops the loop (no loop starts after this) and returns it, if it ever started.</summary>
+    private Task? Stop()
     {
-        if (!_stopping.IsCancellationRequested)
+        lock (_gate)
         {
-            _stopping.Cancel();
+            if (!_stopping.IsCancellationRequested)
+            {
+                _stopping.Cancel();
+            }
+
+            return _loop;
         }
     }
 
