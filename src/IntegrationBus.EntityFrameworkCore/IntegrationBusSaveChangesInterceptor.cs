@@ -343,13 +343,20 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
             return null;
         }
 
-        if (context.Database.CurrentTransaction is null)
+        if (context.Database.CurrentTransaction is null && System.Transactions.Transaction.Current is null)
         {
             state.CaptureAfterSave = true;
             return state;
         }
 
         EntityChanges.Capture(context, _model, state);
+        if (state.HasWork && context.Database.CurrentTransaction is null)
+        {
+            // An ambient System.Transactions transaction: only a save with bus changes runs in the bus's own
+            // transaction; any other save stays EF Core's, as without the bus.
+            state.CaptureAfterSave = true;
+        }
+
         return state.HasWork ? state : null;
     }
 
