@@ -230,11 +230,9 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     /// <c>SavingChanges</c> event, because a pooled context drops its event handlers when it goes back to the pool.
     /// </summary>
     /// <remarks>
-    /// Until that event (or <c>SaveChangesFailed</c>), automatic change detection is off: the suppressed SaveChanges would
-    /// otherwise scan every tracked entity once more before raising it, only to find what the nested save just wrote
-    /// (measured: a scan was about 4 % of a SaveChanges of 1,000 new entities). The plain SaveChanges of EF Core does not
-    /// scan after saving either. If neither event comes (an interceptor after this one threw from its own
-    /// <c>SavingChanges</c>), the next SaveChanges of the context restores it first.
+    /// Until that event (or <c>SaveChangesFailed</c>) change detection is off: the suppressed SaveChanges would scan every
+    /// entity again (about 4 % of a save of 1,000) to find what the nested save just wrote. If neither event comes (a later
+    /// interceptor threw from its <c>SavingChanges</c>), the context's next SaveChanges restores it first.
     /// </remarks>
     private static void EndWithOuterSave(DbContext context, SaveState state)
     {
