@@ -14,10 +14,9 @@ namespace IntegrationBus.EntityFrameworkCore;
 /// Without a transaction of the application's own, the interceptor runs the save inside the context's execution strategy
 /// in a transaction of its own (and suppresses the outer save), so the entities and their tasks commit together, and a
 /// retrying strategy (<c>EnableRetryOnFailure</c>) retries the whole unit (entities, tasks and the commit) instead of
-/// refusing a transaction it did not begin (every save while the bus logs changes, outside an ambient System.Transactions
-/// transaction, since which entities changed is known
-/// only once EF Core detected them in that save; the bus reads them in the nested save's <c>SavedChanges</c>, so the
-/// tracker is scanned once, as without the bus). The entries are accepted once the caller's SaveChanges ends (when it asked for
+/// refusing a transaction it did not begin (every save while the bus logs, outside an ambient System.Transactions
+/// transaction: the bus reads the changes EF Core detected in the nested save's <c>SavedChanges</c>, so the tracker is
+/// scanned once, as without the bus). The entries are accepted once the caller's SaveChanges ends (when it asked for
 /// it), so other interceptors' <c>SavedChanges</c> still see them as saved but not yet accepted. Inside an explicit
 /// transaction (with a retrying strategy: one begun inside <c>CreateExecutionStrategy().Execute</c>, as EF Core requires),
 /// tasks are written with each SaveChanges and the runners are woken when the application commits; a rollback leaves no
