@@ -236,7 +236,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private static void EndWithOuterSave(DbContext context, SaveState state)
     {
         var tracker = context.ChangeTracker;
-        var detect = tracker.AutoDetectChangesEnabled;
+        var detectionOff = new AutoDetectChangesOff(tracker);
         EventHandler<SavedChangesEventArgs>? saved = null;
         EventHandler<SaveChangesFailedEventArgs>? failed = null;
         void End()
@@ -244,7 +244,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
             context.SavedChanges -= saved;
             context.SaveChangesFailed -= failed;
             state.PendingEnd = null;
-            tracker.AutoDetectChangesEnabled = detect;
+            detectionOff.Dispose();
         }
 
         saved = (_, e) =>
@@ -259,7 +259,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         state.PendingEnd = End;
         context.SavedChanges += saved;
         context.SaveChangesFailed += failed;
-        tracker.AutoDetectChangesEnabled = false;
     }
 
     /// <summary>Ends what a save left waiting for its outer SaveChanges when that never raised its events (another interceptor threw).</summary>
