@@ -59,9 +59,11 @@ internal static class EntityChanges
     }
 
     /// <summary>Describes the saved changes; binding owners that the context does not track are returned to be read.</summary>
+    /// <remarks>Runs right after EF Core saved (and detected changes for the save), so its look-ups through the tracker do not detect again.</remarks>
     public static List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Describe(
         DbContext context, EntityModel model, SaveState state, out List<(EntityMapping Owner, long Id)> untrackedOwners)
     {
+        using var detectionOff = new AutoDetectChangesOff(context.ChangeTracker);
         var changes = new List<(BusObject Object, TaskType TaskType, BusObject? Previous)>(state.PageOperations.Count + state.Captured.Count);
         var deletedNodes = new HashSet<Guid>();
         foreach (var (entity, operation) in state.PageOperations)

@@ -406,6 +406,33 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
     }
 
     [Fact]
+    public async Task SaveChangesAsync_BindingRowAddedToTrackedOwner_OwnerUpdateLoggedWithOneTrackerScan()
+    {
+        var crm = new Recorder("crm", s => s.Objects("polls.poll", SubscriptionMode.AsyncSimple));
+        await using var bus = await EfBus.StartAsync([crm], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            db.Polls.Add(new Poll { PollCodeName = "p1", Question = "Tea?" });
+            db.Roles.Add(new Role { RoleName = "editors" });
+            await db.SaveChangesAsync(Token);
+        }
+
+        await using (bus.Scope(out var db))
+        {
+            var poll = await db.Polls.Include(p => p.Roles).SingleAsync(Token);
+            poll.Roles.Add(await db.Roles.SingleAsync(Token));
+            var scans = 0;
+            db.ChangeTracker.DetectedAllChanges += (_, _) => scans++;
+            await db.SaveChangesAsync(Token);
+
+            // The join row's owner is found through the tracker without scanning it again after EF Core's own scan.
+            Assert.Equal(1, scans);
+        }
+
+        Assert.Equal([TaskType.CreateObject, TaskType.UpdateObject], (await bus.QueueAsync("crm")).Select(t => t.TaskType));
+    }
+
+    [Fact]
     public async Task LogPageOperation_Publish_LoggedWithSaveChangesAndTagsInPayload()
     {
         var search = new Recorder("search", s => s.AllPages(SubscriptionMode.AsyncSimpleSnapshot));
