@@ -18,8 +18,9 @@ namespace IntegrationBus.Sqlite;
 /// </para>
 /// <para>
 /// The loop starts on the first commit and waits on the store's <see cref="TimeProvider"/> between checkpoints. A
-/// checkpoint that fails (the file is locked in a way a passive checkpoint cannot wait out, say) is logged at Debug and
-/// tried again after the next commit; the WAL stays bounded by the backstop either way.
+/// checkpoint that fails, for whatever reason (the file is locked in a way a passive checkpoint cannot wait out, its
+/// connection does not open), is logged at Debug and tried again after the next commit on a new connection; the WAL
+/// stays bounded by the backstop meanwhile.
 /// </para>
 /// </remarks>
 internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConnection>> open, TimeProvider timeProvider, ILogger logger) : IAsyncDisposable, IDisposable
@@ -105,8 +106,10 @@ internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConn
                     connection ??= await open(cancellationToken).ConfigureAwait(false);
                     Checkpoint(connection);
                 }
-                catch (SqliteException exception)
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    // Whatever the failure (a locked file, a connection that would not open), the loop goes on: a loop
+                    // that ended here would leave the WAL to the backstop for good, and DisposeAsync would throw it.
                     Log.CheckpointFailed(logger, exception);
                     await CloseAsync(connection).ConfigureAwait(false);
                     connection = null;

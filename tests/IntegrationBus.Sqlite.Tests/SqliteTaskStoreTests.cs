@@ -104,6 +104,41 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task Checkpointer_ConnectionFailsToOpenOnce_NextCommitCheckpointsAndDisposeDoesNotThrow()
+    {
+        var store = _files.NewStore(_path);
+        await store.InitializeAsync(Ct);
+        await store.Queue.AppendAsync([Some.Task(Some.Connector())], null, Ct);
+        var opens = 0;
+        var firstOpenFailed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkpointed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkpointer = new SqliteCheckpointer(
+            cancellationToken =>
+            {
+                if (Interlocked.Increment(ref opens) == 1)
+                {
+                    firstOpenFailed.TrySetResult();
+                    throw new InvalidOperationException("The checkpoint's connection did not open.");
+                }
+
+                return store.OpenConnectionAsync(cancellationToken);
+            },
+            TimeProvider.System,
+            NullLogger.Instance);
+        checkpointer.Checkpointed += (_, _) => checkpointed.TrySetResult();
+
+        checkpointer.Committed();
+        await firstOpenFailed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        checkpointer.Committed();
+
+        // The failure is logged and the loop goes on: the next commit gets its checkpoint, on a connection that opens.
+        await checkpointed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(2, Volatile.Read(ref opens));
+        await checkpointer.DisposeAsync();
+        await store.DisposeAsync();
+    }
+
+    [Fact]
     public async Task OpenConnectionAsync_PooledConnectionReused_KeepsPragmas()
     {
         var store = _files.NewStore(_path, configure: o => o.BusyTimeout = TimeSpan.FromMilliseconds(777));
