@@ -53,24 +53,37 @@ internal sealed class RawSqlite : IRawQueue
         new(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-raw-{Guid.NewGuid():N}.db"));
 
     /// <summary>Inserts tasks (one synchronization row each) in transactions of <paramref name="transactionSize"/> with prepared commands.</summary>
-    public TimeSpan Insert(int count, int transactionSize, string payload)
+    public TimeSpan Insert(int count, int transactionSize, string payload) => Insert(count, transactionSize, payload, explicitIds: false);
+
+    /// <summary>
+    /// Inserts tasks as <see cref="Insert(int, int, string)"/> does; with <paramref name="explicitIds"/> each task's ID is
+    /// given in the insert, counting on from the last (as the store does), instead of read back with <c>RETURNING</c>.
+    /// </summary>
+    public TimeSpan Insert(int count, int transactionSize, string payload, bool explicitIds)
     {
         var stopwatch = Stopwatch.StartNew();
         using var insertTask = _connection.CreateCommand();
-        insertTask.CommandText = """
-            INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
-            VALUES (@guid, 0, 1, 1, 'bench.item', @object_id, NULL, @payload, @created_at, NULL, 0)
-            RETURNING id;
-            """;
+        insertTask.CommandText = explicitIds
+            ? """
+              INSERT INTO integration_task (id, guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
+              VALUES (@id, @guid, 0, 1, 1, 'bench.item', @object_id, NULL, @payload, @created_at, NULL, 0);
+              """
+            : """
+              INSERT INTO integration_task (guid, direction, task_type, data_type, object_type, object_id, site, payload, created_at, origin_connector, policy)
+              VALUES (@guid, 0, 1, 1, 'bench.item', @object_id, NULL, @payload, @created_at, NULL, 0)
+              RETURNING id;
+              """;
         var guid = insertTask.Parameters.Add("@guid", SqliteType.Text);
         var objectId = insertTask.Parameters.Add("@object_id", SqliteType.Integer);
         var payloadParameter = insertTask.Parameters.Add("@payload", SqliteType.Text);
         var createdAt = insertTask.Parameters.Add("@created_at", SqliteType.Integer);
+        var id = explicitIds ? insertTask.Parameters.Add("@id", SqliteType.Integer) : null;
         using var insertSynchronization = _connection.CreateCommand();
         insertSynchronization.CommandText = "INSERT INTO integration_synchronization (connector_id, direction, task_id, status, attempts) VALUES (1, 0, @task_id, 0, 0);";
         var taskId = insertSynchronization.Parameters.Add("@task_id", SqliteType.Integer);
         insertTask.Prepare();
         insertSynchronization.Prepare();
+        var nextId = 1L;
         for (var done = 0; done < count; done += transactionSize)
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
@@ -83,7 +96,17 @@ internal sealed class RawSqlite : IRawQueue
                 objectId.Value = (long)(done + i);
                 payloadParameter.Value = payload;
                 createdAt.Value = 1_767_225_600_000L;
-                taskId.Value = (long)insertTask.ExecuteScalar()!;
+                if (id is null)
+                {
+                    taskId.Value = (long)insertTask.ExecuteScalar()!;
+                }
+                else
+                {
+                    id.Value = nextId;
+                    taskId.Value = nextId++;
+                    insertTask.ExecuteNonQuery();
+                }
+
                 insertSynchronization.ExecuteNonQuery();
             }
 
