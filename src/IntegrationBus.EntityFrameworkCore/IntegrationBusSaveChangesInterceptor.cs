@@ -14,13 +14,13 @@ namespace IntegrationBus.EntityFrameworkCore;
 /// Without a transaction of the application's own, the interceptor runs the save inside the context's execution strategy
 /// in a transaction of its own (and suppresses the outer save), so the entities and their tasks commit together, and a
 /// retrying strategy (<c>EnableRetryOnFailure</c>) retries the whole unit (entities, tasks and the commit) instead of
-/// refusing a transaction it did not begin (every save while the bus logs, outside an ambient System.Transactions
-/// transaction: the bus reads the changes EF Core detected in the nested save's <c>SavedChanges</c>, so the tracker is
-/// scanned once, as without the bus). The entries are accepted once the caller's SaveChanges ends (when it asked for
+/// refusing a transaction it did not begin (every save while the bus logs: the bus reads the changes EF Core detected in
+/// the nested save's <c>SavedChanges</c>, so the tracker is scanned once, as without the bus). The entries are accepted once the caller's SaveChanges ends (when it asked for
 /// it), so other interceptors' <c>SavedChanges</c> still see them as saved but not yet accepted. Inside an explicit
 /// transaction (with a retrying strategy: one begun inside <c>CreateExecutionStrategy().Execute</c>, as EF Core requires),
 /// tasks are written with each SaveChanges and the runners are woken when the application commits; a rollback leaves no
-/// task. Add it with <c>UseIntegrationBus</c>.
+/// task. Inside a <c>TransactionScope</c> a save that changes bus entities throws <see cref="IntegrationBusException"/>
+/// before anything is written (EF Core exposes no database transaction there). Add it with <c>UseIntegrationBus</c>.
 /// </remarks>
 public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -349,9 +349,10 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         EntityChanges.Capture(context, _model, state);
         if (state.HasWork && context.Database.CurrentTransaction is null)
         {
-            // An ambient System.Transactions transaction: only a save with bus changes runs in the bus's own
-            // transaction; any other save stays EF Core's, as without the bus.
-            state.CaptureAfterSave = true;
+            // An ambient System.Transactions transaction: EF Core exposes no database transaction to write the tasks in
+            // (and lets no one begin one), so nothing is written. A save without bus changes stays EF Core's.
+            Reset(state);
+            throw new IntegrationBusException($"SaveChanges of {context.GetType().Name} runs inside an ambient System.Transactions transaction (a TransactionScope) and changes entities the integration bus logs; their tasks must be written in the same database transaction, which EF Core does not expose inside an ambient one, so nothing was saved. Use context.Database.BeginTransaction() (inside the execution strategy when it retries) instead of the TransactionScope, or save these entities outside it.");
         }
 
         return state.HasWork ? state : null;

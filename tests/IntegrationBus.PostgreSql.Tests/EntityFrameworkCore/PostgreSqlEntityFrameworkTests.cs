@@ -105,6 +105,34 @@ public sealed class PostgreSqlEntityFrameworkTests
         Assert.Equal(commit ? ["ann", "bob"] : [], (await bus.QueueAsync()).Select(t => UserName(t.Payload)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SaveChanges_InTransactionScope_RefusedBeforeAnythingIsWrittenAndTheScopeStaysUsable(bool async)
+    {
+        // Npgsql enlists in the ambient transaction, but EF Core exposes no database transaction inside it for the
+        // tasks: the save is refused whole, and the application's other work in the scope is not disturbed.
+        await using var bus = await PgEfBus.StartAsync(retryOnFailure: false);
+        await using (bus.Scope(out var db))
+        {
+            using (var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+            {
+                db.Users.Add(new PgUser { UserName = "ann" });
+                var refused = async
+                    ? await Assert.ThrowsAsync<IntegrationBusException>(() => db.SaveChangesAsync(Ct))
+                    : Assert.Throws<IntegrationBusException>(() => db.SaveChanges());
+                Assert.Contains("TransactionScope", refused.Message, StringComparison.Ordinal);
+                Assert.Equal(0, await db.Users.CountAsync(Ct));
+                scope.Complete();
+            }
+
+            Assert.Empty(await bus.QueueAsync());
+            Assert.Equal(1, async ? await db.SaveChangesAsync(Ct) : db.SaveChanges());
+        }
+
+        Assert.Equal(["ann"], (await bus.QueueAsync()).Select(t => UserName(t.Payload)));
+    }
+
     private static string? UserName(string payload)
     {
         using var json = System.Text.Json.JsonDocument.Parse(payload);
