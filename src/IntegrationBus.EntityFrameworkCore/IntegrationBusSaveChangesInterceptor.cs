@@ -19,8 +19,9 @@ namespace IntegrationBus.EntityFrameworkCore;
 /// it), so other interceptors' <c>SavedChanges</c> still see them as saved but not yet accepted. Inside an explicit
 /// transaction (with a retrying strategy: one begun inside <c>CreateExecutionStrategy().Execute</c>, as EF Core requires),
 /// tasks are written with each SaveChanges and the runners are woken when the application commits; a rollback leaves no
-/// task. Inside a <c>TransactionScope</c> a save that changes bus entities throws <see cref="IntegrationBusException"/>
-/// before anything is written (EF Core exposes no database transaction there). Add it with <c>UseIntegrationBus</c>.
+/// task. Inside a <c>TransactionScope</c> the tasks are written on the connection enlisted in it (PostgreSQL; with SQLite
+/// such a save throws <see cref="IntegrationBusException"/>) and the runners are woken when it commits. Add it with
+/// <c>UseIntegrationBus</c>.
 /// </remarks>
 public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
 {
@@ -77,7 +78,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
 
         Collect(state, changes);
-        state.Capture.Write(Transaction(context), source);
+        SaveTransaction.Write(context, state, source);
         state.ClearCaptured();
         return result;
     }
@@ -97,7 +98,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
 
         Collect(state, changes);
-        await state.Capture.WriteAsync(Transaction(context), source, cancellationToken).ConfigureAwait(false);
+        await SaveTransaction.WriteAsync(context, state, source, cancellationToken).ConfigureAwait(false);
         state.ClearCaptured();
         return result;
     }
@@ -129,7 +130,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     {
         if (TakeCommitted(eventData) is { } state)
         {
-            Finish(state);
+            state.Committed();
         }
     }
 
@@ -277,10 +278,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
         State(context).PageOperations.Add((page, operation));
 
-    private static DbTransaction Transaction(DbContext context) =>
-        context.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.");
-
     /// <summary>What a finished SaveChanges changed; binding owners the context does not track come back grouped by type, to be read in one query each.</summary>
     private (DbContext Context, SaveState State, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Changes, Dictionary<ObjectTypeInfo, List<long>> Untracked, DbContextObjectDataSource Source)? Saved(SaveChangesCompletedEventData eventData)
     {
@@ -349,10 +346,9 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         EntityChanges.Capture(context, _model, state);
         if (state.HasWork && context.Database.CurrentTransaction is null)
         {
-            // An ambient System.Transactions transaction: EF Core exposes no database transaction to write the tasks in
-            // (and lets no one begin one), so nothing is written. A save without bus changes stays EF Core's.
-            Reset(state);
-            throw new IntegrationBusException($"SaveChanges of {context.GetType().Name} runs inside an ambient System.Transactions transaction (a TransactionScope) and changes entities the integration bus logs; their tasks must be written in the same database transaction, which EF Core does not expose inside an ambient one, so nothing was saved. Use context.Database.BeginTransaction() (inside the execution strategy when it retries) instead of the TransactionScope, or save these entities outside it.");
+            // An ambient System.Transactions transaction: EF Core saves on a connection enlisted in it (and lets no one
+            // begin a transaction), so the tasks are written on that connection. A save without bus changes stays EF Core's.
+            SaveTransaction.JoinAmbient(context, state);
         }
 
         return state.HasWork ? state : null;
@@ -372,12 +368,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && _states.TryGetValue(context, out var state) ? state : null;
 
-    private static void Finish(SaveState state)
-    {
-        state.ClearCaptured();
-        state.Capture.Committed();
-    }
-
     private static Task FinishAsync(SaveState state)
     {
         state.ClearCaptured();
@@ -388,13 +378,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     {
         if (context is not null && _states.TryGetValue(context, out var state))
         {
-            Reset(state);
+            state.RolledBack();
         }
-    }
-
-    private static void Reset(SaveState state)
-    {
-        state.ClearCaptured();
-        state.Capture.RolledBack();
     }
 }

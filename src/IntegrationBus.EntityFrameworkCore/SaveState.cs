@@ -32,7 +32,24 @@ internal sealed class SaveState(ChangeCapture capture)
     /// </summary>
     public bool CaptureAfterSave { get; set; }
 
+    /// <summary>Gets or sets the ambient System.Transactions transaction whose completion ends this capture, once a save inside it had bus changes.</summary>
+    public System.Transactions.Transaction? Ambient { get; set; }
+
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
+
+    /// <summary>After the commit: forgets the entries, wakes the runners and starts the synchronous connector calls.</summary>
+    public void Committed()
+    {
+        ClearCaptured();
+        Capture.Committed();
+    }
+
+    /// <summary>After a rollback (or a save refused before it wrote anything): forgets everything captured.</summary>
+    public void RolledBack()
+    {
+        ClearCaptured();
+        Capture.RolledBack();
+    }
 
     public void ClearCaptured()
     {

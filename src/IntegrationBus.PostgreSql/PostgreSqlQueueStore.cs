@@ -83,6 +83,19 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
         => _appender.Append(tasks, transaction);
 
     /// <inheritdoc/>
+    /// <value><see langword="true"/>: Npgsql enlists a connection opened inside a <c>TransactionScope</c> (unless its connection string says <c>Enlist=false</c>).</value>
+    public override bool SupportsEnlistedAppends => true;
+
+    /// <inheritdoc/>
+    /// <remarks>The connection must be an open <c>NpgsqlConnection</c> to the store's database; the rows and the wake-up notifications commit with the ambient transaction.</remarks>
+    public override async Task<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection, CancellationToken cancellationToken)
+        => await _appender.AppendEnlistedAsync(tasks, connection, async: true, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<long> AppendEnlisted(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection)
+        => PostgreSqlSync.RunSynchronously(_appender.AppendEnlistedAsync(tasks, connection, async: false, CancellationToken.None));
+
+    /// <inheritdoc/>
     public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken)
         => _incoming.AppendAsync(appends, _appender, cancellationToken);
 

@@ -89,6 +89,44 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         return tasks.Count == 0 ? [] : PostgreSqlSync.RunSynchronously(WriteAsync(caller.Connection!, caller, tasks, null, async: false, CancellationToken.None));
     }
 
+    /// <summary>Appends tasks on a connection enlisted in the ambient transaction; see <see cref="QueueStore.AppendEnlistedAsync"/>.</summary>
+    /// <param name="tasks">The tasks.</param>
+    /// <param name="connection">The caller's open, enlisted connection.</param>
+    /// <param name="async">Whether to run asynchronously.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new task IDs, in order.</returns>
+    public async ValueTask<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection, bool async, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(connection);
+        PostgreSqlTaskValidation.Validate(tasks);
+        if (connection is not NpgsqlConnection npgsqlConnection)
+        {
+            throw new ArgumentException($"The PostgreSQL task store can only append on an NpgsqlConnection, not a {connection.GetType().FullName}.", nameof(connection));
+        }
+
+        if (npgsqlConnection.State != System.Data.ConnectionState.Open)
+        {
+            throw new ArgumentException("The connection is not open. Append the tasks on the open connection that takes part in the ambient transaction.", nameof(connection));
+        }
+
+        if (System.Transactions.Transaction.Current is null)
+        {
+            throw new InvalidOperationException("There is no ambient System.Transactions transaction to append the tasks in; pass a transaction to AppendAsync instead.");
+        }
+
+        if (!new NpgsqlConnectionStringBuilder(npgsqlConnection.ConnectionString).Enlist)
+        {
+            // Each statement would commit on its own: a task could be left without its synchronization rows.
+            throw new ArgumentException("The connection does not take part in ambient transactions (Enlist=false in its connection string), so the tasks would not commit with it. Remove Enlist=false, or pass a transaction to AppendAsync.", nameof(connection));
+        }
+
+        CheckDatabase(npgsqlConnection, nameof(connection));
+
+        // Npgsql runs the commands of an enlisted connection in the local transaction it began for the ambient one.
+        return tasks.Count == 0 ? [] : await WriteAsync(npgsqlConnection, null, tasks, null, async, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Writes tasks, their synchronization rows and one wake-up per queue in a transaction.</summary>
     /// <param name="connection">The transaction's connection.</param>
     /// <param name="transaction">The transaction.</param>
@@ -98,7 +136,7 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new task IDs, in order.</returns>
     internal async ValueTask<long[]> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewIntegrationTask> tasks,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NewIntegrationTask> tasks,
         List<KeyValuePair<string, long>>? found, bool async, CancellationToken cancellationToken)
     {
         var connectorIds = await PostgreSqlConnectors.GetOrCreateAsync(
@@ -238,13 +276,18 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
             throw new ArgumentException("The transaction has already been committed or rolled back. Append the tasks before the transaction completes.", nameof(transaction));
         }
 
+        CheckDatabase(connection, nameof(transaction));
+        return npgsqlTransaction;
+    }
+
+    private void CheckDatabase(NpgsqlConnection connection, string parameterName)
+    {
+        var what = parameterName == nameof(connection) ? "connection" : "transaction";
         if (database.DatabaseName is { } expected && !string.IsNullOrEmpty(connection.Database) && !string.Equals(connection.Database, expected, StringComparison.Ordinal))
         {
             throw new ArgumentException(
-                $"The transaction belongs to the PostgreSQL database '{connection.Database}', but the task store uses '{expected}' (schema '{database.Schema}'). Tasks can only be appended in a transaction on the bus database; use the store's database for the change, or pass null.",
-                nameof(transaction));
+                $"The {what} belongs to the PostgreSQL database '{connection.Database}', but the task store uses '{expected}' (schema '{database.Schema}'). Tasks can only be appended in a transaction on the bus database; use the store's database for the change, or pass null.",
+                parameterName);
         }
-
-        return npgsqlTransaction;
     }
 }

@@ -48,6 +48,49 @@ public sealed class PostgreSqlTaskStoreTests : TaskStoreContract
         Assert.Empty(await AttemptsAsync(id));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AppendEnlistedAsync_InTransactionScope_TaskExistsOnlyIfTheScopeCompletes(bool complete)
+    {
+        var crm = Some.Connector();
+        Assert.True(Store.Queue.SupportsEnlistedAppends);
+        using (var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(_server!.ConnectionString);
+            await connection.OpenAsync(Ct);
+            var ids = await Store.Queue.AppendEnlistedAsync([Some.Task(crm)], connection, Ct);
+            Assert.Single(ids);
+            if (complete)
+            {
+                scope.Complete();
+            }
+        }
+
+        Assert.Equal(complete ? 1 : 0, (await FetchAllAsync(crm)).Count);
+    }
+
+    [Fact]
+    public async Task AppendEnlistedAsync_ClosedConnectionNoAmbientTransactionOrEnlistFalse_RefusedAndNothingAppended()
+    {
+        var crm = Some.Connector();
+        await using var connection = new Npgsql.NpgsqlConnection(_server!.ConnectionString);
+        Assert.Throws<ArgumentException>("connection", () => Store.Queue.AppendEnlisted([Some.Task(crm)], connection));
+        await connection.OpenAsync(Ct);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.Queue.AppendEnlistedAsync([Some.Task(crm)], connection, Ct));
+        Assert.Contains("no ambient", refused.Message, StringComparison.Ordinal);
+        using (new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(_server.ConnectionString) { Enlist = false };
+            await using var notEnlisted = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+            await notEnlisted.OpenAsync(Ct);
+            var notTakingPart = await Assert.ThrowsAsync<ArgumentException>("connection", () => Store.Queue.AppendEnlistedAsync([Some.Task(crm)], notEnlisted, Ct));
+            Assert.Contains("Enlist=false", notTakingPart.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await FetchAllAsync(crm));
+    }
+
     [Fact]
     public async Task AppendAsync_TaskForTwoConnectors_RecordsTheCountSoOnlyTheLastOkDeletesIt()
     {

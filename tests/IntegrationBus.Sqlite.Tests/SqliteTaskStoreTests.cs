@@ -35,6 +35,18 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task AppendEnlistedAsync_SqliteCannotEnlist_NotSupportedAndNothingAppended()
+    {
+        var crm = Some.Connector();
+        Assert.False(Store.Queue.SupportsEnlistedAppends);
+        await using var connection = await SqliteStore.OpenConnectionAsync(Ct);
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(() => Store.Queue.AppendEnlistedAsync([Some.Task(crm)], connection, Ct));
+        Assert.Contains("TransactionScope", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<NotSupportedException>(() => Store.Queue.AppendEnlisted([Some.Task(crm)], connection));
+        Assert.Empty(await FetchAllAsync(crm));
+    }
+
+    [Fact]
     public async Task InitializeAsync_NewFile_TurnsOnWal()
     {
         await using var connection = await SqliteStore.OpenConnectionAsync(Ct);

@@ -24,6 +24,9 @@ public sealed class ChangeCapture
 
     internal ChangeCapture(ChangeLogger logger) => _logger = logger;
 
+    /// <summary>Gets a value indicating whether the bus's store can write tasks on a connection enlisted in an ambient System.Transactions transaction (<see cref="WriteEnlistedAsync"/>): PostgreSQL can, SQLite cannot.</summary>
+    public bool SupportsEnlistedConnections => _logger.SupportsEnlistedAppends;
+
     /// <summary>Gets a value indicating whether a change made now can be captured; when <see langword="false"/>, <see cref="Add"/> captures nothing.</summary>
     /// <remarks>
     /// <see langword="false"/> while outgoing logging is switched off, and in the flow that applies an incoming task of a
@@ -75,12 +78,50 @@ public sealed class ChangeCapture
     /// <param name="dataSource">Reads referenced objects, children and bindings for snapshots inside the same transaction, or <see langword="null"/> for the registered one.</param>
     /// <param name="cancellationToken">Cancels the write; the tasks stay captured then.</param>
     /// <returns>A task that completes when the tasks are written.</returns>
-    public async Task WriteAsync(DbTransaction? transaction, IObjectDataSource? dataSource, CancellationToken cancellationToken = default)
+    public Task WriteAsync(DbTransaction? transaction, IObjectDataSource? dataSource, CancellationToken cancellationToken = default)
+        => WriteCoreAsync(transaction, null, dataSource, cancellationToken);
+
+    /// <summary>
+    /// Writes the captured tasks on the data layer's open connection, enlisted in the ambient System.Transactions
+    /// transaction (a <c>TransactionScope</c>), so they exist if and only if it commits. Call <see cref="CommittedAsync"/>
+    /// or <see cref="RolledBack"/> when that transaction completes (its <c>TransactionCompleted</c> event).
+    /// </summary>
+    /// <param name="connection">The data layer's open connection to the bus's database, enlisted in <see cref="System.Transactions.Transaction.Current"/>.</param>
+    /// <param name="dataSource">Reads referenced objects, children and bindings for snapshots, or <see langword="null"/> for the registered one.</param>
+    /// <param name="cancellationToken">Cancels the write; the tasks stay captured then.</param>
+    /// <returns>A task that completes when the tasks are written.</returns>
+    /// <exception cref="NotSupportedException">The bus's store cannot append on an enlisted connection (<see cref="SupportsEnlistedConnections"/>).</exception>
+    public Task WriteEnlistedAsync(DbConnection connection, IObjectDataSource? dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return WriteCoreAsync(null, connection, dataSource, cancellationToken);
+    }
+
+    /// <summary>Writes the captured tasks synchronously inside the data layer's transaction (for synchronous hooks such as EF Core's <c>SaveChanges</c>).</summary>
+    /// <param name="transaction">The data layer's open transaction on the bus's database.</param>
+    /// <param name="dataSource">Reads referenced objects for snapshots synchronously, or <see langword="null"/>.</param>
+    public void Write(DbTransaction transaction, ISynchronousObjectDataSource? dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        WriteCore(transaction, null, dataSource);
+    }
+
+    /// <summary>Writes the captured tasks synchronously on an enlisted connection; see <see cref="WriteEnlistedAsync"/>.</summary>
+    /// <param name="connection">The data layer's open connection to the bus's database, enlisted in <see cref="System.Transactions.Transaction.Current"/>.</param>
+    /// <param name="dataSource">Reads referenced objects for snapshots synchronously, or <see langword="null"/>.</param>
+    /// <exception cref="NotSupportedException">The bus's store cannot append on an enlisted connection (<see cref="SupportsEnlistedConnections"/>).</exception>
+    public void WriteEnlisted(DbConnection connection, ISynchronousObjectDataSource? dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        WriteCore(null, connection, dataSource);
+    }
+
+    private async Task WriteCoreAsync(DbTransaction? transaction, DbConnection? enlisted, IObjectDataSource? dataSource, CancellationToken cancellationToken)
     {
         var pending = TakePending();
         try
         {
-            await _logger.WriteAsync(pending, transaction, dataSource, cancellationToken).ConfigureAwait(false);
+            await _logger.WriteAsync(pending, transaction, enlisted, dataSource, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -91,16 +132,12 @@ public sealed class ChangeCapture
         MarkWritten(pending);
     }
 
-    /// <summary>Writes the captured tasks synchronously inside the data layer's transaction (for synchronous hooks such as EF Core's <c>SaveChanges</c>).</summary>
-    /// <param name="transaction">The data layer's open transaction on the bus's database.</param>
-    /// <param name="dataSource">Reads referenced objects for snapshots synchronously, or <see langword="null"/>.</param>
-    public void Write(DbTransaction transaction, ISynchronousObjectDataSource? dataSource)
+    private void WriteCore(DbTransaction? transaction, DbConnection? enlisted, ISynchronousObjectDataSource? dataSource)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
         var pending = TakePending();
         try
         {
-            _logger.Write(pending, transaction, dataSource);
+            _logger.Write(pending, transaction, enlisted, dataSource);
         }
         catch
         {

@@ -83,8 +83,8 @@ internal sealed class ChangeLogger(
         return synchronous;
     }
 
-    /// <summary>Builds the payloads and appends the tasks (inside the caller's transaction, when given).</summary>
-    public async Task WriteAsync(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, IObjectDataSource? dataSource, CancellationToken cancellationToken)
+    /// <summary>Builds the payloads and appends the tasks (inside the caller's transaction, or on its enlisted connection, when given).</summary>
+    public async Task WriteAsync(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, DbConnection? enlisted, IObjectDataSource? dataSource, CancellationToken cancellationToken)
     {
         if (pending.Count == 0)
         {
@@ -93,13 +93,15 @@ internal sealed class ChangeLogger(
 
         var tasks = await snapshots.BuildAsync(pending, dataSource, cancellationToken).ConfigureAwait(false);
         var started = time.GetTimestamp();
-        await store.Queue.AppendAsync(tasks, transaction, cancellationToken).ConfigureAwait(false);
+        await (enlisted is null
+            ? store.Queue.AppendAsync(tasks, transaction, cancellationToken)
+            : store.Queue.AppendEnlistedAsync(tasks, enlisted, cancellationToken)).ConfigureAwait(false);
         Written(pending, started);
         OutgoingLog.TasksLogged(logger, tasks.Count);
     }
 
-    /// <summary>Writes synchronously inside the caller's transaction; only EF Core's synchronous <c>SaveChanges</c> needs this.</summary>
-    public void Write(IReadOnlyList<PendingChange> pending, DbTransaction transaction, ISynchronousObjectDataSource? dataSource)
+    /// <summary>Writes synchronously inside the caller's transaction (or on its enlisted connection); only EF Core's synchronous <c>SaveChanges</c> needs this.</summary>
+    public void Write(IReadOnlyList<PendingChange> pending, DbTransaction? transaction, DbConnection? enlisted, ISynchronousObjectDataSource? dataSource)
     {
         if (pending.Count == 0)
         {
@@ -108,10 +110,13 @@ internal sealed class ChangeLogger(
 
         var tasks = snapshots.Build(pending, dataSource);
         var started = time.GetTimestamp();
-        store.Queue.Append(tasks, transaction);
+        _ = enlisted is null ? store.Queue.Append(tasks, transaction!) : store.Queue.AppendEnlisted(tasks, enlisted);
         Written(pending, started);
         OutgoingLog.TasksLogged(logger, tasks.Count);
     }
+
+    /// <summary>Gets a value indicating whether the store can write tasks on a connection enlisted in an ambient System.Transactions transaction.</summary>
+    public bool SupportsEnlistedAppends => store.Queue.SupportsEnlistedAppends;
 
     /// <summary>Wakes the outgoing runners of the connectors that got tasks.</summary>
     public static void Wake(IEnumerable<ConnectorRuntime> touched)

@@ -40,6 +40,34 @@ public abstract class QueueStore
     /// <exception cref="ArgumentException">A task is invalid, or the transaction does not belong to the store's database.</exception>
     public abstract IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, DbTransaction transaction);
 
+    /// <summary>Gets a value indicating whether the store can append on a connection enlisted in an ambient System.Transactions transaction (<see cref="AppendEnlistedAsync"/>).</summary>
+    /// <value><see langword="false"/> unless the store overrides it.</value>
+    public virtual bool SupportsEnlistedAppends => false;
+
+    /// <summary>
+    /// Appends tasks as <see cref="AppendAsync"/> does, on the caller's open connection to the same database, enlisted in
+    /// the ambient System.Transactions transaction (a <c>TransactionScope</c>): the tasks exist if and only if it commits.
+    /// </summary>
+    /// <param name="tasks">The tasks, in the order they happened.</param>
+    /// <param name="connection">The caller's open connection, enlisted in <see cref="System.Transactions.Transaction.Current"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The IDs given to the tasks, in order.</returns>
+    /// <exception cref="ArgumentException">A task is invalid, or the connection is not an open connection to the store's database.</exception>
+    /// <exception cref="InvalidOperationException">There is no ambient transaction.</exception>
+    /// <exception cref="NotSupportedException">The store cannot (<see cref="SupportsEnlistedAppends"/> is <see langword="false"/>).</exception>
+    public virtual Task<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection, CancellationToken cancellationToken)
+        => throw NotEnlisted();
+
+    /// <summary>Appends tasks synchronously as <see cref="AppendEnlistedAsync"/> does (for synchronous hooks such as EF Core's <c>SaveChanges</c>).</summary>
+    /// <param name="tasks">The tasks, in the order they happened.</param>
+    /// <param name="connection">The caller's open connection, enlisted in <see cref="System.Transactions.Transaction.Current"/>.</param>
+    /// <returns>The IDs given to the tasks, in order.</returns>
+    /// <exception cref="ArgumentException">A task is invalid, or the connection is not an open connection to the store's database.</exception>
+    /// <exception cref="InvalidOperationException">There is no ambient transaction.</exception>
+    /// <exception cref="NotSupportedException">The store cannot (<see cref="SupportsEnlistedAppends"/> is <see langword="false"/>).</exception>
+    public virtual IReadOnlyList<long> AppendEnlisted(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection)
+        => throw NotEnlisted();
+
     /// <summary>
     /// Appends incoming tasks in one transaction, in order. An append whose idempotency key was already used for its
     /// connector within its retention window (earlier, or earlier in the same batch) appends nothing and returns the
@@ -104,4 +132,7 @@ public abstract class QueueStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="true"/> when recorded; <see langword="false"/> when the lease is stale (or the queue unknown) and nothing was recorded.</returns>
     public abstract Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken);
+
+    private NotSupportedException NotEnlisted() => new(
+        $"{GetType().Name} cannot append tasks inside an ambient System.Transactions transaction (a TransactionScope); pass a transaction of its database to AppendAsync instead.");
 }

@@ -44,7 +44,7 @@ public sealed class PgEfBus : IAsyncDisposable
     public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     /// <summary>Starts a bus in a new database, or another node on the database of <paramref name="sameDatabaseAs"/> (which keeps owning it).</summary>
-    public static async Task<PgEfBus> StartAsync(bool retryOnFailure, Action<IntegrationBusOptions>? configure = null, PgEfBus? sameDatabaseAs = null)
+    public static async Task<PgEfBus> StartAsync(bool retryOnFailure, Action<IntegrationBusOptions>? configure = null, PgEfBus? sameDatabaseAs = null, Connector? also = null)
     {
         var server = PostgreSqlTestServer.Require();
         var database = sameDatabaseAs?._database ?? $"ibus_ef_{Guid.NewGuid():N}";
@@ -56,11 +56,18 @@ public sealed class PgEfBus : IAsyncDisposable
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
         var signals = new LogSignals();
         var services = new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(signals));
-        services.AddIntegrationBus(bus => bus
-            .UsePostgreSql(connectionString)
-            .AddEntityFrameworkCore<PgAppDb>(ef => ef.Object<PgUser>("test.user", u => u.CodeName(x => x.UserName)))
-            .AddConnector(new CrmConnector())
-            .Configure(o => configure?.Invoke(o)));
+        services.AddIntegrationBus(bus =>
+        {
+            bus.UsePostgreSql(connectionString)
+                .AddEntityFrameworkCore<PgAppDb>(ef => ef.Object<PgUser>("test.user", u => u.CodeName(x => x.UserName)))
+                .AddConnector(new CrmConnector())
+                .Configure(o => configure?.Invoke(o));
+            if (also is not null)
+            {
+                bus.AddConnector(also);
+            }
+        });
+
         var failures = new FailFirstCommits();
         services.AddDbContext<PgAppDb>((sp, options) => options
             .UseNpgsql(connectionString, npgsql =>
