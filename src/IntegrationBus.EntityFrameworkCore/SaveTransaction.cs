@@ -57,7 +57,12 @@ internal static class SaveTransaction
             return;
         }
 
-        var opened = OpenEnlisted(context);
+        var opened = NeedsOpening(context);
+        if (opened)
+        {
+            context.Database.OpenConnection();
+        }
+
         try
         {
             state.Capture.WriteEnlisted(context.Database.GetDbConnection(), source);
@@ -85,7 +90,12 @@ internal static class SaveTransaction
             return;
         }
 
-        var opened = OpenEnlisted(context);
+        var opened = NeedsOpening(context);
+        if (opened)
+        {
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await state.Capture.WriteEnlistedAsync(context.Database.GetDbConnection(), source, cancellationToken).ConfigureAwait(false);
@@ -99,20 +109,8 @@ internal static class SaveTransaction
         }
     }
 
-    /// <summary>Opens the context's connection (which enlists it in the ambient transaction) unless it is open; returns whether it opened it.</summary>
-    private static bool OpenEnlisted(DbContext context)
-    {
-        if (System.Transactions.Transaction.Current is null)
-        {
-            throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.");
-        }
-
-        if (context.Database.GetDbConnection().State == System.Data.ConnectionState.Open)
-        {
-            return false;
-        }
-
-        context.Database.OpenConnection();
-        return true;
-    }
+    /// <summary>Whether the context's connection must be opened (which enlists it in the ambient transaction) to write the tasks on it.</summary>
+    private static bool NeedsOpening(DbContext context) => System.Transactions.Transaction.Current is null
+        ? throw new IntegrationBusException("SaveChanges ran without a transaction, so the bus cannot write its tasks with the entities.")
+        : context.Database.GetDbConnection().State != System.Data.ConnectionState.Open;
 }
