@@ -176,7 +176,7 @@ internal static class CoreSuite
     /// <summary>Outgoing logging in scopes of 1,000 (figure 1a), also used by the incoming suite for its ratio.</summary>
     public static Task<double> BatchedLoggingAsync(BenchContext ctx, int changes) => ctx.MedianAsync("logging, scopes of 1,000", async () =>
     {
-        await using var bench = await BenchBus.CreateAsync(1);
+        await using var bench = await BenchBus.CreateAsync(1, store: ctx.Store);
         var stopwatch = Stopwatch.StartNew();
         await bench.LogAsync(1, changes, 1_000);
         return changes / stopwatch.Elapsed.TotalSeconds;

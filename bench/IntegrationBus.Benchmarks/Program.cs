@@ -32,9 +32,9 @@ else if (storeName == "postgresql")
         return 2;
     }
 
-    if (suite is not ("core" or "drain" or "queuesize" or "management" or "ordering"))
+    if (suite is not ("core" or "drain" or "queuesize" or "management" or "ordering" or "incoming"))
     {
-        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain, queuesize, management or ordering.");
+        Console.Error.WriteLine("--store postgresql runs the store figures only: --suite core, drain, queuesize, management, ordering or incoming.");
         return 2;
     }
 

@@ -62,9 +62,11 @@ internal sealed class RawPostgreSql : IRawQueue
 
     public TimeSpan Insert(int count, int transactionSize, string payload)
     {
-        if (count % StatementsPerBatch != 0 || transactionSize % StatementsPerBatch != 0)
+        // Up to 100 statements a round trip; a smaller transaction sends all of its statements in one.
+        var perBatch = Math.Min(StatementsPerBatch, transactionSize);
+        if (count % perBatch != 0 || transactionSize % perBatch != 0)
         {
-            throw new ArgumentException($"Counts must be multiples of {StatementsPerBatch}.", nameof(count));
+            throw new ArgumentException($"Counts must be multiples of {perBatch}.", nameof(count));
         }
 
         var stopwatch = Stopwatch.StartNew();
@@ -77,7 +79,7 @@ internal sealed class RawPostgreSql : IRawQueue
             """;
         var createdAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         using var batch = new NpgsqlBatch(_connection);
-        for (var i = 0; i < StatementsPerBatch; i++)
+        for (var i = 0; i < perBatch; i++)
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid });
@@ -94,7 +96,7 @@ internal sealed class RawPostgreSql : IRawQueue
             using var transaction = _connection.BeginTransaction();
             batch.Transaction = transaction;
             var n = Math.Min(transactionSize, count - done);
-            for (var sent = 0; sent < n; sent += StatementsPerBatch)
+            for (var sent = 0; sent < n; sent += perBatch)
             {
                 foreach (var command in batch.BatchCommands)
                 {
