@@ -75,10 +75,24 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <returns>The text for this schema.</returns>
     public string Sql(string template) => _texts.GetOrAdd(template, static (text, qualifier) => text.Replace(Placeholder, qualifier, StringComparison.Ordinal), _qualifier);
 
-    /// <summary>Opens a connection.</summary>
+    /// <summary>Opens a connection of the store's own, outside any ambient System.Transactions transaction.</summary>
+    /// <remarks>
+    /// The store's transactions are its own: a connection opened inside the application's <c>TransactionScope</c> would
+    /// enlist in it (Npgsql's default), and the store's own <c>BeginTransaction</c> on it would then fail. Appends that
+    /// join an ambient transaction use the application's connection (<see cref="IntegrationBus.Storage.QueueStore.AppendEnlistedAsync"/>).
+    /// </remarks>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The open connection; the caller disposes it.</returns>
-    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => DataSource.OpenConnectionAsync(cancellationToken);
+    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        return System.Transactions.Transaction.Current is null ? DataSource.OpenConnectionAsync(cancellationToken) : OpenOutsideAmbientAsync(cancellationToken);
+
+        async ValueTask<NpgsqlConnection> OpenOutsideAmbientAsync(CancellationToken cancellationToken)
+        {
+            using var suppressed = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeOption.Suppress, System.Transactions.TransactionScopeAsyncFlowOption.Enabled);
+            return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Creates a command in a connection (and transaction) with the store's timeout.</summary>
     /// <param name="connection">The connection.</param>

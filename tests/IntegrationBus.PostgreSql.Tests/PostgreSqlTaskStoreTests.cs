@@ -71,6 +71,20 @@ public sealed class PostgreSqlTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task AppendAsync_OwnTransactionInsideATransactionScope_CommitsOnItsOwnWhateverTheScopeDoes()
+    {
+        // Npgsql would enlist a connection opened here in the scope, and the store's own transaction on it would fail.
+        var crm = Some.Connector();
+        using (new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+        {
+            Assert.Single(await Store.Queue.AppendAsync([Some.Task(crm)], null, Ct));
+            Assert.Single(await FetchAllAsync(crm));
+        }
+
+        Assert.Single(await FetchAllAsync(crm));
+    }
+
+    [Fact]
     public async Task AppendEnlistedAsync_ClosedConnectionNoAmbientTransactionOrEnlistFalse_RefusedAndNothingAppended()
     {
         var crm = Some.Connector();
