@@ -136,7 +136,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
     /// <inheritdoc />
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        TakeCommitted(eventData) is { } state ? FinishAsync(state) : Task.CompletedTask;
+        TakeCommitted(eventData) is { } state ? state.CommittedAsync() : Task.CompletedTask;
 
     /// <inheritdoc />
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData?.Context);
@@ -367,12 +367,6 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && _states.TryGetValue(context, out var state) ? state : null;
-
-    private static Task FinishAsync(SaveState state)
-    {
-        state.ClearCaptured();
-        return state.Capture.CommittedAsync(CancellationToken.None);
-    }
 
     private void Discard(DbContext? context)
     {

@@ -44,6 +44,14 @@ internal sealed class SaveState(ChangeCapture capture)
         Capture.Committed();
     }
 
+    /// <summary>After the commit, from an asynchronous hook: forgets the entries, wakes the runners and calls the synchronous connectors (awaited).</summary>
+    /// <returns>A task that completes when the synchronous connectors have run.</returns>
+    public Task CommittedAsync()
+    {
+        ClearCaptured();
+        return Capture.CommittedAsync(CancellationToken.None);
+    }
+
     /// <summary>After a rollback (or a save refused before it wrote anything): forgets everything captured.</summary>
     public void RolledBack()
     {

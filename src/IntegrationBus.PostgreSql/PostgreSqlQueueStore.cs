@@ -88,8 +88,8 @@ internal sealed class PostgreSqlQueueStore(PostgreSqlDatabase database) : QueueS
 
     /// <inheritdoc/>
     /// <remarks>The connection must be an open <c>NpgsqlConnection</c> to the store's database; the rows and the wake-up notifications commit with the ambient transaction.</remarks>
-    public override async Task<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection, CancellationToken cancellationToken)
-        => await _appender.AppendEnlistedAsync(tasks, connection, async: true, cancellationToken).ConfigureAwait(false);
+    public override Task<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection, CancellationToken cancellationToken)
+        => _appender.AppendEnlistedAsync(tasks, connection, async: true, cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public override IReadOnlyList<long> AppendEnlisted(IReadOnlyList<NewIntegrationTask> tasks, DbConnection connection)

@@ -100,31 +100,10 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(connection);
         PostgreSqlTaskValidation.Validate(tasks);
-        if (connection is not NpgsqlConnection npgsqlConnection)
-        {
-            throw new ArgumentException($"The PostgreSQL task store can only append on an NpgsqlConnection, not a {connection.GetType().FullName}.", nameof(connection));
-        }
-
-        if (npgsqlConnection.State != System.Data.ConnectionState.Open)
-        {
-            throw new ArgumentException("The connection is not open. Append the tasks on the open connection that takes part in the ambient transaction.", nameof(connection));
-        }
-
-        if (System.Transactions.Transaction.Current is null)
-        {
-            throw new InvalidOperationException("There is no ambient System.Transactions transaction to append the tasks in; pass a transaction to AppendAsync instead.");
-        }
-
-        if (!new NpgsqlConnectionStringBuilder(npgsqlConnection.ConnectionString).Enlist)
-        {
-            // Each statement would commit on its own: a task could be left without its synchronization rows.
-            throw new ArgumentException("The connection does not take part in ambient transactions (Enlist=false in its connection string), so the tasks would not commit with it. Remove Enlist=false, or pass a transaction to AppendAsync.", nameof(connection));
-        }
-
-        CheckDatabase(npgsqlConnection, nameof(connection));
+        var enlisted = CheckEnlistedConnection(connection);
 
         // Npgsql runs the commands of an enlisted connection in the local transaction it began for the ambient one.
-        return tasks.Count == 0 ? [] : await WriteAsync(npgsqlConnection, null, tasks, null, async, cancellationToken).ConfigureAwait(false);
+        return tasks.Count == 0 ? [] : await WriteAsync(enlisted, null, tasks, null, async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes tasks, their synchronization rows and one wake-up per queue in a transaction.</summary>
@@ -280,13 +259,40 @@ internal sealed class PostgreSqlTaskAppender(PostgreSqlDatabase database)
         return npgsqlTransaction;
     }
 
+    private NpgsqlConnection CheckEnlistedConnection(DbConnection connection)
+    {
+        if (connection is not NpgsqlConnection npgsqlConnection)
+        {
+            throw new ArgumentException($"The PostgreSQL task store can only append on an NpgsqlConnection, not a {connection.GetType().FullName}.", nameof(connection));
+        }
+
+        if (npgsqlConnection.State != System.Data.ConnectionState.Open)
+        {
+            throw new ArgumentException("The connection is not open. Append the tasks on the open connection that takes part in the ambient transaction.", nameof(connection));
+        }
+
+        if (System.Transactions.Transaction.Current is null)
+        {
+            throw new InvalidOperationException("There is no ambient System.Transactions transaction to append the tasks in; pass a transaction to AppendAsync instead.");
+        }
+
+        if (!new NpgsqlConnectionStringBuilder(npgsqlConnection.ConnectionString).Enlist)
+        {
+            // Each statement would commit on its own: a task could be left without its synchronization rows.
+            throw new ArgumentException("The connection does not take part in ambient transactions (Enlist=false in its connection string), so the tasks would not commit with it. Remove Enlist=false, or pass a transaction to AppendAsync.", nameof(connection));
+        }
+
+        CheckDatabase(npgsqlConnection, nameof(connection));
+        return npgsqlConnection;
+    }
+
+    /// <summary>Refuses a transaction or connection (named by <paramref name="parameterName"/>) on another database than the store's.</summary>
     private void CheckDatabase(NpgsqlConnection connection, string parameterName)
     {
-        var what = parameterName == nameof(connection) ? "connection" : "transaction";
         if (database.DatabaseName is { } expected && !string.IsNullOrEmpty(connection.Database) && !string.Equals(connection.Database, expected, StringComparison.Ordinal))
         {
             throw new ArgumentException(
-                $"The {what} belongs to the PostgreSQL database '{connection.Database}', but the task store uses '{expected}' (schema '{database.Schema}'). Tasks can only be appended in a transaction on the bus database; use the store's database for the change, or pass null.",
+                $"The {parameterName} belongs to the PostgreSQL database '{connection.Database}', but the task store uses '{expected}' (schema '{database.Schema}'). Tasks can only be appended in a transaction on the bus database; use the store's database for the change, or pass null.",
                 parameterName);
         }
     }
