@@ -29,6 +29,13 @@ internal static class SaveTransaction
             return;
         }
 
+        if (TakesNoPartInAmbient(context))
+        {
+            // EF Core would save the entities statement by statement, outside the scope, and the tasks could not join them.
+            state.RolledBack();
+            throw new IntegrationBusException($"SaveChanges of {context.GetType().Name} runs inside an ambient System.Transactions transaction (a TransactionScope) and changes entities the integration bus logs, but its connection string says Enlist=false, so neither the entities nor their tasks would take part in it; nothing was saved. Remove Enlist=false, or use context.Database.BeginTransaction() instead of the TransactionScope.");
+        }
+
         // Once per ambient transaction and context; every save inside it adds to the same capture.
         state.Ambient = ambient;
         ambient.TransactionCompleted += (_, e) =>
@@ -107,6 +114,13 @@ internal static class SaveTransaction
                 await context.Database.CloseConnectionAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Whether the context's connection string turns enlisting off (<c>Enlist=false</c>, an ADO.NET keyword of Npgsql and SqlClient alike).</summary>
+    private static bool TakesNoPartInAmbient(DbContext context)
+    {
+        var settings = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = context.Database.GetConnectionString() ?? string.Empty };
+        return settings.TryGetValue("Enlist", out var enlist) && bool.TryParse(Convert.ToString(enlist, System.Globalization.CultureInfo.InvariantCulture), out var on) && !on;
     }
 
     /// <summary>Whether the context's connection must be opened (which enlists it in the ambient transaction) to write the tasks on it.</summary>

@@ -44,7 +44,7 @@ public sealed class PgEfBus : IAsyncDisposable
     public IntegrationBusManagement Management => _provider.GetRequiredService<IntegrationBusManagement>();
 
     /// <summary>Starts a bus in a new database, or another node on the database of <paramref name="sameDatabaseAs"/> (which keeps owning it).</summary>
-    public static async Task<PgEfBus> StartAsync(bool retryOnFailure, Action<IntegrationBusOptions>? configure = null, PgEfBus? sameDatabaseAs = null, Connector? also = null)
+    public static async Task<PgEfBus> StartAsync(bool retryOnFailure, Action<IntegrationBusOptions>? configure = null, PgEfBus? sameDatabaseAs = null, Connector? also = null, bool enlist = true)
     {
         var server = PostgreSqlTestServer.Require();
         var database = sameDatabaseAs?._database ?? $"ibus_ef_{Guid.NewGuid():N}";
@@ -53,7 +53,7 @@ public sealed class PgEfBus : IAsyncDisposable
             await server.ExecuteAsync($"CREATE DATABASE \"{database}\";");
         }
 
-        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Enlist = enlist }.ConnectionString;
         var signals = new LogSignals();
         var services = new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(signals));
         services.AddIntegrationBus(bus =>

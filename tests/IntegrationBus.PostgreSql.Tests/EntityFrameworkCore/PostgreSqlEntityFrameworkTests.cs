@@ -144,6 +144,33 @@ public sealed class PostgreSqlEntityFrameworkTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task SaveChanges_InTransactionScopeWithEnlistFalse_RefusedBeforeTheEntitiesAreSaved(bool async)
+    {
+        // Without enlisting, EF Core would write the entities outside the scope, where the tasks cannot join them.
+        await using var bus = await PgEfBus.StartAsync(retryOnFailure: false, enlist: false);
+        await using (bus.Scope(out var db))
+        {
+            using (var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+            {
+                db.Users.Add(new PgUser { UserName = "ann" });
+                var refused = async
+                    ? await Assert.ThrowsAsync<IntegrationBusException>(() => db.SaveChangesAsync(Ct))
+                    : Assert.Throws<IntegrationBusException>(() => db.SaveChanges());
+                Assert.Contains("Enlist=false", refused.Message, StringComparison.Ordinal);
+                scope.Complete();
+            }
+        }
+
+        Assert.Empty(await bus.QueueAsync());
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal(0, await db.Users.CountAsync(Ct));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task SaveChanges_InTransactionScope_SynchronousConnectorCalledOnlyOnceTheScopeCommits(bool complete)
     {
         var audit = new AuditConnector();
