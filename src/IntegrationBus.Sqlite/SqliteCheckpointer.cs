@@ -5,7 +5,8 @@ namespace IntegrationBus.Sqlite;
 
 /// <summary>
 /// Moves the WAL's pages into the database file in the background (a <c>PASSIVE</c> checkpoint on a connection of its
-/// own), at most once per interval while the store's writer commits, so that the store's commits do not do it.
+/// own), at most once per interval while the store's writer commits or an application's transaction appends tasks, so
+/// that those commits do not do it (see <see cref="SqliteDatabase.AdoptCheckpoints"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -39,7 +40,7 @@ internal sealed class SqliteCheckpointer(Func<CancellationToken, Task<SqliteConn
     /// <summary>Raised after each background checkpoint with the WAL's size and the pages it moved; for tests.</summary>
     internal event Action<long, long>? Checkpointed;
 
-    /// <summary>Tells the checkpointer that the store's writer committed; cheap enough for every commit.</summary>
+    /// <summary>Tells the checkpointer that pages were written to the WAL (the store's writer committed, or an application's transaction appended tasks); cheap enough for every commit.</summary>
     public void Committed()
     {
         if (_loop is null)

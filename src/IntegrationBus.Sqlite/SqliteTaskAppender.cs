@@ -222,6 +222,10 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         {
             scope.NextTaskId = firstId + tasks.Count;
         }
+        else
+        {
+            database.AdoptCheckpoints(connection, transaction);
+        }
 
         return ids;
     }

@@ -116,6 +116,49 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
     }
 
     [Fact]
+    public async Task AppendAsync_CallerTransaction_ItsConnectionLeavesCheckpointsToTheBackground()
+    {
+        // The system clock, as above; a file of its own, whose store has not committed anything itself.
+        var path = _files.NewPath();
+        var store = _files.NewStore(path);
+        await store.InitializeAsync(Ct);
+        var checkpointed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Checkpointer.Checkpointed += (_, _) => checkpointed.TrySetResult();
+        var crm = Some.Connector();
+
+        await using var application = new SqliteConnection(SqliteTestFiles.ConnectionStringFor(path));
+        await application.OpenAsync(Ct);
+        Assert.Equal(1000, await SqliteTestFiles.ScalarAsync<long>(application, "PRAGMA wal_autocheckpoint;"));
+        using (var transaction = application.BeginTransaction())
+        {
+            await store.Queue.AppendAsync([Some.Task(crm)], transaction, Ct);
+            transaction.Commit();
+        }
+
+        // The application's commits no longer checkpoint below the store's backstop; the background checkpointer does.
+        Assert.Equal(SqliteCheckpointer.BackstopPages, await SqliteTestFiles.ScalarAsync<long>(application, "PRAGMA wal_autocheckpoint;"));
+        await checkpointed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // A connection whose automatic checkpoint the application switched off keeps it off.
+        await using var manual = new SqliteConnection(SqliteTestFiles.ConnectionStringFor(path) + ";Pooling=False");
+        await manual.OpenAsync(Ct);
+        await using (var off = manual.CreateCommand())
+        {
+            off.CommandText = "PRAGMA wal_autocheckpoint=0;";
+            await off.ExecuteNonQueryAsync(Ct);
+        }
+
+        using (var transaction = manual.BeginTransaction())
+        {
+            store.Queue.Append([Some.Task(crm)], transaction);
+            transaction.Commit();
+        }
+
+        Assert.Equal(0, await SqliteTestFiles.ScalarAsync<long>(manual, "PRAGMA wal_autocheckpoint;"));
+        Assert.Equal(2, await store.Management.CountTasksAsync(new TaskQuery(), Ct));
+    }
+
+    [Fact]
     public async Task Checkpointer_ConnectionFailsToOpenOnce_NextCommitCheckpointsAndDisposeDoesNotThrow()
     {
         var store = _files.NewStore(_path);
