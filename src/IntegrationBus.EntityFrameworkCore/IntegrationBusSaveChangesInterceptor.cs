@@ -269,7 +269,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     /// <remarks>Each attempt captures in its nested save, after EF Core detected the changes it is about to write.</remarks>
     private static void StartAttempt(SaveState state, List<(object Entity, TaskType Operation)> pageOperations)
     {
-        state.Capture.RolledBack();
+        state.Own.RolledBack();
         state.ClearCaptured();
         state.PageOperations.AddRange(pageOperations);
         state.CaptureAfterSave = true;
@@ -325,6 +325,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
         var state = State(context);
         EndPending(state);
+        state.BeginSave();
         if (!state.Capture.IsEnabled)
         {
             return null;
@@ -363,7 +364,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
     }
 
-    private SaveState State(DbContext context) => _states.GetValue(context, _ => new SaveState(_bus.BeginCapture()));
+    private SaveState State(DbContext context) => _states.GetValue(context, _ => new SaveState(_bus.BeginCapture));
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && _states.TryGetValue(context, out var state) ? state : null;

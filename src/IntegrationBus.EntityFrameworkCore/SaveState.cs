@@ -3,10 +3,22 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace IntegrationBus.EntityFrameworkCore;
 
 /// <summary>What one DbContext has captured for the bus between SavingChanges and the end of its transaction.</summary>
-internal sealed class SaveState(ChangeCapture capture)
+/// <param name="begin">Begins a capture of the bus's: one for the context's own and explicit transactions, one more per ambient transaction it joins.</param>
+internal sealed class SaveState(Func<ChangeCapture> begin)
 {
-    /// <summary>Gets the bus's capture: matched tasks to write in the transaction, runners to wake and synchronous calls to make after the commit.</summary>
-    public ChangeCapture Capture { get; } = capture;
+    private readonly Lock _gate = new();
+
+    // The ambient transaction the context's saves joined last, and its capture; cleared when it completes.
+    private (System.Transactions.Transaction Transaction, ChangeCapture Capture)? _ambient;
+
+    // The capture of the ambient transaction the save in progress joined; null for the others.
+    private ChangeCapture? _joined;
+
+    /// <summary>Gets the capture of the context's saves in its own or the application's explicit transactions, which their commit or rollback ends.</summary>
+    public ChangeCapture Own { get; } = begin();
+
+    /// <summary>Gets the capture the save in progress adds to: <see cref="Own"/>, or the capture of the ambient transaction it joined.</summary>
+    public ChangeCapture Capture => _joined ?? Own;
 
     public List<CapturedEntry> Captured { get; } = [];
 
@@ -32,16 +44,52 @@ internal sealed class SaveState(ChangeCapture capture)
     /// </summary>
     public bool CaptureAfterSave { get; set; }
 
-    /// <summary>Gets or sets the ambient System.Transactions transaction whose completion ends this capture, once a save inside it had bus changes.</summary>
-    public System.Transactions.Transaction? Ambient { get; set; }
-
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 
-    /// <summary>After the commit: forgets the entries, wakes the runners and starts the synchronous connector calls.</summary>
+    /// <summary>Starts a save: it adds to <see cref="Own"/> unless it joins an ambient transaction (<see cref="JoinAmbient"/>).</summary>
+    public void BeginSave() => _joined = null;
+
+    /// <summary>
+    /// Makes the save in progress add to the capture of an ambient transaction: the one its earlier saves joined, or a
+    /// new one. Each ambient transaction has a capture of its own because a pooled context can be rented again, and
+    /// save in another transaction, before the one its last save joined has completed.
+    /// </summary>
+    /// <param name="transaction">The ambient transaction.</param>
+    /// <returns><see langword="true"/> when the transaction is new to the context: the caller ends its capture with it (<see cref="EndAmbient"/>).</returns>
+    public bool JoinAmbient(System.Transactions.Transaction transaction)
+    {
+        lock (_gate)
+        {
+            if (_ambient is { } ambient && ReferenceEquals(ambient.Transaction, transaction))
+            {
+                _joined = ambient.Capture;
+                return false;
+            }
+
+            _joined = begin();
+            _ambient = (transaction, _joined);
+            return true;
+        }
+    }
+
+    /// <summary>Forgets an ambient transaction that completed (if the context has not joined another since); the caller ends its capture.</summary>
+    /// <param name="transaction">The completed transaction.</param>
+    public void EndAmbient(System.Transactions.Transaction transaction)
+    {
+        lock (_gate)
+        {
+            if (_ambient is { } ambient && ReferenceEquals(ambient.Transaction, transaction))
+            {
+                _ambient = null;
+            }
+        }
+    }
+
+    /// <summary>After the commit of the context's own or explicit transaction: forgets the entries, wakes the runners and starts the synchronous connector calls.</summary>
     public void Committed()
     {
         ClearCaptured();
-        Capture.Committed();
+        Own.Committed();
     }
 
     /// <summary>After the commit, from an asynchronous hook: forgets the entries, wakes the runners and calls the synchronous connectors (awaited).</summary>
@@ -49,14 +97,14 @@ internal sealed class SaveState(ChangeCapture capture)
     public Task CommittedAsync()
     {
         ClearCaptured();
-        return Capture.CommittedAsync(CancellationToken.None);
+        return Own.CommittedAsync(CancellationToken.None);
     }
 
-    /// <summary>After a rollback (or a save refused before it wrote anything): forgets everything captured.</summary>
+    /// <summary>After a rollback of the context's own or explicit transaction: forgets everything captured.</summary>
     public void RolledBack()
     {
         ClearCaptured();
-        Capture.RolledBack();
+        Own.RolledBack();
     }
 
     public void ClearCaptured()

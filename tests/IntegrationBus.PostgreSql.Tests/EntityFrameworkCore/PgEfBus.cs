@@ -5,6 +5,7 @@ using IntegrationBus.Storage;
 using IntegrationBus.TestKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +21,9 @@ public sealed class PgEfBus : IAsyncDisposable
     private readonly PostgreSqlTestServer _server;
     private readonly string? _database;
 
-    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string? database, FailFirstCommits failures, LogSignals signals, string connectionString)
+    private PgEfBus(ServiceProvider provider, PostgreSqlTestServer server, string? database, FailFirstCommits failures, SaveHooks hooks, LogSignals signals, string connectionString)
     {
+        Hooks = hooks;
         Signals = signals;
         ConnectionString = connectionString;
         Failures = failures;
@@ -34,6 +36,9 @@ public sealed class PgEfBus : IAsyncDisposable
     public TaskStore Store => _provider.GetRequiredService<TaskStore>();
 
     public FailFirstCommits Failures { get; }
+
+    /// <summary>Gets the application's own interceptor, registered after the bus's.</summary>
+    public SaveHooks Hooks { get; }
 
     /// <summary>Gets the bus's log events.</summary>
     public LogSignals Signals { get; }
@@ -69,6 +74,7 @@ public sealed class PgEfBus : IAsyncDisposable
         });
 
         var failures = new FailFirstCommits();
+        var hooks = new SaveHooks();
         services.AddDbContext<PgAppDb>((sp, options) => options
             .UseNpgsql(connectionString, npgsql =>
             {
@@ -78,8 +84,8 @@ public sealed class PgEfBus : IAsyncDisposable
                 }
             })
             .UseIntegrationBus(sp)
-            .AddInterceptors(failures));
-        var efBus = new PgEfBus(services.BuildServiceProvider(), server, sameDatabaseAs is null ? database : null, failures, signals, connectionString);
+            .AddInterceptors(failures, hooks));
+        var efBus = new PgEfBus(services.BuildServiceProvider(), server, sameDatabaseAs is null ? database : null, failures, hooks, signals, connectionString);
         await using (var scope = efBus._provider.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<PgAppDb>().Database.EnsureCreatedAsync(TestContext.Current.CancellationToken);
@@ -101,6 +107,13 @@ public sealed class PgEfBus : IAsyncDisposable
         var scope = _provider.CreateAsyncScope();
         db = scope.ServiceProvider.GetRequiredService<PgAppDb>();
         return scope;
+    }
+
+    /// <summary>A pool of the application's contexts on the bus's options (as <c>AddDbContextPool</c> keeps); the options live as long as the scope.</summary>
+    public PooledDbContextFactory<PgAppDb> PooledFactory(out AsyncServiceScope scope)
+    {
+        scope = _provider.CreateAsyncScope();
+        return new PooledDbContextFactory<PgAppDb>(scope.ServiceProvider.GetRequiredService<DbContextOptions<PgAppDb>>());
     }
 
     public async Task<IReadOnlyList<QueuedTask>> QueueAsync() =>
@@ -156,6 +169,18 @@ public sealed class PgEfBus : IAsyncDisposable
                 Injected++;
                 throw new PostgresException("Injected transient commit failure.", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure);
             }
+        }
+    }
+
+    /// <summary>Runs a test's action in SavingChanges, after the bus's interceptor has seen the save.</summary>
+    public sealed class SaveHooks : SaveChangesInterceptor
+    {
+        public Action? Saving { get; set; }
+
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Saving?.Invoke();
+            return result;
         }
     }
 

@@ -141,6 +141,49 @@ public sealed class PostgreSqlEntityFrameworkTests
         }
     }
 
+    [Fact]
+    public async Task SaveChanges_PooledContextRentedAgainBeforeItsTransactionScopeCompletes_EachTransactionKeepsItsTasks()
+    {
+        // A pooled context goes back to the pool when it is disposed inside the scope, and another request can rent it
+        // and save before that scope has committed: the scope's completion must not touch the next save's changes.
+        await using var bus = await PgEfBus.StartAsync(retryOnFailure: false);
+        var pool = bus.PooledFactory(out var options);
+        await using var optionsScope = options;
+        using var first = new System.Transactions.CommittableTransaction();
+        PgAppDb rented;
+        using (var scope = new System.Transactions.TransactionScope(first))
+        {
+            using var db = pool.CreateDbContext();
+            rented = db;
+            db.Users.Add(new PgUser { UserName = "ann" });
+            db.SaveChanges();
+            scope.Complete();
+        }
+
+        // The next request rents the same context and saves in a transaction of its own; the first transaction commits
+        // while it saves.
+        bus.Hooks.Saving = () =>
+        {
+            bus.Hooks.Saving = null;
+            first.Commit();
+        };
+        using (var db = pool.CreateDbContext())
+        {
+            Assert.Same(rented, db);
+            using var transaction = db.Database.BeginTransaction();
+            db.Users.Add(new PgUser { UserName = "bob" });
+            db.SaveChanges();
+            transaction.Commit();
+        }
+
+        Assert.Null(bus.Hooks.Saving);
+        Assert.Equal(["ann", "bob"], (await bus.QueueAsync()).Select(t => UserName(t.Payload)));
+        await using (bus.Scope(out var db))
+        {
+            Assert.Equal(2, await db.Users.CountAsync(Ct));
+        }
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
