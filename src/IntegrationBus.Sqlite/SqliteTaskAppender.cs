@@ -222,16 +222,12 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
         {
             scope.NextTaskId = firstId + tasks.Count;
         }
-        else
-        {
-            database.AdoptCheckpoints(connection, transaction);
-        }
 
         return ids;
     }
 
-    /// <summary>The first free task ID; in a caller's transaction, takes the write lock first.</summary>
-    private static long NextTaskId(SqliteConnection connection, SqliteTransaction transaction, SqliteWriteScope? scope)
+    /// <summary>The first free task ID; in a caller's transaction, takes the write lock first and leaves the connection's checkpoints to the background.</summary>
+    private long NextTaskId(SqliteConnection connection, SqliteTransaction transaction, SqliteWriteScope? scope)
     {
         if (scope is not null)
         {
@@ -241,6 +237,7 @@ internal sealed class SqliteTaskAppender(SqliteDatabase database)
 
         // A caller's (deferred) transaction may not hold the write lock yet, and the positional inserts do not wait out
         // a busy database: the lock is taken here through Microsoft.Data.Sqlite, which does, before the ID is read.
+        database.AdoptCheckpoints(connection, transaction);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = TakeWriteLockSql + NextTaskIdSql;

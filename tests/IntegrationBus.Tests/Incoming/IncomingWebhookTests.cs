@@ -56,12 +56,27 @@ public sealed class IncomingWebhookTests
     [Fact]
     public async Task AppendWebhookAsync_StoreWithoutSupport_ThrowsNotSupported()
     {
-        await using var bus = await TestBus.StartAsync([new CrmInboundConnector("crm")], start: false);
-        var store = new ControlledStore(bus.Store);
+        var queue = new QueueWithoutWebhooks();
 
-        var exception = await Assert.ThrowsAsync<NotSupportedException>(() => store.Queue.AppendWebhookAsync(
+        var exception = await Assert.ThrowsAsync<NotSupportedException>(() => queue.AppendWebhookAsync(
             new IncomingAppend(TestKit.Some.IncomingTask("crm", IncomingPolicy.Default, "crm"), null, DateTimeOffset.MinValue), Receipt("msg_3"), Token));
 
         Assert.Contains("replays", exception.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A store's queue that implements only what every store must: no webhook replays.</summary>
+    private sealed class QueueWithoutWebhooks : QueueStore
+    {
+        public override Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken) =>
+            throw new NotImplementedException();
+
+        public override IReadOnlyList<long> Append(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbTransaction transaction) => throw new NotImplementedException();
+
+        public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken) =>
+            throw new NotImplementedException();
+
+        public override Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+        public override Task<bool> RecordAsync(RecordRequest request, CancellationToken cancellationToken) => throw new NotImplementedException();
     }
 }

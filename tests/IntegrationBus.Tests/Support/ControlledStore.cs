@@ -74,6 +74,12 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
     public override BusNotifier? Notifier => inner.Notifier;
 
+    public override IdMapStore IdMap => inner.IdMap;
+
+    public override BlockedKeyStore BlockedKeys => inner.BlockedKeys;
+
+    public override ResyncStore Resyncs => inner.Resyncs;
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _initializeCalls);
@@ -102,6 +108,19 @@ public sealed class ControlledStore(TaskStore inner) : TaskStore
 
         public override Task<IReadOnlyList<IncomingAppendResult>> AppendIncomingAsync(IReadOnlyList<IncomingAppend> appends, CancellationToken cancellationToken) =>
             inner.AppendIncomingAsync(appends, cancellationToken);
+
+        // What the inner store can do beyond the abstract members passes through, so the decorator changes nothing else.
+        public override bool SupportsPartitions => inner.SupportsPartitions;
+
+        public override bool SupportsEnlistedAppends => inner.SupportsEnlistedAppends;
+
+        public override Task<IReadOnlyList<long>> AppendEnlistedAsync(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+            inner.AppendEnlistedAsync(tasks, connection, cancellationToken);
+
+        public override IReadOnlyList<long> AppendEnlisted(IReadOnlyList<NewIntegrationTask> tasks, System.Data.Common.DbConnection connection) => inner.AppendEnlisted(tasks, connection);
+
+        public override Task<WebhookAppendResult> AppendWebhookAsync(IncomingAppend append, IntegrationBus.Webhooks.WebhookReceipt receipt, CancellationToken cancellationToken) =>
+            inner.AppendWebhookAsync(append, receipt, cancellationToken);
 
         public override async Task<IReadOnlyList<QueuedTask>> FetchAsync(FetchRequest request, CancellationToken cancellationToken)
         {
