@@ -50,7 +50,8 @@ public sealed class HostLifetimeTests
     public async Task Host_Stopping_BusLoopsEndBeforeTheHostStopsTheBusAndNoRunnerStartsAfter()
     {
         var signals = new LogSignals();
-        var path = Path.Combine(Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        using var file = new SharedDatabaseFile();
+        var path = file.Path;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(signals);

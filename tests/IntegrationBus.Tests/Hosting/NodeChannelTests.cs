@@ -11,9 +11,8 @@ public sealed class NodeChannelTests
 
     private static RecordingConnector Crm() => new("crm", s => s.Objects("cms.user", SubscriptionMode.AsyncSimple));
 
-    private static async Task<(TestBus A, TestBus B, RecordingConnector OnA)> TwoNodesAsync()
+    private static async Task<(TestBus A, TestBus B, RecordingConnector OnA)> TwoNodesAsync(string path)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var notifier = new InMemoryNotifier();
         var onA = Crm();
@@ -25,7 +24,8 @@ public sealed class NodeChannelTests
     [Fact]
     public async Task SetConnectorEnabledAsync_OnOneNode_OtherNodeStopsLoggingForItAtOnce()
     {
-        var (a, b, _) = await TwoNodesAsync();
+        using var file = new SharedDatabaseFile();
+        var (a, b, _) = await TwoNodesAsync(file.Path);
         await using (a)
         await using (b)
         {
@@ -42,7 +42,8 @@ public sealed class NodeChannelTests
     [Fact]
     public async Task UpdateSettingsAsync_OnOneNode_OtherNodeAppliesAtOnce()
     {
-        var (a, b, _) = await TwoNodesAsync();
+        using var file = new SharedDatabaseFile();
+        var (a, b, _) = await TwoNodesAsync(file.Path);
         await using (a)
         await using (b)
         {
@@ -59,7 +60,8 @@ public sealed class NodeChannelTests
     [Fact]
     public async Task RequestProcessingAsync_OnOneNode_WakesTheLeaseHolderOnAnother()
     {
-        var (a, b, onA) = await TwoNodesAsync();
+        using var file = new SharedDatabaseFile();
+        var (a, b, onA) = await TwoNodesAsync(file.Path);
         await using (a)
         await using (b)
         {

@@ -96,7 +96,8 @@ public sealed class CircuitBreakerTests
     [Fact]
     public async Task RunAsync_OtherNodeTakesOverWhileOpen_HonoursBreakerThenProbes()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"breaker-two-nodes-{Guid.NewGuid():N}.db");
+        using var file = new SharedDatabaseFile();
+        var path = file.Path;
         var downCrm = Crm();
         downCrm.Behaviour = _ => TaskResult.Error("CRM is down");
         await using var first = await TestBus.StartAsync([], b => b.AddConnector(downCrm, o => Breaker(o, maxAttempts: 1)), start: false, path: path);

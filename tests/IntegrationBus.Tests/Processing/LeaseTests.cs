@@ -19,7 +19,8 @@ public sealed class LeaseTests
     [Fact]
     public async Task RunAsync_CallLastsThreeLeaseDurations_HeartbeatKeepsLeaseAndOtherNodeNeverRuns()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        using var file = new SharedDatabaseFile();
+        var path = file.Path;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource<TaskResult>(TaskCreationOptions.RunContinuationsAsynchronously);

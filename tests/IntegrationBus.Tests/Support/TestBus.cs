@@ -16,11 +16,13 @@ public sealed class TestBus : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly List<IHostedService> _hosted;
     private readonly LogSignals _signals;
+    private readonly bool _ownsFile;
     private bool _stopped;
 
-    private TestBus(ServiceProvider provider, string path, FakeTimeProvider time, LogSignals signals)
+    private TestBus(ServiceProvider provider, string path, bool ownsFile, FakeTimeProvider time, LogSignals signals)
     {
         _provider = provider;
+        _ownsFile = ownsFile;
         Path = path;
         Time = time;
         _signals = signals;
@@ -55,7 +57,9 @@ public sealed class TestBus : IAsyncDisposable
         string? path = null,
         FakeTimeProvider? time = null)
     {
-        path ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ibus-test-{Guid.NewGuid():N}.db");
+        // A file the test passes in is shared by several buses (nodes): the test deletes it once they are all disposed.
+        var ownsFile = path is null;
+        path ??= SharedDatabaseFile.NewPath();
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var signals = new LogSignals();
         var collection = new ServiceCollection();
@@ -76,7 +80,7 @@ public sealed class TestBus : IAsyncDisposable
         });
         configure?.Invoke(builder);
         services?.Invoke(collection);
-        var testBus = new TestBus(collection.BuildServiceProvider(validateScopes: true), path, time, signals);
+        var testBus = new TestBus(collection.BuildServiceProvider(validateScopes: true), path, ownsFile, time, signals);
         if (start)
         {
             await testBus.StartHostAsync();
@@ -137,10 +141,9 @@ public sealed class TestBus : IAsyncDisposable
         await StopHostAsync();
 
         await _provider.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        if (_ownsFile)
         {
-            File.Delete(Path + suffix);
+            SharedDatabaseFile.Delete(Path);
         }
     }
 }
