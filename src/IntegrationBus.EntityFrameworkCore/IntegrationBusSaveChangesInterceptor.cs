@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -107,7 +108,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
+        if (eventData.Context is { } context && TryState(context, out var state))
         {
             state.ClearCaptured();
         }
@@ -117,7 +118,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } context && _states.TryGetValue(context, out var state))
+        if (eventData.Context is { } context && TryState(context, out var state))
         {
             state.ClearCaptured();
         }
@@ -281,7 +282,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     /// <summary>What a finished SaveChanges changed; binding owners the context does not track come back grouped by type, to be read in one query each.</summary>
     private (DbContext Context, SaveState State, List<(BusObject Object, TaskType TaskType, BusObject? Previous)> Changes, Dictionary<ObjectTypeInfo, List<long>> Untracked, DbContextObjectDataSource Source)? Saved(SaveChangesCompletedEventData eventData)
     {
-        if (eventData.Context is not { } context || !_states.TryGetValue(context, out var state))
+        if (eventData.Context is not { } context || !TryState(context, out var state))
         {
             return null;
         }
@@ -364,14 +365,28 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         }
     }
 
-    private SaveState State(DbContext context) => _states.GetValue(context, _ => new SaveState(_bus.BeginCapture));
+    private SaveState State(DbContext context)
+    {
+        if (!TryState(context, out var state))
+        {
+            // A new context, or a pooled one rented again: what an earlier lease left (a page operation it never saved,
+            // a transaction disposed without committing) is not this lease's to log.
+            state = new SaveState(_bus.BeginCapture, context.ContextId.Lease);
+            _states.AddOrUpdate(context, state);
+        }
+
+        return state;
+    }
+
+    private bool TryState(DbContext context, [NotNullWhen(true)] out SaveState? state) =>
+        _states.TryGetValue(context, out state) && state.Lease == context.ContextId.Lease;
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
-        eventData.Context is { } context && _states.TryGetValue(context, out var state) ? state : null;
+        eventData.Context is { } context && TryState(context, out var state) ? state : null;
 
     private void Discard(DbContext? context)
     {
-        if (context is not null && _states.TryGetValue(context, out var state))
+        if (context is not null && TryState(context, out var state))
         {
             state.RolledBack();
         }

@@ -4,7 +4,8 @@ namespace IntegrationBus.EntityFrameworkCore;
 
 /// <summary>What one DbContext has captured for the bus between SavingChanges and the end of its transaction.</summary>
 /// <param name="begin">Begins a capture of the bus's: one for the context's own and explicit transactions, one more per ambient transaction it joins.</param>
-internal sealed class SaveState(Func<ChangeCapture> begin)
+/// <param name="lease">The context's lease (<see cref="Microsoft.EntityFrameworkCore.DbContextId.Lease"/>): a pooled context rented again gets a new state.</param>
+internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
 {
     private readonly Lock _gate = new();
 
@@ -13,6 +14,9 @@ internal sealed class SaveState(Func<ChangeCapture> begin)
 
     // The capture of the ambient transaction the save in progress joined; null for the others.
     private ChangeCapture? _joined;
+
+    /// <summary>Gets the lease of the context this state belongs to.</summary>
+    public int Lease { get; } = lease;
 
     /// <summary>Gets the capture of the context's saves in its own or the application's explicit transactions, which their commit or rollback ends.</summary>
     public ChangeCapture Own { get; } = begin();

@@ -453,6 +453,35 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
     }
 
     [Fact]
+    public async Task LogPageOperation_PooledContextReturnedWithoutSaving_NextRenterDoesNotLogIt()
+    {
+        // A request that queues a page operation and then gives up (its validation failed, say) returns its pooled
+        // context: the next request to rent it must not send that operation with a save of its own.
+        var search = new Recorder("search", s => s.AllPages(SubscriptionMode.AsyncSimple));
+        await using var bus = await EfBus.StartAsync([search], processing: false, pooled: true);
+        AppDb first;
+        await using (bus.Scope(out var db))
+        {
+            first = db;
+            var article = new Article { NodeAliasPath = "/news/one", Title = "One" };
+            db.Articles.Add(article);
+            await db.SaveChangesAsync(Token);
+            db.LogPageOperation(article, TaskType.DeleteAllCultures);
+        }
+
+        await using (bus.Scope(out var db))
+        {
+            Assert.Same(first, db);
+            db.Articles.Add(new Article { NodeAliasPath = "/news/two", Title = "Two" });
+            await db.SaveChangesAsync(Token);
+        }
+
+        Assert.Equal(
+            [(TaskType.CreatePage, "/news/one"), (TaskType.CreatePage, "/news/two")],
+            (await bus.QueueAsync("search")).Select(t => (t.TaskType, t.Task.ObjectCodeName)));
+    }
+
+    [Fact]
     public async Task LogPageOperation_NotAPageOperation_Throws()
     {
         await using var bus = await EfBus.StartAsync([Crm()], processing: false);
