@@ -370,7 +370,12 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         if (!TryState(context, out var state))
         {
             // A new context, or a pooled one rented again: what an earlier lease left (a page operation it never saved,
-            // a transaction disposed without committing) is not this lease's to log.
+            // a transaction disposed without committing) is not this lease's to log; a save it left waiting is ended.
+            if (_states.TryGetValue(context, out var earlier))
+            {
+                EndPending(earlier);
+            }
+
             state = new SaveState(_bus.BeginCapture, context.ContextId.Lease);
             _states.AddOrUpdate(context, state);
         }
