@@ -46,7 +46,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         ArgumentNullException.ThrowIfNull(eventData);
         if (!result.HasResult && Prepare(eventData.Context) is { } state && state.CaptureAfterSave)
         {
-            return InterceptionResult<int>.SuppressWithResult(SaveInOwnTransaction(eventData.Context!, state));
+            return InterceptionResult<int>.SuppressWithResult(OwnTransactionSave.Run(eventData.Context!, state));
         }
 
         return result;
@@ -58,7 +58,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         ArgumentNullException.ThrowIfNull(eventData);
         if (!result.HasResult && Prepare(eventData.Context) is { } state && state.CaptureAfterSave)
         {
-            return InterceptionResult<int>.SuppressWithResult(await SaveInOwnTransactionAsync(eventData.Context!, state, cancellationToken).ConfigureAwait(false));
+            return InterceptionResult<int>.SuppressWithResult(await OwnTransactionSave.RunAsync(eventData.Context!, state, cancellationToken).ConfigureAwait(false));
         }
 
         return result;
@@ -167,114 +167,8 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Saves inside the context's execution strategy, in a transaction of the bus's own: the nested SaveChanges takes the
-    /// explicit-transaction path (tasks written in the transaction, runners woken on commit). Each attempt starts from what
-    /// the application queued, so a retried attempt writes its tasks once more and a failed one leaves none behind.
-    /// </summary>
-    private static int SaveInOwnTransaction(DbContext context, SaveState state)
-    {
-        var pageOperations = state.PageOperations.ToList();
-        int saved;
-        try
-        {
-            saved = context.Database.CreateExecutionStrategy().Execute((context, state, pageOperations), static attempt =>
-            {
-                StartAttempt(attempt.state, attempt.pageOperations);
-                using var transaction = attempt.context.Database.BeginTransaction();
-                var count = attempt.context.SaveChanges(acceptAllChangesOnSuccess: false);
-                transaction.Commit();
-                return count;
-            });
-        }
-        finally
-        {
-            state.CaptureAfterSave = false;
-        }
-
-        EndWithOuterSave(context, state);
-        return saved;
-    }
-
-    /// <summary>The asynchronous <see cref="SaveInOwnTransaction"/>.</summary>
-    private static async Task<int> SaveInOwnTransactionAsync(DbContext context, SaveState state, CancellationToken cancellationToken)
-    {
-        var pageOperations = state.PageOperations.ToList();
-        int saved;
-        try
-        {
-            saved = await context.Database.CreateExecutionStrategy().ExecuteAsync((context, state, pageOperations), static async (attempt, token) =>
-            {
-                StartAttempt(attempt.state, attempt.pageOperations);
-                var transaction = await attempt.context.Database.BeginTransactionAsync(token).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
-                {
-                    var count = await attempt.context.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
-                    await transaction.CommitAsync(token).ConfigureAwait(false);
-                    return count;
-                }
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            state.CaptureAfterSave = false;
-        }
-
-        EndWithOuterSave(context, state);
-        return saved;
-    }
-
-    /// <summary>
-    /// The nested save leaves the entries as they were (a retried attempt must find them so); the suppressed SaveChanges
-    /// then raises the context's <c>SavedChanges</c> event with the caller's <c>acceptAllChangesOnSuccess</c>, and the
-    /// entries are accepted there if the caller asked for it. The event, not a value kept from the context's
-    /// <c>SavingChanges</c> event, because a pooled context drops its event handlers when it goes back to the pool.
-    /// </summary>
-    /// <remarks>
-    /// Until that event (or <c>SaveChangesFailed</c>) change detection is off: the suppressed SaveChanges would scan every
-    /// entity again (about 4 % of a save of 1,000) to find what the nested save just wrote. If neither event comes (a later
-    /// interceptor threw from its <c>SavingChanges</c>), the context's next SaveChanges restores it first.
-    /// </remarks>
-    private static void EndWithOuterSave(DbContext context, SaveState state)
-    {
-        var tracker = context.ChangeTracker;
-        var detectionOff = new AutoDetectChangesOff(tracker);
-        EventHandler<SavedChangesEventArgs>? saved = null;
-        EventHandler<SaveChangesFailedEventArgs>? failed = null;
-        void End()
-        {
-            context.SavedChanges -= saved;
-            context.SaveChangesFailed -= failed;
-            state.PendingEnd = null;
-            detectionOff.Dispose();
-        }
-
-        saved = (_, e) =>
-        {
-            End();
-            if (e.AcceptAllChangesOnSuccess)
-            {
-                tracker.AcceptAllChanges();
-            }
-        };
-        failed = (_, _) => End();
-        state.PendingEnd = End;
-        context.SavedChanges += saved;
-        context.SaveChangesFailed += failed;
-    }
-
     /// <summary>Ends what a save left waiting for its outer SaveChanges when that never raised its events (another interceptor threw).</summary>
     private static void EndPending(SaveState state) => state.PendingEnd?.Invoke();
-
-    /// <summary>Forgets what an earlier attempt captured (its transaction rolled back) and queues the application's page operations again.</summary>
-    /// <remarks>Each attempt captures in its nested save, after EF Core detected the changes it is about to write.</remarks>
-    private static void StartAttempt(SaveState state, List<(object Entity, TaskType Operation)> pageOperations)
-    {
-        state.Own.RolledBack();
-        state.ClearCaptured();
-        state.PageOperations.AddRange(pageOperations);
-        state.CaptureAfterSave = true;
-    }
 
     internal void QueuePageOperation(DbContext context, object page, TaskType operation) =>
         State(context).PageOperations.Add((page, operation));
@@ -289,7 +183,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
         if (state.CaptureAfterSave)
         {
-            // The nested save of SaveInOwnTransaction: what it wrote is still tracked as added, modified or deleted.
+            // The nested save of OwnTransactionSave.Run: what it wrote is still tracked as added, modified or deleted.
             state.CaptureAfterSave = false;
             EntityChanges.Capture(context, _model, state, detectChanges: false);
         }
@@ -334,7 +228,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
         if (state.CaptureAfterSave)
         {
-            // The nested save of SaveInOwnTransaction: EF Core detects the changes right after this, and Saved captures
+            // The nested save of OwnTransactionSave.Run: EF Core detects the changes right after this, and Saved captures
             // them (the nested save does not accept them, so their states and original values are still there).
             return null;
         }
