@@ -127,6 +127,39 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// What the context captured in an earlier transaction that ended without a commit or rollback the interceptor saw (one
+    /// disposed without committing, which rolls it back) is forgotten: it must not reach this transaction's commit.
+    /// </remarks>
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        ForgetEarlierTransaction(eventData?.Context);
+        return result;
+    }
+
+    /// <inheritdoc cref="TransactionStarted"/>
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        ForgetEarlierTransaction(eventData?.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>As <see cref="TransactionStarted"/>: what an earlier transaction left is forgotten.</remarks>
+    public DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
+    {
+        ForgetEarlierTransaction(eventData?.Context);
+        return result;
+    }
+
+    /// <inheritdoc cref="TransactionUsed"/>
+    public ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        ForgetEarlierTransaction(eventData?.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
         if (TakeCommitted(eventData) is { } state)
@@ -282,6 +315,15 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
 
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && TryState(context, out var state) ? state : null;
+
+    private void ForgetEarlierTransaction(DbContext? context)
+    {
+        if (context is not null && TryState(context, out var state))
+        {
+            // Not the captured entries: the bus's own transaction starts after its save queued its page operations.
+            state.Own.RolledBack();
+        }
+    }
 
     private void Discard(DbContext? context)
     {

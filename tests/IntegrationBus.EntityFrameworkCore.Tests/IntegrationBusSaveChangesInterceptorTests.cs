@@ -380,6 +380,43 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
         Assert.Empty(await bus.QueueAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveChanges_TransactionDisposedWithoutCommit_ItsChangesNeverReachTheNextCommit(bool async)
+    {
+        // Disposing a transaction that was not committed rolls it back without EF Core's rollback events.
+        var audit = new Recorder("audit", s => s.AllObjects(SubscriptionMode.Sync));
+        var crm = new Recorder("crm", s => s.AllObjects(SubscriptionMode.AsyncSimple));
+        await using var bus = await EfBus.StartAsync([audit, crm], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            using (var abandoned = db.Database.BeginTransaction())
+            {
+                db.Users.Add(new User { UserName = "ann" });
+                _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+            }
+
+            db.ChangeTracker.Clear();
+            using (var transaction = db.Database.BeginTransaction())
+            {
+                db.Users.Add(new User { UserName = "bob" });
+                _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+                if (async)
+                {
+                    await transaction.CommitAsync(Token);
+                }
+                else
+                {
+                    transaction.Commit();
+                }
+            }
+        }
+
+        Assert.Equal(["bob"], audit.Synchronous.Select(c => c.Object.CodeName));
+        Assert.Equal(["bob"], (await bus.QueueAsync("crm")).Select(t => t.Task.ObjectCodeName));
+    }
+
     [Fact]
     public async Task SaveChangesAsync_SnapshotOfPoll_CarriesAnswersRolesAndOwnerRecord()
     {
