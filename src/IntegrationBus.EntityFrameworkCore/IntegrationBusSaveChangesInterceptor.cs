@@ -160,6 +160,41 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     }
 
     /// <inheritdoc />
+    /// <remarks>Marks what the context's transaction captured so far; a rollback to the savepoint forgets the synchronous calls captured after it.</remarks>
+    public void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData) => OnState(eventData?.Context, static state => state.SavepointCreated());
+
+    /// <inheritdoc cref="CreatedSavepoint"/>
+    public Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        CreatedSavepoint(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The changes saved since the savepoint were rolled back with their tasks; their synchronous calls are forgotten too.
+    /// EF Core does not name the savepoint here: the innermost one open is taken.
+    /// </remarks>
+    public void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData) => OnState(eventData?.Context, static state => state.RolledBackToSavepoint());
+
+    /// <inheritdoc cref="RolledBackToSavepoint"/>
+    public Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        RolledBackToSavepoint(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void ReleasedSavepoint(DbTransaction transaction, TransactionEventData eventData) => OnState(eventData?.Context, static state => state.SavepointReleased());
+
+    /// <inheritdoc />
+    public Task ReleasedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ReleasedSavepoint(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
         if (TakeCommitted(eventData) is { } state)
@@ -316,12 +351,13 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && TryState(context, out var state) ? state : null;
 
-    private void ForgetEarlierTransaction(DbContext? context)
+    private void ForgetEarlierTransaction(DbContext? context) => OnState(context, static state => state.TransactionBegan());
+
+    private void OnState(DbContext? context, Action<SaveState> action)
     {
         if (context is not null && TryState(context, out var state))
         {
-            // Not the captured entries: the bus's own transaction starts after its save queued its page operations.
-            state.Own.RolledBack();
+            action(state);
         }
     }
 

@@ -15,6 +15,11 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     // The capture of the ambient transaction the save in progress joined; null for the others.
     private ChangeCapture? _joined;
 
+    // Marks of the savepoints open in the context's transaction, innermost on top: EF Core's interceptor does not pass
+    // their names, so a rollback or release applies to the innermost (EF Core's own savepoint for a save in a transaction
+    // is created and released inside that save, also when it rolls back to it).
+    private readonly Stack<CaptureSavepoint> _savepoints = new();
+
     /// <summary>Gets the lease of the context this state belongs to.</summary>
     public int Lease { get; } = lease;
 
@@ -52,6 +57,29 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
 
     /// <summary>Starts a save: it adds to <see cref="Own"/> unless it joins an ambient transaction (<see cref="JoinAmbient"/>).</summary>
     public void BeginSave() => _joined = null;
+
+    /// <summary>A savepoint was created in the context's transaction: marks <see cref="Own"/>.</summary>
+    public void SavepointCreated() => _savepoints.Push(Own.CreateSavepoint());
+
+    /// <summary>The transaction rolled back to its innermost savepoint: the synchronous calls captured since go (the savepoint stays).</summary>
+    public void RolledBackToSavepoint()
+    {
+        if (_savepoints.TryPeek(out var savepoint))
+        {
+            Own.RolledBackToSavepoint(savepoint);
+        }
+    }
+
+    /// <summary>The innermost savepoint was released.</summary>
+    public void SavepointReleased() => _savepoints.TryPop(out _);
+
+    /// <summary>A transaction began (or was adopted): what an earlier one left, ended without events the bus saw (disposed uncommitted), is forgotten.</summary>
+    /// <remarks>Not the captured entries: the bus's own transaction begins after its save queued the page operations.</remarks>
+    public void TransactionBegan()
+    {
+        _savepoints.Clear();
+        Own.RolledBack();
+    }
 
     /// <summary>
     /// Makes the save in progress add to the capture of an ambient transaction: the one its earlier saves joined, or a
@@ -93,6 +121,7 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     public void Committed()
     {
         ClearCaptured();
+        _savepoints.Clear();
         Own.Committed();
     }
 
@@ -101,6 +130,7 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     public Task CommittedAsync()
     {
         ClearCaptured();
+        _savepoints.Clear();
         return Own.CommittedAsync(CancellationToken.None);
     }
 
@@ -108,6 +138,7 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     public void RolledBack()
     {
         ClearCaptured();
+        _savepoints.Clear();
         Own.RolledBack();
     }
 

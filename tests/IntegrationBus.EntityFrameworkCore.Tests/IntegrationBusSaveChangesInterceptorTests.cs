@@ -417,6 +417,68 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
         Assert.Equal(["bob"], (await bus.QueueAsync("crm")).Select(t => t.Task.ObjectCodeName));
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task SaveChanges_RolledBackToSavepoint_ChangesSinceItReachNoConnector(bool async, bool failedSaveInBetween)
+    {
+        // The rows and tasks after the savepoint are rolled back by the database; the synchronous calls must go with them,
+        // also when a failed SaveChanges rolled back to EF Core's own savepoint in between.
+        var audit = new Recorder("audit", s => s.AllObjects(SubscriptionMode.Sync));
+        var crm = new Recorder("crm", s => s.AllObjects(SubscriptionMode.AsyncSimple));
+        await using var bus = await EfBus.StartAsync([audit, crm], processing: false);
+        await using (bus.Scope(out var db))
+        {
+            using var transaction = db.Database.BeginTransaction();
+            db.Users.Add(new User { UserName = "ann" });
+            _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+            if (async)
+            {
+                await transaction.CreateSavepointAsync("before-bob", Token);
+            }
+            else
+            {
+                transaction.CreateSavepoint("before-bob");
+            }
+
+            var bob = new User { UserName = "bob" };
+            db.Users.Add(bob);
+            _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+            if (failedSaveInBetween)
+            {
+                var duplicate = db.Users.Add(new User { UserName = "bob" });
+                await Assert.ThrowsAsync<DbUpdateException>(async () => _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges());
+                duplicate.State = EntityState.Detached;
+            }
+
+            if (async)
+            {
+                await transaction.RollbackToSavepointAsync("before-bob", Token);
+            }
+            else
+            {
+                transaction.RollbackToSavepoint("before-bob");
+            }
+
+            db.Entry(bob).State = EntityState.Detached;
+            db.Users.Add(new User { UserName = "cy" });
+            _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
+            if (async)
+            {
+                await transaction.CommitAsync(Token);
+            }
+            else
+            {
+                transaction.Commit();
+            }
+        }
+
+        Assert.Equal(["ann", "cy"], audit.Synchronous.Select(c => c.Object.CodeName));
+        Assert.Equal(["ann", "cy"], (await bus.QueueAsync("crm")).Select(t => t.Task.ObjectCodeName));
+    }
+
     [Fact]
     public async Task SaveChangesAsync_SnapshotOfPoll_CarriesAnswersRolesAndOwnerRecord()
     {

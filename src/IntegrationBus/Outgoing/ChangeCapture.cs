@@ -10,8 +10,8 @@ namespace IntegrationBus;
 /// <remarks>
 /// <para>The usual sequence: <see cref="Add"/> each change, <see cref="WriteAsync"/> (or <see cref="Write"/>) inside the
 /// transaction before it commits (as often as the data layer saves), then <see cref="CommittedAsync"/> (or
-/// <see cref="Committed"/>) once it committed, or <see cref="RolledBack"/> if it did not. A capture can be used again
-/// after either end.</para>
+/// <see cref="Committed"/>) once it committed, or <see cref="RolledBack"/> if it did not (<see cref="RolledBackToSavepoint"/>
+/// after a rollback to a savepoint). A capture can be used again after either end.</para>
 /// <para>Thread-safe. Create one with <see cref="IntegrationBusService.BeginCapture"/>.</para>
 /// </remarks>
 public sealed class ChangeCapture
@@ -176,6 +176,31 @@ public sealed class ChangeCapture
             _pending.Clear();
             _written.Clear();
             _synchronous.Clear();
+        }
+    }
+
+    /// <summary>Marks the synchronous calls captured so far, when the data layer's transaction creates a savepoint.</summary>
+    /// <returns>The mark, for <see cref="RolledBackToSavepoint"/>.</returns>
+    public CaptureSavepoint CreateSavepoint()
+    {
+        lock (_lock)
+        {
+            return new CaptureSavepoint(_synchronous.Count);
+        }
+    }
+
+    /// <summary>
+    /// After the data layer's transaction rolled back to a savepoint: forgets the synchronous calls captured since its mark
+    /// (their changes, and the tasks written for them, were rolled back with it). Changes captured but not yet written
+    /// stay captured: write them before creating a savepoint.
+    /// </summary>
+    /// <param name="savepoint">The mark taken when the savepoint was created.</param>
+    public void RolledBackToSavepoint(CaptureSavepoint savepoint)
+    {
+        lock (_lock)
+        {
+            var kept = Math.Min(savepoint.SynchronousCalls, _synchronous.Count);
+            _synchronous.RemoveRange(kept, _synchronous.Count - kept);
         }
     }
 

@@ -144,6 +144,35 @@ public sealed class CommitAndCaptureTests
         Assert.Equal("kept", Assert.Single(crm.Calls).Object.CodeName);
     }
 
+    [Fact]
+    public async Task ChangeCapture_RolledBackToSavepoint_ChangesSinceTheMarkReachNoConnector()
+    {
+        var audit = Sync();
+        var crm = Crm();
+        await using var bus = await TestBus.StartAsync([audit, crm]);
+        await using var connection = new SqliteConnection(bus.ConnectionString);
+        await connection.OpenAsync(Token);
+        var capture = bus.Bus.BeginCapture();
+
+        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Token))
+        {
+            capture.Add(SampleTypes.NewUser(1, "ann"), TaskType.CreateObject);
+            await capture.WriteAsync(transaction, null, Token);
+            await transaction.SaveAsync("before-bob", Token);
+            var mark = capture.CreateSavepoint();
+            capture.Add(SampleTypes.NewUser(2, "bob"), TaskType.CreateObject);
+            await capture.WriteAsync(transaction, null, Token);
+            await transaction.RollbackAsync("before-bob", Token);
+            capture.RolledBackToSavepoint(mark);
+            await transaction.CommitAsync(Token);
+            await capture.CommittedAsync(Token);
+        }
+
+        Assert.Equal("ann", Assert.Single(audit.SynchronousCalls).Object.CodeName);
+        await crm.WaitForCallsAsync(1);
+        Assert.Equal("ann", Assert.Single(crm.Calls).Object.CodeName);
+    }
+
     private sealed class SlowSyncConnector(TaskCompletionSource called, TaskCompletionSource release) : Connector("audit")
     {
         public bool Finished { get; private set; }
