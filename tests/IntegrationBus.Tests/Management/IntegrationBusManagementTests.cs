@@ -259,11 +259,25 @@ public sealed class IntegrationBusManagementTests
         await using var bus = await TestBus.StartAsync([crm], b => b.Configure(o => o.RetentionInterval = TimeSpan.FromDays(1)), start: false);
         await bus.Management.UpdateSettingsAsync(BusSettings.Default with { AttemptLogRetention = TimeSpan.FromHours(1) }, cancellationToken: Token);
         await bus.StartHostAsync();
-        var idle = bus.NextRunnerIdleAsync("crm");
         await LogUsersAsync(bus, 1, 1);
-        await idle;
         var id = Assert.Single(await bus.ListAsync("crm")).TaskId;
-        var first = Assert.Single(await bus.Store.Management.GetAttemptsAsync(id, Token)).AttemptedAt;
+
+        // The runner may also go idle from a pass that began before the task was logged (woken by the settings change):
+        // wait for idles until the one after its attempt, each armed before looking.
+        IReadOnlyList<AttemptRecord> attempts;
+        while (true)
+        {
+            var idle = bus.NextRunnerIdleAsync("crm");
+            attempts = await bus.Store.Management.GetAttemptsAsync(id, Token);
+            if (attempts.Count > 0)
+            {
+                break;
+            }
+
+            await idle;
+        }
+
+        var first = Assert.Single(attempts).AttemptedAt;
 
         var applied = bus.Signals.NextAsync(IntegrationBus.Diagnostics.EventIds.RetentionApplied, _ => true);
         bus.Time.Advance(TimeSpan.FromDays(1));
