@@ -108,21 +108,13 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     public override void SaveChangesFailed(DbContextErrorEventData eventData)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } context && TryState(context, out var state))
-        {
-            state.ClearCaptured();
-        }
+        OnState(eventData.Context, static state => state.ClearCaptured());
     }
 
     /// <inheritdoc />
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } context && TryState(context, out var state))
-        {
-            state.ClearCaptured();
-        }
-
+        SaveChangesFailed(eventData);
         return Task.CompletedTask;
     }
 
@@ -133,31 +125,25 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     /// </remarks>
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        ForgetEarlierTransaction(eventData?.Context);
+        OnState(eventData?.Context, static state => state.TransactionBegan());
         return result;
     }
 
     /// <inheritdoc cref="TransactionStarted"/>
-    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
-    {
-        ForgetEarlierTransaction(eventData?.Context);
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TransactionStarted(connection, eventData, result));
 
     /// <inheritdoc />
     /// <remarks>As <see cref="TransactionStarted"/>: what an earlier transaction left is forgotten.</remarks>
     public DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
     {
-        ForgetEarlierTransaction(eventData?.Context);
+        OnState(eventData?.Context, static state => state.TransactionBegan());
         return result;
     }
 
     /// <inheritdoc cref="TransactionUsed"/>
-    public ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
-    {
-        ForgetEarlierTransaction(eventData?.Context);
-        return ValueTask.FromResult(result);
-    }
+    public ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(TransactionUsed(connection, eventData, result));
 
     /// <inheritdoc />
     /// <remarks>Marks what the context's transaction captured so far; a rollback to the savepoint forgets the synchronous calls captured after it.</remarks>
@@ -208,12 +194,12 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         TakeCommitted(eventData) is { } state ? state.CommittedAsync() : Task.CompletedTask;
 
     /// <inheritdoc />
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData?.Context);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => OnState(eventData?.Context, static state => state.RolledBack());
 
     /// <inheritdoc />
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Discard(eventData?.Context);
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -224,7 +210,7 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
         ArgumentNullException.ThrowIfNull(eventData);
         if (eventData.Action == "Commit")
         {
-            Discard(eventData.Context);
+            OnState(eventData.Context, static state => state.RolledBack());
         }
     }
 
@@ -351,21 +337,12 @@ public sealed class IntegrationBusSaveChangesInterceptor : SaveChangesIntercepto
     private SaveState? TakeCommitted(TransactionEndEventData eventData) =>
         eventData.Context is { } context && TryState(context, out var state) ? state : null;
 
-    private void ForgetEarlierTransaction(DbContext? context) => OnState(context, static state => state.TransactionBegan());
-
+    /// <summary>Runs an action on the state of the context's current lease, if it has one.</summary>
     private void OnState(DbContext? context, Action<SaveState> action)
     {
         if (context is not null && TryState(context, out var state))
         {
             action(state);
-        }
-    }
-
-    private void Discard(DbContext? context)
-    {
-        if (context is not null && TryState(context, out var state))
-        {
-            state.RolledBack();
         }
     }
 }

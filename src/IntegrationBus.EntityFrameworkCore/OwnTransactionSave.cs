@@ -101,11 +101,13 @@ internal static class OwnTransactionSave
         context.SaveChangesFailed += failed;
     }
 
-    /// <summary>Forgets what an earlier attempt captured (its transaction rolled back) and queues the application's page operations again.</summary>
-    /// <remarks>Each attempt captures in its nested save, after EF Core detected the changes it is about to write.</remarks>
+    /// <summary>Forgets the entries an earlier attempt captured and queues the application's page operations again.</summary>
+    /// <remarks>
+    /// Each attempt captures in its nested save, after EF Core detected the changes it is about to write. What an earlier
+    /// attempt wrote is forgotten when this attempt begins its transaction (the interceptor's <c>TransactionStarted</c>).
+    /// </remarks>
     private static void StartAttempt(SaveState state, List<(object Entity, TaskType Operation)> pageOperations)
     {
-        state.Own.RolledBack();
         state.ClearCaptured();
         state.PageOperations.AddRange(pageOperations);
         state.CaptureAfterSave = true;

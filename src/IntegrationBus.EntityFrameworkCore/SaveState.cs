@@ -55,7 +55,7 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
 
     public bool HasWork => Captured.Count > 0 || Bindings.Count > 0 || ComputedSources.Count > 0 || PageOperations.Count > 0;
 
-    /// <summary>Starts a save: it adds to <see cref="Own"/> unless it joins an ambient transaction (<see cref="JoinAmbient"/>).</summary>
+    /// <summary>Starts a save: it adds to <see cref="Own"/> unless it joins an ambient transaction (<see cref="Join"/>, <see cref="Rejoin"/>).</summary>
     public void BeginSave() => _joined = null;
 
     /// <summary>A savepoint was created in the context's transaction: marks <see cref="Own"/>.</summary>
@@ -81,26 +81,37 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
         Own.RolledBack();
     }
 
-    /// <summary>
-    /// Makes the save in progress add to the capture of an ambient transaction: the one its earlier saves joined, or a
-    /// new one. Each ambient transaction has a capture of its own because a pooled context can be rented again, and
-    /// save in another transaction, before the one its last save joined has completed.
-    /// </summary>
+    /// <summary>Makes the save in progress add to the capture of the ambient transaction the context's earlier saves joined, if it is this one.</summary>
     /// <param name="transaction">The ambient transaction.</param>
-    /// <returns><see langword="true"/> when the transaction is new to the context: the caller ends its capture with it (<see cref="EndAmbient"/>).</returns>
-    public bool JoinAmbient(System.Transactions.Transaction transaction)
+    /// <returns><see langword="true"/> when the context's saves already joined <paramref name="transaction"/>.</returns>
+    public bool Rejoin(System.Transactions.Transaction transaction)
     {
         lock (_gate)
         {
             if (_ambient is { } ambient && ReferenceEquals(ambient.Transaction, transaction))
             {
                 _joined = ambient.Capture;
-                return false;
+                return true;
             }
 
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Makes the save in progress add to a new capture, of an ambient transaction the context had not joined. Each ambient
+    /// transaction has a capture of its own because a pooled context can be rented again, and save in another
+    /// transaction, before the one its last save joined has completed.
+    /// </summary>
+    /// <param name="transaction">The ambient transaction.</param>
+    /// <returns>The transaction's capture; the caller ends it when the transaction completes (and calls <see cref="EndAmbient"/>).</returns>
+    public ChangeCapture Join(System.Transactions.Transaction transaction)
+    {
+        lock (_gate)
+        {
             _joined = begin();
             _ambient = (transaction, _joined);
-            return true;
+            return _joined;
         }
     }
 
@@ -120,8 +131,7 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     /// <summary>After the commit of the context's own or explicit transaction: forgets the entries, wakes the runners and starts the synchronous connector calls.</summary>
     public void Committed()
     {
-        ClearCaptured();
-        _savepoints.Clear();
+        EndTransaction();
         Own.Committed();
     }
 
@@ -129,17 +139,21 @@ internal sealed class SaveState(Func<ChangeCapture> begin, int lease)
     /// <returns>A task that completes when the synchronous connectors have run.</returns>
     public Task CommittedAsync()
     {
-        ClearCaptured();
-        _savepoints.Clear();
+        EndTransaction();
         return Own.CommittedAsync(CancellationToken.None);
     }
 
     /// <summary>After a rollback of the context's own or explicit transaction: forgets everything captured.</summary>
     public void RolledBack()
     {
+        EndTransaction();
+        Own.RolledBack();
+    }
+
+    private void EndTransaction()
+    {
         ClearCaptured();
         _savepoints.Clear();
-        Own.RolledBack();
     }
 
     public void ClearCaptured()

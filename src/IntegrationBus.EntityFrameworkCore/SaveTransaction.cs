@@ -24,6 +24,12 @@ internal static class SaveTransaction
             throw new IntegrationBusException($"SaveChanges of {context.GetType().Name} runs inside an ambient System.Transactions transaction (a TransactionScope) and changes entities the integration bus logs, but the bus's store cannot write tasks in an ambient transaction (PostgreSQL can; SQLite cannot), so nothing was saved. Use context.Database.BeginTransaction() instead of the TransactionScope, or save these entities outside it.");
         }
 
+        if (state.Rejoin(ambient))
+        {
+            // Another save of the context in the same transaction: it adds to the same capture.
+            return;
+        }
+
         if (TakesNoPartInAmbient(context))
         {
             // EF Core would save the entities statement by statement, outside the scope, and the tasks could not join them.
@@ -31,14 +37,8 @@ internal static class SaveTransaction
             throw new IntegrationBusException($"SaveChanges of {context.GetType().Name} runs inside an ambient System.Transactions transaction (a TransactionScope) and changes entities the integration bus logs, but its connection string says Enlist=false, so neither the entities nor their tasks would take part in it; nothing was saved. Remove Enlist=false, or use context.Database.BeginTransaction() instead of the TransactionScope.");
         }
 
-        if (!state.JoinAmbient(ambient))
-        {
-            // Another save of the context in the same transaction: it adds to the same capture.
-            return;
-        }
-
         // The completion touches only this transaction's capture: the context may be saving in another by then.
-        var capture = state.Capture;
+        var capture = state.Join(ambient);
         ambient.TransactionCompleted += (_, e) =>
         {
             state.EndAmbient(ambient);
