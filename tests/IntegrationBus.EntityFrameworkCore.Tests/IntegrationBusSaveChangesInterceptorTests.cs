@@ -222,6 +222,19 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
         Assert.Single(await bus.QueueAsync("crm"));
     }
 
+    /// <summary>Runs the asynchronous or the synchronous form of an EF Core call, as the test case asks.</summary>
+    private static async Task Either(bool async, Func<Task> asynchronous, Action synchronous)
+    {
+        if (async)
+        {
+            await asynchronous();
+        }
+        else
+        {
+            synchronous();
+        }
+    }
+
     /// <summary>Sets every added user's e-mail on the object (not through the entry), as audit interceptors often do.</summary>
     private sealed class StampEmail : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
     {
@@ -402,14 +415,7 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
             {
                 db.Users.Add(new User { UserName = "bob" });
                 _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
-                if (async)
-                {
-                    await transaction.CommitAsync(Token);
-                }
-                else
-                {
-                    transaction.Commit();
-                }
+                await Either(async, () => transaction.CommitAsync(Token), () => transaction.Commit());
             }
         }
 
@@ -434,14 +440,7 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
             using var transaction = db.Database.BeginTransaction();
             db.Users.Add(new User { UserName = "ann" });
             _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
-            if (async)
-            {
-                await transaction.CreateSavepointAsync("before-bob", Token);
-            }
-            else
-            {
-                transaction.CreateSavepoint("before-bob");
-            }
+            await Either(async, () => transaction.CreateSavepointAsync("before-bob", Token), () => transaction.CreateSavepoint("before-bob"));
 
             var bob = new User { UserName = "bob" };
             db.Users.Add(bob);
@@ -453,26 +452,12 @@ public sealed class IntegrationBusSaveChangesInterceptorTests
                 duplicate.State = EntityState.Detached;
             }
 
-            if (async)
-            {
-                await transaction.RollbackToSavepointAsync("before-bob", Token);
-            }
-            else
-            {
-                transaction.RollbackToSavepoint("before-bob");
-            }
+            await Either(async, () => transaction.RollbackToSavepointAsync("before-bob", Token), () => transaction.RollbackToSavepoint("before-bob"));
 
             db.Entry(bob).State = EntityState.Detached;
             db.Users.Add(new User { UserName = "cy" });
             _ = async ? await db.SaveChangesAsync(Token) : db.SaveChanges();
-            if (async)
-            {
-                await transaction.CommitAsync(Token);
-            }
-            else
-            {
-                transaction.Commit();
-            }
+            await Either(async, () => transaction.CommitAsync(Token), () => transaction.Commit());
         }
 
         Assert.Equal(["ann", "cy"], audit.Synchronous.Select(c => c.Object.CodeName));
